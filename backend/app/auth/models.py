@@ -1,0 +1,29 @@
+from __future__ import annotations
+
+import uuid
+
+from sqlalchemy import Boolean, CheckConstraint, String
+from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.db import Base, TimestampedMixin, uuid_pk
+
+
+class User(TimestampedMixin, Base):
+    """A staff member (password grant) or a partner system (client_credentials grant)."""
+
+    __tablename__ = "users"
+    __table_args__ = (
+        CheckConstraint("kind IN ('staff', 'service')", name="kind"),
+        CheckConstraint(
+            "roles <@ ARRAY['admin','operator','billing','collections','auditor']::varchar[]", name="roles"
+        ),
+    )
+
+    id: Mapped[uuid.UUID] = uuid_pk()
+    username: Mapped[str] = mapped_column(String(120), nullable=False, unique=True)
+    full_name: Mapped[str | None] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(20), nullable=False, default="staff")
+    password_hash: Mapped[str] = mapped_column(String(255), nullable=False)
+    roles: Mapped[list[str]] = mapped_column(ARRAY(String(20)), nullable=False)
+    is_active: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True)

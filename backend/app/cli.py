@@ -1,0 +1,90 @@
+"""`mtf` command: migrate the database, create the bootstrap admin, serve, export OpenAPI."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import sys
+from pathlib import Path
+
+from alembic import command
+
+
+def migrate() -> None:
+    from app.config import get_settings
+    from app.dbserver import resolve_database_url
+    from app.health import alembic_config
+
+    url = resolve_database_url(get_settings())
+    command.upgrade(alembic_config(url), "head")
+    asyncio.run(_bootstrap_admin(url))
+
+
+async def _bootstrap_admin(url: str) -> None:
+    from app.auth.service import ensure_bootstrap_admin
+    from app.config import get_settings
+    from app.db import database
+
+    database.configure(url, pool_size=1)
+    try:
+        async with database.sessionmaker() as session, session.begin():
+            await ensure_bootstrap_admin(session, get_settings())
+    finally:
+        await database.dispose()
+
+
+def export_openapi(target: Path) -> None:
+    from app.main import create_app
+
+    schema = create_app(manage_database=False).openapi()
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(json.dumps(schema, indent=2, sort_keys=False) + "\n", encoding="utf-8")
+
+
+def serve(host: str, port: int) -> None:
+    import uvicorn
+
+    from app.config import get_settings
+    from app.kit.logging import configure_logging
+
+    settings = get_settings()
+    configure_logging(settings.log_level, json_output=settings.log_json)
+    uvicorn.run(
+        "app.main:build_default_app",
+        factory=True,
+        host=host,
+        port=port,
+        reload=False,
+        log_config=None,
+        access_log=False,
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="mtf")
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser(
+        "migrate", help="apply migrations (embedded database started if needed) and bootstrap admin"
+    )
+    openapi = sub.add_parser("openapi", help="write the OpenAPI document")
+    openapi.add_argument(
+        "--output",
+        type=Path,
+        default=Path(__file__).resolve().parents[2] / "docs" / "openapi" / "openapi-v1.json",
+    )
+    serve_parser = sub.add_parser("serve", help="run the API (migrations must be applied)")
+    serve_parser.add_argument("--host", default="127.0.0.1")
+    serve_parser.add_argument("--port", type=int, default=8000)
+    args = parser.parse_args(argv)
+    if args.command == "migrate":
+        migrate()
+    elif args.command == "openapi":
+        export_openapi(args.output)
+    elif args.command == "serve":
+        serve(args.host, args.port)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,53 @@
+from __future__ import annotations
+
+import uuid
+
+from sqlalchemy import CheckConstraint, Index, String, Text, text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.db import Base, SoftDeleteMixin, TimestampedMixin, uuid_pk
+
+CLIENT_KINDS = ("individual", "business")
+CLIENT_STATUSES = ("active", "delinquent", "terminated")
+
+
+class Client(TimestampedMixin, SoftDeleteMixin, Base):
+    """A person or a business that holds contracts and receives invoices."""
+
+    __tablename__ = "clients"
+    __table_args__ = (
+        CheckConstraint("kind IN ('individual', 'business')", name="kind"),
+        CheckConstraint("status IN ('active', 'delinquent', 'terminated')", name="status"),
+        CheckConstraint("cin ~ '^[A-Z]{1,2}[0-9]{1,8}$'", name="cin_format"),
+        CheckConstraint(
+            "(kind = 'individual' AND first_name IS NOT NULL AND last_name IS NOT NULL) OR "
+            "(kind = 'business' AND company_name IS NOT NULL AND ice IS NOT NULL)",
+            name="names_by_kind",
+        ),
+        CheckConstraint("ice IS NULL OR ice ~ '^[0-9]{15}$'", name="ice_format"),
+        CheckConstraint("phone IS NULL OR phone ~ '^\\+212[5-8][0-9]{8}$'", name="phone_canonical"),
+        # CIN identifies one live client; a soft-deleted client frees it.
+        Index("uq_clients_cin_live", "cin", unique=True, postgresql_where=text("deleted_at IS NULL")),
+        Index("ix_clients_status", "status"),
+        Index("ix_clients_phone", "phone"),
+        Index("ix_clients_email", text("lower(email)")),
+    )
+
+    id: Mapped[uuid.UUID] = uuid_pk()
+    kind: Mapped[str] = mapped_column(String(20), nullable=False, default="individual")
+    cin: Mapped[str] = mapped_column(String(10), nullable=False)
+    first_name: Mapped[str | None] = mapped_column(String(100))
+    last_name: Mapped[str | None] = mapped_column(String(100))
+    company_name: Mapped[str | None] = mapped_column(String(200))
+    ice: Mapped[str | None] = mapped_column(String(15))
+    email: Mapped[str | None] = mapped_column(String(254))
+    phone: Mapped[str | None] = mapped_column(String(13))
+    address: Mapped[str | None] = mapped_column(Text)
+    city: Mapped[str | None] = mapped_column(String(100))
+    status: Mapped[str] = mapped_column(String(20), nullable=False, default="active")
+
+    @property
+    def display_name(self) -> str:
+        if self.kind == "business":
+            return self.company_name or ""
+        return f"{self.first_name or ''} {self.last_name or ''}".strip()

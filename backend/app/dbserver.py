@@ -1,0 +1,82 @@
+"""Finding the PostgreSQL server: an explicit DATABASE_URL, else the spec's local server, else embedded.
+
+The embedded server (the `pgserver` package, PostgreSQL 16) keeps its files under `.data/postgres` at the
+repository root, so a restart of the launcher finds the data created before.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+import psycopg
+from psycopg import sql
+from sqlalchemy.engine import URL, make_url
+
+from app.config import Settings
+
+logger = logging.getLogger(__name__)
+
+# Section 12 of the product spec: the operator's local development server.
+SPEC_LOCAL_SERVER_URL = "postgresql+psycopg://postgres:Yassine1%40%3B@localhost:5432/mt_facturation"
+MINIMUM_SERVER_VERSION = 160000
+
+_embedded_servers: dict[Path, Any] = {}
+
+
+def to_async_url(url: str) -> str:
+    """Normalise any postgres URL to the SQLAlchemy psycopg 3 dialect."""
+    parsed = make_url(url)
+    return parsed.set(drivername="postgresql+psycopg").render_as_string(hide_password=False)
+
+
+def libpq_dsn(url: str | URL) -> str:
+    """The same URL in the form psycopg (libpq) understands."""
+    parsed = make_url(url) if isinstance(url, str) else url
+    return parsed.set(drivername="postgresql").render_as_string(hide_password=False)
+
+
+def start_embedded_server(data_dir: Path) -> str:
+    """Start (or join) the embedded PostgreSQL 16 and return its admin URL."""
+    import pgserver
+
+    data_dir.mkdir(parents=True, exist_ok=True)
+    if data_dir not in _embedded_servers:
+        get_server = pgserver.get_server  # type: ignore[attr-defined]
+        _embedded_servers[data_dir] = get_server(str(data_dir), cleanup_mode="stop")
+    server = _embedded_servers[data_dir]
+    uri: str = server.get_uri()
+    return to_async_url(uri)
+
+
+def ensure_database(admin_url: str, name: str) -> str:
+    """Create database `name` on the server of `admin_url` if needed; return the URL pointing at it."""
+    admin = make_url(admin_url).set(database="postgres")
+    with psycopg.connect(libpq_dsn(admin), autocommit=True) as conn:
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone()
+        if not exists:
+            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    return make_url(admin_url).set(database=name).render_as_string(hide_password=False)
+
+
+def _spec_local_server_usable() -> bool:
+    try:
+        with psycopg.connect(
+            libpq_dsn(make_url(SPEC_LOCAL_SERVER_URL).set(database="postgres")), connect_timeout=2
+        ) as conn:
+            return conn.info.server_version >= MINIMUM_SERVER_VERSION
+    except psycopg.Error:
+        return False
+
+
+def resolve_database_url(settings: Settings) -> str:
+    """The URL the application uses, starting the embedded server when that is the choice."""
+    if settings.database_url:
+        return to_async_url(settings.database_url)
+    if _spec_local_server_usable():
+        logger.info("database: the spec's local PostgreSQL server on localhost:5432")
+        return ensure_database(SPEC_LOCAL_SERVER_URL, settings.embedded_db_name)
+    logger.info("database: embedded PostgreSQL 16 under %s", settings.embedded_db_dir)
+    admin_url = start_embedded_server(settings.embedded_db_dir)
+    return ensure_database(admin_url, settings.embedded_db_name)

@@ -1,0 +1,61 @@
+"""Read access to the audit log for admins and auditors."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Query
+from pydantic import BaseModel, ConfigDict
+from sqlalchemy import select
+
+from app.auth.deps import require_roles
+from app.db import SessionDep
+from app.kit.audit import AuditRecord
+from app.kit.correlation import Actor
+from app.kit.pagination import Page, PageDep, fetch_page
+
+router = APIRouter(prefix="/api/v1/audit-events", tags=["audit"])
+
+
+class AuditEventRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    occurred_at: datetime
+    actor: str
+    role: str
+    action: str
+    entity_type: str
+    entity_id: str
+    before: dict[str, Any] | None
+    after: dict[str, Any] | None
+    correlation_id: str | None
+
+
+@router.get("", operation_id="audit-events-list", summary="Audit trail (newest first)")
+async def list_audit_events(
+    session: SessionDep,
+    page: PageDep,
+    _: Annotated[Actor, Depends(require_roles(read=True))],
+    entity_type: Annotated[str | None, Query(max_length=60)] = None,
+    entity_id: Annotated[str | None, Query(max_length=64)] = None,
+    action: Annotated[str | None, Query(max_length=80)] = None,
+    correlation_id: Annotated[str | None, Query(max_length=128)] = None,
+) -> Page[AuditEventRead]:
+    stmt = select(AuditRecord).order_by(AuditRecord.id.desc())
+    if entity_type:
+        stmt = stmt.where(AuditRecord.entity_type == entity_type)
+    if entity_id:
+        stmt = stmt.where(AuditRecord.entity_id == entity_id)
+    if action:
+        stmt = stmt.where(AuditRecord.action == action)
+    if correlation_id:
+        stmt = stmt.where(AuditRecord.correlation_id == correlation_id)
+    rows, total = await fetch_page(session, stmt, page)
+    return Page(
+        items=[AuditEventRead.model_validate(r) for r in rows],
+        total=total,
+        limit=page.limit,
+        offset=page.offset,
+    )

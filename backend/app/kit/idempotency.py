@@ -1,0 +1,149 @@
+"""Idempotency keys for critical writes (api-conventions: Idempotency).
+
+The key row is written in the same transaction as the business write, so both exist or neither does.
+A transaction-scoped advisory lock on (scope, key) makes a concurrent duplicate answer
+`idempotency_key_in_progress` at once instead of writing twice; once the first request has committed,
+the same key replays the stored answer.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Awaitable, Callable
+from datetime import datetime, timedelta
+from typing import Annotated, Any
+
+from fastapi import Depends, Header
+from fastapi.encoders import jsonable_encoder
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel
+from sqlalchemy import DateTime, Integer, String, delete, func
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.config import get_settings
+from app.db import Base
+from app.errors import AppError, Conflict
+from app.kit.correlation import current_actor
+from app.kit.locks import LockNamespace, try_lock
+
+_KEY = re.compile(r"^[\x21-\x7e]{1,255}$")
+REPLAY_HEADER = "Idempotent-Replayed"
+
+
+class IdempotencyRecord(Base):
+    __tablename__ = "idempotency_keys"
+
+    scope: Mapped[str] = mapped_column(String(200), primary_key=True)
+    key: Mapped[str] = mapped_column(String(255), primary_key=True)
+    request_hash: Mapped[str] = mapped_column(String(64), nullable=False)
+    response_status: Mapped[int] = mapped_column(Integer, nullable=False)
+    response_body: Mapped[Any] = mapped_column(JSONB, nullable=False)
+    created_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now(), nullable=False
+    )
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False, index=True)
+
+
+class IdempotencyKeyRequired(AppError):
+    status_code = 400
+    code = "idempotency_key_required"
+    message = "This operation requires an Idempotency-Key header."
+
+
+class IdempotencyKeyInvalid(AppError):
+    status_code = 400
+    code = "idempotency_key_invalid"
+    message = "Idempotency-Key must be 1 to 255 visible ASCII characters."
+
+
+class IdempotencyKeyConflict(Conflict):
+    code = "idempotency_key_conflict"
+    message = "This Idempotency-Key was already used with a different request body."
+
+
+class IdempotencyKeyInProgress(Conflict):
+    code = "idempotency_key_in_progress"
+    message = "A request with this Idempotency-Key is still being processed; retry shortly."
+
+
+def _idempotency_key_header(
+    idempotency_key: Annotated[
+        str | None,
+        Header(
+            alias="Idempotency-Key",
+            description="Required. 1-255 visible ASCII characters; the same key replays the first answer.",
+        ),
+    ] = None,
+) -> str:
+    if idempotency_key is None or idempotency_key == "":
+        raise IdempotencyKeyRequired()
+    if not _KEY.match(idempotency_key):
+        raise IdempotencyKeyInvalid()
+    return idempotency_key
+
+
+IdempotencyKeyDep = Annotated[str, Depends(_idempotency_key_header)]
+
+
+def request_hash(payload: Any) -> str:
+    canonical = json.dumps(
+        jsonable_encoder(payload), sort_keys=True, separators=(",", ":"), ensure_ascii=False
+    )
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+async def run_idempotent(
+    session: AsyncSession,
+    *,
+    operation: str,
+    key: str,
+    payload: Any,
+    status_code: int,
+    handler: Callable[[], Awaitable[BaseModel | dict[str, Any]]],
+) -> JSONResponse:
+    """Run `handler` once per (operation, caller, key); replay its stored answer afterwards.
+
+    `payload` is everything that defines the request (body and path parameters): its SHA-256 decides
+    between a replay and `idempotency_key_conflict`.
+    """
+    scope = f"{operation}:{current_actor().subject}"
+    digest = request_hash(payload)
+    if not await try_lock(session, LockNamespace.IDEMPOTENCY, f"{scope}\x1f{key}"):
+        raise IdempotencyKeyInProgress()
+    existing = await session.get(IdempotencyRecord, (scope, key), populate_existing=True)
+    if existing is not None and existing.expires_at <= datetime.now(existing.expires_at.tzinfo):
+        await session.execute(
+            delete(IdempotencyRecord).where(IdempotencyRecord.scope == scope, IdempotencyRecord.key == key)
+        )
+        existing = None
+    if existing is not None:
+        if existing.request_hash != digest:
+            raise IdempotencyKeyConflict()
+        return JSONResponse(
+            existing.response_body, status_code=existing.response_status, headers={REPLAY_HEADER: "true"}
+        )
+
+    result = await handler()
+    body = jsonable_encoder(result)
+    retention = timedelta(hours=get_settings().idempotency_retention_hours)
+    session.add(
+        IdempotencyRecord(
+            scope=scope,
+            key=key,
+            request_hash=digest,
+            response_status=status_code,
+            response_body=body,
+            expires_at=datetime.now().astimezone() + retention,
+        )
+    )
+    await session.flush()
+    return JSONResponse(body, status_code=status_code)
+
+
+async def purge_expired(session: AsyncSession) -> int:
+    result = await session.execute(delete(IdempotencyRecord).where(IdempotencyRecord.expires_at < func.now()))
+    return int(getattr(result, "rowcount", 0) or 0)

@@ -1,0 +1,36 @@
+"""Transaction-scoped PostgreSQL advisory locks, namespaced so modules never collide by accident."""
+
+from __future__ import annotations
+
+import enum
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+
+class LockNamespace(enum.IntEnum):
+    IDEMPOTENCY = 1001
+    # One lock per client serialises everything that moves a client's money or lines: provisioning,
+    # billing a client, recording a payment. Modules share it so they cannot interleave.
+    CLIENT = 1002
+    NUMBER_ALLOCATION = 1003
+    CONTRACT_NUMBER = 1004
+    INVOICE_NUMBER = 1005
+    MAINTENANCE = 1006
+
+
+async def lock(session: AsyncSession, namespace: LockNamespace, key: str) -> None:
+    """Wait for the lock; it is released when the transaction ends."""
+    await session.execute(select(func.pg_advisory_xact_lock(int(namespace), func.hashtext(key))))
+
+
+async def try_lock(session: AsyncSession, namespace: LockNamespace, key: str) -> bool:
+    """Take the lock if nobody holds it; never waits."""
+    acquired = await session.scalar(
+        select(func.pg_try_advisory_xact_lock(int(namespace), func.hashtext(key)))
+    )
+    return bool(acquired)
+
+
+async def lock_client(session: AsyncSession, client_id: object) -> None:
+    await lock(session, LockNamespace.CLIENT, str(client_id))
