@@ -64,9 +64,7 @@ def serve(host: str, port: int) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="mtf")
     sub = parser.add_subparsers(dest="command", required=True)
-    sub.add_parser(
-        "migrate", help="apply migrations (embedded database started if needed) and bootstrap admin"
-    )
+    sub.add_parser("migrate", help="apply migrations (embedded database started if needed) and bootstrap admin")
     openapi = sub.add_parser("openapi", help="write the OpenAPI document")
     openapi.add_argument(
         "--output",

@@ -29,9 +29,7 @@ class Settings(BaseSettings):
 
     environment: Environment = "local"
     # DATABASE_URL (unprefixed, the usual name for deployment platforms) or MTF_DATABASE_URL.
-    database_url: str | None = Field(
-        default=None, validation_alias=AliasChoices("MTF_DATABASE_URL", "DATABASE_URL")
-    )
+    database_url: str | None = Field(default=None, validation_alias=AliasChoices("MTF_DATABASE_URL", "DATABASE_URL"))
     embedded_db_dir: Path = REPO_ROOT / ".data" / "postgres"
     embedded_db_name: str = "mt_facturation"
     db_pool_size: int = 10
@@ -68,8 +66,7 @@ class Settings(BaseSettings):
             )
         if self.database_url is None:
             raise InsecureConfigurationError(
-                f"environment '{self.environment}' needs DATABASE_URL "
-                "(the embedded database is for local/test)"
+                f"environment '{self.environment}' needs DATABASE_URL (the embedded database is for local/test)"
             )
         return self
 

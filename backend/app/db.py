@@ -33,9 +33,7 @@ def uuid_pk() -> Mapped[uuid.UUID]:
 class TimestampedMixin:
     """created_at/updated_at in UTC, and who did it (the token subject) where known."""
 
-    created_at: Mapped[datetime] = mapped_column(
-        DateTime(timezone=True), server_default=func.now(), nullable=False
-    )
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now(), nullable=False)
     updated_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), server_default=func.now(), onupdate=func.now(), nullable=False
     )
@@ -57,9 +55,7 @@ class Database:
 
     def configure(self, url: str, *, pool_size: int = 10) -> None:
         self.url = url
-        self._engine = create_async_engine(
-            url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True
-        )
+        self._engine = create_async_engine(url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True)
         self._sessionmaker = async_sessionmaker(self._engine, expire_on_commit=False, autoflush=False)
 
     @property

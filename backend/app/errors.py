@@ -151,9 +151,7 @@ def _clean_validation_details(errors: list[Any]) -> list[dict[str, Any]]:
     details = []
     for err in errors:
         msg = str(err.get("msg", "invalid value"))
-        details.append(
-            {"loc": list(err.get("loc", [])), "msg": msg, "type": str(err.get("type", "value_error"))}
-        )
+        details.append({"loc": list(err.get("loc", [])), "msg": msg, "type": str(err.get("type", "value_error"))})
     return details
 
 

@@ -61,9 +61,7 @@ async def me(actor: Annotated[Actor, Depends(authenticated_actor)]) -> Principal
 @router.get("/users", operation_id="users-list", summary="List staff users and service accounts (admin)")
 async def list_users(session: SessionDep, page: PageDep, _: AdminDep) -> Page[UserRead]:
     rows, total = await fetch_page(session, select(User).order_by(User.username), page)
-    return Page(
-        items=[UserRead.model_validate(r) for r in rows], total=total, limit=page.limit, offset=page.offset
-    )
+    return Page(items=[UserRead.model_validate(r) for r in rows], total=total, limit=page.limit, offset=page.offset)
 
 
 @router.post("/users", status_code=201, operation_id="users-create", summary="Create a user (admin)")
@@ -71,8 +69,6 @@ async def create_user(payload: UserCreate, session: SessionDep, _: AdminDep) -> 
     return UserRead.model_validate(await service.create_user(session, payload))
 
 
-@router.patch(
-    "/users/{user_id}", operation_id="users-update", summary="Update a user's roles, password or state"
-)
+@router.patch("/users/{user_id}", operation_id="users-update", summary="Update a user's roles, password or state")
 async def update_user(user_id: uuid.UUID, payload: UserUpdate, session: SessionDep, _: AdminDep) -> UserRead:
     return UserRead.model_validate(await service.update_user(session, user_id, payload))

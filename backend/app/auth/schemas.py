@@ -22,9 +22,7 @@ class UserCreate(BaseModel):
     username: str = Field(min_length=3, max_length=120, pattern=r"^[A-Za-z0-9_.@-]+$")
     full_name: str | None = Field(default=None, max_length=200)
     kind: Literal["staff", "service"] = "staff"
-    password: str = Field(
-        min_length=12, max_length=200, description="Password, or client secret for services."
-    )
+    password: str = Field(min_length=12, max_length=200, description="Password, or client secret for services.")
     roles: list[Role] = Field(min_length=1)
 
     @field_validator("roles")

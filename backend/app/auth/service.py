@@ -100,9 +100,7 @@ async def create_user(session: AsyncSession, payload: UserCreate) -> User:
     )
     session.add(user)
     await session.flush()
-    await record_audit(
-        session, action="user.created", entity_type="user", entity_id=user.id, after=_summary(user)
-    )
+    await record_audit(session, action="user.created", entity_type="user", entity_id=user.id, after=_summary(user))
     return user
 
 

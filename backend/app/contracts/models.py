@@ -49,9 +49,7 @@ class Subscriber(TimestampedMixin, Base):
     )
 
     id: Mapped[uuid.UUID] = uuid_pk()
-    client_id: Mapped[uuid.UUID] = mapped_column(
-        ForeignKey("clients.id", ondelete="RESTRICT"), nullable=False
-    )
+    client_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("clients.id", ondelete="RESTRICT"), nullable=False)
     service_type: Mapped[str] = mapped_column(String(20), nullable=False)
     phone_number: Mapped[str] = mapped_column(String(13), nullable=False)
     status: Mapped[str] = mapped_column(String(20), nullable=False, default="active")
@@ -84,22 +82,16 @@ class Contract(TimestampedMixin, Base):
 
     id: Mapped[uuid.UUID] = uuid_pk()
     contract_number: Mapped[str] = mapped_column(String(20), nullable=False, unique=True)
-    client_id: Mapped[uuid.UUID] = mapped_column(
-        ForeignKey("clients.id", ondelete="RESTRICT"), nullable=False
-    )
+    client_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("clients.id", ondelete="RESTRICT"), nullable=False)
     offer_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("offers.id", ondelete="RESTRICT"), nullable=False)
-    subscriber_id: Mapped[uuid.UUID] = mapped_column(
-        ForeignKey("subscribers.id", ondelete="RESTRICT"), nullable=False
-    )
+    subscriber_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("subscribers.id", ondelete="RESTRICT"), nullable=False)
     service_type: Mapped[str] = mapped_column(String(20), nullable=False)
     status: Mapped[str] = mapped_column(String(20), nullable=False, default="active")
     decision: Mapped[str] = mapped_column(String(20), nullable=False, default="created")
     start_date: Mapped[date] = mapped_column(Date, nullable=False)
     # Last day of service (inclusive); NULL while open-ended.
     end_date: Mapped[date | None] = mapped_column(Date)
-    replaced_contract_id: Mapped[uuid.UUID | None] = mapped_column(
-        ForeignKey("contracts.id", ondelete="RESTRICT")
-    )
+    replaced_contract_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("contracts.id", ondelete="RESTRICT"))
     monthly_fee: Mapped[Decimal] = mapped_column(MONEY_SQL, nullable=False)
     activation_fee: Mapped[Decimal] = mapped_column(MONEY_SQL, nullable=False)
     activation_fee_pending: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True)
@@ -122,14 +114,10 @@ class ContractSuspension(Base):
     )
 
     id: Mapped[uuid.UUID] = uuid_pk()
-    contract_id: Mapped[uuid.UUID] = mapped_column(
-        ForeignKey("contracts.id", ondelete="RESTRICT"), nullable=False
-    )
+    contract_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("contracts.id", ondelete="RESTRICT"), nullable=False)
     suspended_from: Mapped[date] = mapped_column(Date, nullable=False)
     resumed_on: Mapped[date | None] = mapped_column(Date)
-    created_at: Mapped[datetime] = mapped_column(
-        DateTime(timezone=True), server_default=func.now(), nullable=False
-    )
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now(), nullable=False)
     created_by: Mapped[str | None] = mapped_column(String(120))
 
 
@@ -140,15 +128,11 @@ class ContractDocument(Base):
     __table_args__ = (Index("ix_contract_documents_contract_id", "contract_id"),)
 
     id: Mapped[uuid.UUID] = uuid_pk()
-    contract_id: Mapped[uuid.UUID] = mapped_column(
-        ForeignKey("contracts.id", ondelete="RESTRICT"), nullable=False
-    )
+    contract_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("contracts.id", ondelete="RESTRICT"), nullable=False)
     filename: Mapped[str] = mapped_column(String(120), nullable=False)
     content_type: Mapped[str] = mapped_column(String(60), nullable=False, default="application/pdf")
     size_bytes: Mapped[int] = mapped_column(BigInteger, nullable=False)
     sha256: Mapped[str] = mapped_column(String(64), nullable=False)
     content: Mapped[bytes] = mapped_column(LargeBinary, nullable=False)
     metadata_: Mapped[dict[str, Any]] = mapped_column("metadata", JSONB, nullable=False, default=dict)
-    generated_at: Mapped[datetime] = mapped_column(
-        DateTime(timezone=True), server_default=func.now(), nullable=False
-    )
+    generated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now(), nullable=False)

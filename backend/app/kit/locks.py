@@ -26,9 +26,7 @@ async def lock(session: AsyncSession, namespace: LockNamespace, key: str) -> Non
 
 async def try_lock(session: AsyncSession, namespace: LockNamespace, key: str) -> bool:
     """Take the lock if nobody holds it; never waits."""
-    acquired = await session.scalar(
-        select(func.pg_try_advisory_xact_lock(int(namespace), func.hashtext(key)))
-    )
+    acquired = await session.scalar(select(func.pg_try_advisory_xact_lock(int(namespace), func.hashtext(key))))
     return bool(acquired)
 
 

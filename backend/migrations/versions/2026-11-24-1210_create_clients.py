@@ -43,12 +43,8 @@ def upgrade() -> None:
         sa.CheckConstraint("cin ~ '^[A-Z]{1,2}[0-9]{1,8}$'", name=op.f("ck_clients_cin_format")),
         sa.CheckConstraint("ice IS NULL OR ice ~ '^[0-9]{15}$'", name=op.f("ck_clients_ice_format")),
         sa.CheckConstraint("kind IN ('individual', 'business')", name=op.f("ck_clients_kind")),
-        sa.CheckConstraint(
-            "phone IS NULL OR phone ~ '^\\+212[5-8][0-9]{8}$'", name=op.f("ck_clients_phone_canonical")
-        ),
-        sa.CheckConstraint(
-            "status IN ('active', 'delinquent', 'terminated')", name=op.f("ck_clients_status")
-        ),
+        sa.CheckConstraint("phone IS NULL OR phone ~ '^\\+212[5-8][0-9]{8}$'", name=op.f("ck_clients_phone_canonical")),
+        sa.CheckConstraint("status IN ('active', 'delinquent', 'terminated')", name=op.f("ck_clients_status")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_clients")),
     )
     op.create_index("ix_clients_email", "clients", [sa.literal_column("lower(email)")], unique=False)

@@ -65,9 +65,7 @@ def upgrade() -> None:
         sa.CheckConstraint("status IN ('active', 'retired')", name=op.f("ck_offers_status")),
         sa.CheckConstraint("activation_fee >= 0", name=op.f("ck_offers_activation_fee_non_negative")),
         sa.CheckConstraint("monthly_fee > 0", name=op.f("ck_offers_monthly_fee_positive")),
-        sa.CheckConstraint(
-            "valid_to IS NULL OR valid_to > valid_from", name=op.f("ck_offers_validity_window")
-        ),
+        sa.CheckConstraint("valid_to IS NULL OR valid_to > valid_from", name=op.f("ck_offers_validity_window")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_offers")),
         sa.UniqueConstraint("code", name=op.f("uq_offers_code")),
     )

@@ -42,9 +42,7 @@ def upgrade() -> None:
             "service_type IN ('mobile', 'fiber', 'adsl', 'landline')",
             name=op.f("ck_subscribers_service_type"),
         ),
-        sa.CheckConstraint(
-            "status IN ('active', 'suspended', 'terminated')", name=op.f("ck_subscribers_status")
-        ),
+        sa.CheckConstraint("status IN ('active', 'suspended', 'terminated')", name=op.f("ck_subscribers_status")),
         sa.ForeignKeyConstraint(
             ["client_id"], ["clients.id"], name=op.f("fk_subscribers_client_id_clients"), ondelete="RESTRICT"
         ),
@@ -79,15 +77,11 @@ def upgrade() -> None:
         sa.Column("updated_at", sa.DateTime(timezone=True), server_default=sa.text("now()"), nullable=False),
         sa.Column("created_by", sa.String(length=120), nullable=True),
         sa.Column("updated_by", sa.String(length=120), nullable=True),
-        sa.CheckConstraint(
-            "decision IN ('created', 'upgraded', 'downgraded')", name=op.f("ck_contracts_decision")
-        ),
+        sa.CheckConstraint("decision IN ('created', 'upgraded', 'downgraded')", name=op.f("ck_contracts_decision")),
         sa.CheckConstraint(
             "service_type IN ('mobile', 'fiber', 'adsl', 'landline')", name=op.f("ck_contracts_service_type")
         ),
-        sa.CheckConstraint(
-            "status IN ('active', 'suspended', 'terminated')", name=op.f("ck_contracts_status")
-        ),
+        sa.CheckConstraint("status IN ('active', 'suspended', 'terminated')", name=op.f("ck_contracts_status")),
         sa.CheckConstraint("activation_fee >= 0", name=op.f("ck_contracts_activation_fee_non_negative")),
         sa.CheckConstraint("end_date IS NULL OR end_date >= start_date - 1", name=op.f("ck_contracts_dates")),
         sa.CheckConstraint("monthly_fee > 0", name=op.f("ck_contracts_monthly_fee_positive")),
@@ -132,9 +126,7 @@ def upgrade() -> None:
         sa.Column("sha256", sa.String(length=64), nullable=False),
         sa.Column("content", sa.LargeBinary(), nullable=False),
         sa.Column("metadata", postgresql.JSONB(astext_type=sa.Text()), nullable=False),
-        sa.Column(
-            "generated_at", sa.DateTime(timezone=True), server_default=sa.text("now()"), nullable=False
-        ),
+        sa.Column("generated_at", sa.DateTime(timezone=True), server_default=sa.text("now()"), nullable=False),
         sa.ForeignKeyConstraint(
             ["contract_id"],
             ["contracts.id"],
@@ -163,9 +155,7 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_contract_suspensions")),
     )
-    op.create_index(
-        "ix_contract_suspensions_contract_id", "contract_suspensions", ["contract_id"], unique=False
-    )
+    op.create_index("ix_contract_suspensions_contract_id", "contract_suspensions", ["contract_id"], unique=False)
     op.create_index(
         "uq_contract_suspensions_open",
         "contract_suspensions",

@@ -18,9 +18,7 @@ class TestHealth:
 
 
 class TestErrorEnvelope:
-    async def test_unknown_route_is_404_in_envelope_with_correlation_id(
-        self, client: httpx.AsyncClient
-    ) -> None:
+    async def test_unknown_route_is_404_in_envelope_with_correlation_id(self, client: httpx.AsyncClient) -> None:
         response = await client.get("/api/v1/nope", headers={"X-Correlation-ID": "abc-123"})
         assert response.status_code == 404
         body = response.json()
