@@ -1,0 +1,26 @@
+"""The client-history hook: modules that keep history about a client register a check here.
+
+A client may be hard-deleted only when no registered check finds history (spec 5.2). The foreign keys
+to `clients` are ON DELETE RESTRICT as well, so a module that forgot to register still cannot lose data.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Awaitable, Callable
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+HistoryCheck = Callable[[AsyncSession, uuid.UUID], Awaitable[bool]]
+
+_checks: dict[str, HistoryCheck] = {}
+
+
+def register_client_history_check(kind: str, check: HistoryCheck) -> None:
+    """Register `check(session, client_id) -> True when the client has `kind` history` (e.g. "contract")."""
+    _checks[kind] = check
+
+
+async def client_history(session: AsyncSession, client_id: uuid.UUID) -> list[str]:
+    """The kinds of history the client has, in registration order (empty: hard delete allowed)."""
+    return [kind for kind, check in _checks.items() if await check(session, client_id)]
