@@ -7,6 +7,7 @@ import asyncio
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
 from alembic import command
 
@@ -34,12 +35,43 @@ async def _bootstrap_admin(url: str) -> None:
         await database.dispose()
 
 
-def export_openapi(target: Path) -> None:
+DOCS_DIR = Path(__file__).resolve().parents[2] / "docs"
+
+
+def export_openapi(target: Path, reference: Path | None = None) -> None:
+    """Write the OpenAPI document and the endpoint table of docs/api-reference.md generated from it."""
     from app.main import create_app
 
     schema = create_app(manage_database=False).openapi()
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(json.dumps(schema, indent=2, sort_keys=False) + "\n", encoding="utf-8")
+    if reference is not None:
+        reference.write_text(render_api_reference(schema), encoding="utf-8")
+
+
+def render_api_reference(schema: dict[str, Any]) -> str:
+    lines = [
+        "# API reference",
+        "",
+        "Generated from the OpenAPI document by `mtf openapi` (do not edit by hand). The full contract, with",
+        "request and response schemas, is [`openapi/openapi-v1.json`](openapi/openapi-v1.json); every error",
+        "answer uses the envelope `{error: {code, message, details, correlation_id}}`.",
+        "",
+    ]
+    by_tag: dict[str, list[tuple[str, str, dict[str, Any]]]] = {}
+    for path, operations in schema["paths"].items():
+        for method, operation in operations.items():
+            tag = (operation.get("tags") or ["other"])[0]
+            by_tag.setdefault(tag, []).append((method.upper(), path, operation))
+    for tag, operations in by_tag.items():
+        lines += [f"## {tag}", "", "| method | path | operation id | summary |", "| --- | --- | --- | --- |"]
+        for method, path, operation in operations:
+            summary = (operation.get("summary") or "").replace("|", "\\|")
+            if operation.get("deprecated"):
+                summary = f"**deprecated** {summary}"
+            lines.append(f"| {method} | `{path}` | `{operation.get('operationId', '')}` | {summary} |")
+        lines.append("")
+    return "\n".join(lines)
 
 
 def serve(host: str, port: int) -> None:
@@ -69,8 +101,9 @@ def main(argv: list[str] | None = None) -> int:
     openapi.add_argument(
         "--output",
         type=Path,
-        default=Path(__file__).resolve().parents[2] / "docs" / "openapi" / "openapi-v1.json",
+        default=DOCS_DIR / "openapi" / "openapi-v1.json",
     )
+    openapi.add_argument("--reference", type=Path, default=DOCS_DIR / "api-reference.md")
     serve_parser = sub.add_parser("serve", help="run the API (migrations must be applied)")
     serve_parser.add_argument("--host", default="127.0.0.1")
     serve_parser.add_argument("--port", type=int, default=8000)
@@ -78,7 +111,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "migrate":
         migrate()
     elif args.command == "openapi":
-        export_openapi(args.output)
+        export_openapi(args.output, args.reference)
     elif args.command == "serve":
         serve(args.host, args.port)
     return 0

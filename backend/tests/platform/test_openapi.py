@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import json
 import re
+from pathlib import Path
 
 from app.cli import export_openapi
 from app.config import REPO_ROOT
@@ -32,9 +33,12 @@ def test_every_operation_has_a_readable_operation_id_and_documents_the_error_env
                     assert ref == "#/components/schemas/ErrorEnvelope", (operation_id, status)
 
 
-def test_export_writes_the_same_document(tmp_path: object) -> None:
-    from pathlib import Path
-
-    target = Path(str(tmp_path)) / "openapi.json"
-    export_openapi(target)
+def test_export_writes_the_same_document_and_the_committed_api_reference(tmp_path: Path) -> None:
+    target = tmp_path / "openapi.json"
+    reference = tmp_path / "api-reference.md"
+    export_openapi(target, reference)
     assert json.loads(target.read_text()) == json.loads(COMMITTED.read_text())
+    committed_reference = (REPO_ROOT / "docs" / "api-reference.md").read_text(encoding="utf-8")
+    assert reference.read_text(encoding="utf-8") == committed_reference, (
+        "docs/api-reference.md is stale: run `mtf openapi`"
+    )

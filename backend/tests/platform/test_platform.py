@@ -39,3 +39,59 @@ class TestErrorEnvelope:
     async def test_admin_lists_users(self, client: httpx.AsyncClient) -> None:
         response = await client.get("/api/v1/auth/users", headers=auth_headers("admin"))
         assert response.status_code == 200, response.text
+
+
+class TestCrossCutting:
+    async def test_insane_correlation_id_is_replaced_by_a_generated_one(self, client: httpx.AsyncClient) -> None:
+        response = await client.get("/health/live", headers={"X-Correlation-ID": "x" * 300})
+        assert response.headers["X-Correlation-ID"] != "x" * 300
+        assert len(response.headers["X-Correlation-ID"]) == 32
+
+    async def test_cors_headers_are_present_on_error_answers(self, client: httpx.AsyncClient) -> None:
+        response = await client.get("/api/v1/auth/users", headers={"Origin": "http://localhost:5173"})
+        assert response.status_code == 401
+        assert response.headers["access-control-allow-origin"] == "http://localhost:5173"
+
+    async def test_method_not_allowed_uses_the_envelope(self, client: httpx.AsyncClient) -> None:
+        response = await client.delete("/health/live")
+        assert response.status_code == 405
+        assert response.json()["error"]["code"] == "method_not_allowed"
+
+    async def test_malformed_json_is_422_validation_error(self, client: httpx.AsyncClient) -> None:
+        response = await client.post(
+            "/api/v1/auth/users",
+            content=b"{not json",
+            headers={**auth_headers("admin"), "Content-Type": "application/json"},
+        )
+        assert response.status_code == 422
+        assert response.json()["error"]["code"] == "validation_error"
+
+    async def test_metrics_are_exposed_in_prometheus_format(self, client: httpx.AsyncClient) -> None:
+        await client.get("/health/live")
+        response = await client.get("/metrics")
+        assert response.status_code == 200
+        assert "mtf_http_requests_total" in response.text
+
+
+async def test_unexpected_errors_are_500_internal_error_with_cors_and_no_trace(database_url: str) -> None:
+    from fastapi import APIRouter
+
+    from app.main import create_app
+
+    app = create_app(manage_database=False)
+    boom = APIRouter()
+
+    @boom.get("/boom")
+    async def explode() -> None:
+        raise RuntimeError("secret SQL detail SELECT * FROM clients")
+
+    app.include_router(boom)
+    transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
+        response = await http.get("/boom", headers={"Origin": "http://localhost:5173", "X-Correlation-ID": "c-500"})
+    assert response.status_code == 500
+    body = response.json()
+    assert body["error"]["code"] == "internal_error"
+    assert body["error"]["correlation_id"] == "c-500"
+    assert "SELECT" not in response.text
+    assert response.headers["access-control-allow-origin"] == "http://localhost:5173"

@@ -1,0 +1,41 @@
+from __future__ import annotations
+
+import pytest
+
+from app.config import InsecureConfigurationError, Settings
+
+
+@pytest.mark.parametrize("environment", ["staging", "production"])
+def test_built_in_secrets_are_refused_outside_local_and_test(environment: str) -> None:
+    with pytest.raises(InsecureConfigurationError, match="MTF_JWT_SECRET"):
+        Settings(environment=environment, database_url="postgresql://db/x")  # type: ignore[arg-type]
+
+
+def test_real_secrets_are_accepted_in_production() -> None:
+    settings = Settings(
+        environment="production",
+        database_url="postgresql://db/x",
+        jwt_secret="a-real-secret-from-the-vault-0123456789",  # type: ignore[arg-type]
+        landing_token_secret="another-real-secret-from-the-vault-0123",  # type: ignore[arg-type]
+        bootstrap_admin_password="a-real-admin-password",  # type: ignore[arg-type]
+    )
+    assert settings.environment == "production"
+
+
+def test_production_needs_an_explicit_database() -> None:
+    with pytest.raises(InsecureConfigurationError, match="DATABASE_URL"):
+        Settings(
+            environment="production",
+            jwt_secret="a-real-secret-from-the-vault-0123456789",  # type: ignore[arg-type]
+            landing_token_secret="another-real-secret-from-the-vault-0123",  # type: ignore[arg-type]
+            bootstrap_admin_password="a-real-admin-password",  # type: ignore[arg-type]
+        )
+
+
+def test_local_defaults_are_accepted() -> None:
+    assert Settings(environment="local").environment == "local"
+
+
+def test_database_url_is_read_from_the_unprefixed_variable(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DATABASE_URL", "postgresql://elsewhere/db")
+    assert Settings().database_url == "postgresql://elsewhere/db"
