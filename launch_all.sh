@@ -59,13 +59,17 @@ run_mode() {
   mkdir -p "$RUN_DIR"
   "$ROOT/stop_all.sh" --quiet || true
   say "migrating the database"
-  (cd "$BACKEND" && "$UV" run --frozen --quiet mtf migrate)
+  (cd "$BACKEND" && "$UV" run --frozen --quiet mtf migrate </dev/null >>"$RUN_DIR/migrate.log" 2>&1) \
+      || { tail -30 "$RUN_DIR/migrate.log" >&2; die "migration failed (see $RUN_DIR/migrate.log)"; }
   local port=8000
   if port_busy "$port"; then say "port 8000 is busy, falling back to 8010"; port=8010; fi
   port_busy "$port" && die "ports 8000 and 8010 are both busy"
   say "starting the API on port $port"
-  (cd "$BACKEND" && nohup "$BACKEND/.venv/bin/mtf" serve --host 127.0.0.1 --port "$port" \
-      >"$RUN_DIR/backend.log" 2>&1 & echo $! >"$RUN_DIR/backend.pid")
+  # exec: the API process itself is the background job (its pid is the one recorded), and it holds none
+  # of the launcher's own output streams, so a caller reading our output is not kept waiting.
+  (cd "$BACKEND" && exec nohup "$BACKEND/.venv/bin/mtf" serve --host 127.0.0.1 --port "$port" \
+      >"$RUN_DIR/backend.log" 2>&1 </dev/null) &
+  echo $! >"$RUN_DIR/backend.pid"
   local base="http://127.0.0.1:$port"
   wait_for "$base/health/ready" 90 || { tail -40 "$RUN_DIR/backend.log" >&2; die "the API did not become ready"; }
   say "smoke: /health/ready OK"

@@ -55,6 +55,8 @@ def configure_logging(level: str = "INFO", *, json_output: bool = True) -> None:
     for name in ("uvicorn", "uvicorn.error", "uvicorn.access"):
         logging.getLogger(name).handlers = []
         logging.getLogger(name).propagate = True
+    # app.request already logs every request with its correlation id and duration.
+    logging.getLogger("uvicorn.access").setLevel(logging.WARNING)
 
 
 def install_masking_filter() -> None:
@@ -71,3 +73,14 @@ def install_masking_filter() -> None:
 
     record_factory._mtf_masking = True  # type: ignore[attr-defined]
     logging.setLogRecordFactory(record_factory)
+
+    # Logger.makeRecord sets the `extra` attributes only after the factory returned: mask them there too,
+    # otherwise `logger.info(..., extra={"cin": ...})` would reach non-JSON handlers (or a test's capture) raw.
+    original_make_record = logging.Logger.makeRecord
+
+    def make_record(self: logging.Logger, *args: Any, **kwargs: Any) -> logging.LogRecord:
+        record = original_make_record(self, *args, **kwargs)
+        masking.filter(record)
+        return record
+
+    logging.Logger.makeRecord = make_record  # type: ignore[method-assign]
