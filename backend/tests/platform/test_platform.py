@@ -95,3 +95,28 @@ async def test_unexpected_errors_are_500_internal_error_with_cors_and_no_trace(d
     assert body["error"]["correlation_id"] == "c-500"
     assert "SELECT" not in response.text
     assert response.headers["access-control-allow-origin"] == "http://localhost:5173"
+
+
+async def test_ready_is_503_not_ready_when_the_database_is_not_migrated(admin_url: str, database_url: str) -> None:
+    import uuid
+
+    from psycopg import sql
+
+    from app.db import database
+    from app.main import create_app
+    from tests.fixtures.database import admin_execute, drop_database, url_for
+
+    name = f"mtf_test_empty_{uuid.uuid4().hex[:8]}"
+    admin_execute(admin_url, sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    await database.dispose()
+    database.configure(url_for(admin_url, name), pool_size=1)
+    try:
+        transport = httpx.ASGITransport(app=create_app(manage_database=False), raise_app_exceptions=False)
+        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
+            response = await http.get("/health/ready")
+        assert response.status_code == 503
+        assert response.json()["error"]["code"] == "not_ready"
+    finally:
+        await database.dispose()
+        database.configure(database_url, pool_size=5)
+        drop_database(admin_url, name)
