@@ -1,7 +1,35 @@
 from __future__ import annotations
 
-from app.errors import NotFound
+from collections.abc import Sequence
+
+from app.errors import AppError, Conflict, NotFound
 
 
 class OfferNotFound(NotFound):
     message = "Offer not found."
+
+
+class OfferCodeTaken(Conflict):
+    code = "offer_code_taken"
+    message = "Another offer already uses this code."
+
+    def __init__(self) -> None:
+        super().__init__(details=[{"loc": ["body", "code"], "msg": self.message, "type": self.code}])
+
+
+class OfferRetired(Conflict):
+    code = "offer_retired"
+    message = "This offer is retired; it can no longer be changed."
+
+
+class InvalidOffer(AppError):
+    """422 for an update whose merged components break the category rules (spec 5.1)."""
+
+    status_code = 422
+    code = "validation_error"
+    message = "The request is not valid."
+
+    def __init__(self, problems: Sequence[tuple[str, str]]) -> None:
+        super().__init__(
+            details=[{"loc": ["body", field], "msg": msg, "type": "value_error"} for field, msg in problems]
+        )

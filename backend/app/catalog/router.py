@@ -1,5 +1,121 @@
+"""Offer catalog API: thin endpoints over app.catalog.service."""
+
 from __future__ import annotations
 
-from fastapi import APIRouter
+import uuid
+from typing import Annotated, Any
 
-router = APIRouter(tags=["catalog"])
+from fastapi import APIRouter, Depends, Query, Response
+
+from app.auth.deps import require_roles
+from app.auth.roles import Role
+from app.catalog import service
+from app.catalog.schemas import (
+    OfferCategories,
+    OfferCategory,
+    OfferCategoryGroup,
+    OfferCreate,
+    OfferRead,
+    OfferStatus,
+    OfferUpdate,
+    ServiceType,
+)
+from app.db import SessionDep
+from app.kit.correlation import Actor
+from app.kit.pagination import Page, PageDep
+
+router = APIRouter(prefix="/api/v1", tags=["catalog"])
+
+WriterDep = Annotated[Actor, Depends(require_roles(Role.OPERATOR))]
+ReaderDep = Annotated[Actor, Depends(require_roles(Role.OPERATOR, Role.BILLING, Role.COLLECTIONS, read=True))]
+
+_NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"description": "not_found"}}
+SUCCESSOR_LINK = '</api/v1/offer-categories>; rel="successor-version"'
+
+
+@router.post(
+    "/offers",
+    status_code=201,
+    operation_id="offers-create",
+    summary="Create an offer of one category",
+    responses={409: {"description": "offer_code_taken"}},
+)
+async def create_offer(payload: OfferCreate, session: SessionDep, _: WriterDep) -> OfferRead:
+    return OfferRead.model_validate(await service.create_offer(session, payload))
+
+
+@router.get("/offers", operation_id="offers-list", summary="List offers (active and retired)")
+async def list_offers(
+    session: SessionDep,
+    page: PageDep,
+    _: ReaderDep,
+    category: OfferCategory | None = None,
+    service_type: ServiceType | None = None,
+    status: OfferStatus | None = None,
+    q: Annotated[str | None, Query(max_length=100, description="Matches code, name or description.")] = None,
+) -> Page[OfferRead]:
+    rows, total = await service.list_offers(
+        session, page, category=category, service_type=service_type, status=status, q=q
+    )
+    return Page(items=[OfferRead.model_validate(r) for r in rows], total=total, limit=page.limit, offset=page.offset)
+
+
+@router.get("/offers/{offer_id}", operation_id="offers-get", summary="Get an offer", responses=_NOT_FOUND)
+async def get_offer(offer_id: uuid.UUID, session: SessionDep, _: ReaderDep) -> OfferRead:
+    return OfferRead.model_validate(await service.get_offer(session, offer_id))
+
+
+@router.patch(
+    "/offers/{offer_id}",
+    operation_id="offers-update",
+    summary="Update an active offer (components re-checked against its category)",
+    responses={**_NOT_FOUND, 409: {"description": "offer_retired"}},
+)
+async def update_offer(offer_id: uuid.UUID, payload: OfferUpdate, session: SessionDep, _: WriterDep) -> OfferRead:
+    return OfferRead.model_validate(await service.update_offer(session, offer_id, payload))
+
+
+@router.post(
+    "/offers/{offer_id}/retire",
+    operation_id="offers-retire",
+    summary="Retire an offer (offers are never deleted)",
+    responses={**_NOT_FOUND, 409: {"description": "offer_retired (already retired)"}},
+)
+async def retire_offer(offer_id: uuid.UUID, session: SessionDep, _: WriterDep) -> OfferRead:
+    return OfferRead.model_validate(await service.retire_offer(session, offer_id))
+
+
+async def _grouped(session: SessionDep) -> OfferCategories:
+    groups = await service.list_active_offers_grouped(session, service.catalog_today())
+    return OfferCategories(
+        categories=[OfferCategoryGroup.model_validate(group, from_attributes=True) for group in groups]
+    )
+
+
+@router.get(
+    "/offer-categories",
+    operation_id="offer-categories-list",
+    summary="Offers on sale today, grouped by category (mobile, internet, landline)",
+)
+async def list_offer_categories(session: SessionDep, _: ReaderDep) -> OfferCategories:
+    return await _grouped(session)
+
+
+@router.get(
+    "/offer-families",
+    operation_id="offer-families-list",
+    summary="Deprecated alias of GET /api/v1/offer-categories",
+    deprecated=True,
+    responses={
+        200: {
+            "headers": {
+                "Deprecation": {"description": "Always `true`.", "schema": {"type": "string"}},
+                "Link": {"description": "The successor operation.", "schema": {"type": "string"}},
+            }
+        }
+    },
+)
+async def list_offer_families(session: SessionDep, _: ReaderDep, response: Response) -> OfferCategories:
+    response.headers["Deprecation"] = "true"
+    response.headers["Link"] = SUCCESSOR_LINK
+    return await _grouped(session)

@@ -13,6 +13,7 @@ from sqlalchemy import (
     DateTime,
     ForeignKey,
     Index,
+    Integer,
     LargeBinary,
     String,
     func,
@@ -96,6 +97,25 @@ class Contract(TimestampedMixin, Base):
     activation_fee: Mapped[Decimal] = mapped_column(MONEY_SQL, nullable=False)
     activation_fee_pending: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True)
     terminated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class ContractNumberCounter(Base):
+    """The last contract number of a calendar year; taken under the row lock, so numbers have no gaps."""
+
+    __tablename__ = "contract_number_counters"
+    __table_args__ = (CheckConstraint("last_value >= 0", name="last_value_non_negative"),)
+
+    year: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    last_value: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+
+
+class NumberAllocationCursor(Base):
+    """Where the next scan for a free number of a pool starts (national significant number)."""
+
+    __tablename__ = "number_allocation_cursors"
+
+    pool: Mapped[str] = mapped_column(String(40), primary_key=True)
+    next_number: Mapped[int] = mapped_column(BigInteger, nullable=False)
 
 
 class ContractSuspension(Base):

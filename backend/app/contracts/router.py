@@ -1,5 +1,290 @@
+"""Contracts and subscribers API: provisioning, lifecycle, documents, and technical line operations."""
+
 from __future__ import annotations
 
-from fastapi import APIRouter
+import uuid
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Query
+from fastapi.responses import JSONResponse, Response
+
+from app.auth.deps import require_roles
+from app.auth.roles import Role
+from app.contracts import service
+from app.contracts.schemas import (
+    ContractProvisionRequest,
+    ContractRead,
+    ContractSuspensionRead,
+    LifecycleRequest,
+    LineStatus,
+    ProvisioningResult,
+    ServiceCategory,
+    ServiceType,
+    SubscriberCreate,
+    SubscriberRead,
+    SubscriberTerminateRequest,
+    SubscriberUpdate,
+)
+from app.db import SessionDep
+from app.errors import BusinessValidationError
+from app.kit.correlation import Actor
+from app.kit.idempotency import IdempotencyKeyDep, run_idempotent
+from app.kit.pagination import Page, PageDep
+from app.kit.phone import InvalidPhoneNumber, normalize_moroccan_number
 
 router = APIRouter(tags=["contracts"])
+
+OperatorDep = Annotated[Actor, Depends(require_roles(Role.OPERATOR))]
+AdminDep = Annotated[Actor, Depends(require_roles())]
+StaffReadDep = Annotated[Actor, Depends(require_roles(Role.OPERATOR, Role.BILLING, Role.COLLECTIONS, read=True))]
+
+
+def _errors(codes: dict[int, str]) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI error answers with the codes each status can carry."""
+    return {status: {"description": text} for status, text in codes.items()}
+
+
+_PROVISION_ERRORS = _errors(
+    {
+        400: "idempotency_key_required, idempotency_key_invalid",
+        404: "not_found (client or offer)",
+        409: (
+            "client_terminated, provisioning_ambiguous (details list the candidate contracts), number_unavailable, "
+            "contract_not_active, offer_already_subscribed, number_pool_exhausted, idempotency_key_conflict, "
+            "idempotency_key_in_progress"
+        ),
+        422: (
+            "validation_error (numbers in the wrong family, missing home landline, ...), offer_not_available, "
+            "service_type_incompatible, invalid_target_contract, no_contract_to_change, number_mismatch"
+        ),
+    }
+)
+_LIFECYCLE_ERRORS = _errors(
+    {
+        404: "not_found",
+        409: "invalid_status_transition",
+        422: "validation_error (effective_date in the future or outside the contract)",
+    }
+)
+
+
+@router.post(
+    "/api/v1/contracts",
+    status_code=201,
+    operation_id="contracts-provision",
+    summary="Provision a contract: the backend decides new line, upgrade or downgrade",
+    response_model=ProvisioningResult,
+    responses=_PROVISION_ERRORS,
+)
+async def provision_contract(
+    payload: ContractProvisionRequest, session: SessionDep, _: OperatorDep, idempotency_key: IdempotencyKeyDep
+) -> JSONResponse:
+    async def handler() -> ProvisioningResult:
+        return await service.provision_contract(session, payload)
+
+    return await run_idempotent(
+        session,
+        operation="contracts-provision",
+        key=idempotency_key,
+        payload=payload.model_dump(mode="json"),
+        status_code=201,
+        handler=handler,
+    )
+
+
+@router.get("/api/v1/contracts", operation_id="contracts-list", summary="List contracts (newest first)")
+async def list_contracts(
+    session: SessionDep,
+    page: PageDep,
+    _: StaffReadDep,
+    client_id: uuid.UUID | None = None,
+    status: LineStatus | None = None,
+    service_category: Annotated[
+        ServiceCategory | None, Query(alias="service", description="mobile, internet (fiber and adsl) or landline")
+    ] = None,
+    offer_id: uuid.UUID | None = None,
+    subscriber_id: uuid.UUID | None = None,
+) -> Page[ContractRead]:
+    items, total = await service.list_contracts(
+        session,
+        page,
+        client_id=client_id,
+        status=status,
+        service=service_category,
+        offer_id=offer_id,
+        subscriber_id=subscriber_id,
+    )
+    return Page(items=items, total=total, limit=page.limit, offset=page.offset)
+
+
+@router.get(
+    "/api/v1/contracts/{contract_id}",
+    operation_id="contracts-get",
+    summary="One contract",
+    responses=_errors({404: "not_found"}),
+)
+async def get_contract(contract_id: uuid.UUID, session: SessionDep, _: StaffReadDep) -> ContractRead:
+    return await service.describe_contract(session, await service.get_contract(session, contract_id))
+
+
+@router.post(
+    "/api/v1/contracts/{contract_id}/suspend",
+    operation_id="contracts-suspend",
+    summary="Suspend an active contract and its line from the effective date",
+    responses=_LIFECYCLE_ERRORS,
+)
+async def suspend_contract(
+    contract_id: uuid.UUID, payload: LifecycleRequest, session: SessionDep, _: OperatorDep
+) -> ContractRead:
+    contract = await service.suspend_contract(session, contract_id, payload.effective_date)
+    return await service.describe_contract(session, contract)
+
+
+@router.post(
+    "/api/v1/contracts/{contract_id}/resume",
+    operation_id="contracts-resume",
+    summary="Resume a suspended contract and its line on the effective date",
+    responses=_LIFECYCLE_ERRORS,
+)
+async def resume_contract(
+    contract_id: uuid.UUID, payload: LifecycleRequest, session: SessionDep, _: OperatorDep
+) -> ContractRead:
+    contract = await service.resume_contract(session, contract_id, payload.effective_date)
+    return await service.describe_contract(session, contract)
+
+
+@router.post(
+    "/api/v1/contracts/{contract_id}/terminate",
+    operation_id="contracts-terminate",
+    summary="Terminate a contract (effective date = last day of service); its line ends and the number is freed",
+    responses=_LIFECYCLE_ERRORS,
+)
+async def terminate_contract(
+    contract_id: uuid.UUID, payload: LifecycleRequest, session: SessionDep, _: OperatorDep
+) -> ContractRead:
+    contract = await service.terminate_contract(session, contract_id, payload.effective_date)
+    return await service.describe_contract(session, contract)
+
+
+@router.get(
+    "/api/v1/contracts/{contract_id}/suspensions",
+    operation_id="contracts-suspensions-list",
+    summary="The suspension periods of a contract (from inclusive, resumed_on exclusive)",
+    responses=_errors({404: "not_found"}),
+)
+async def list_suspensions(
+    contract_id: uuid.UUID, session: SessionDep, _: StaffReadDep
+) -> list[ContractSuspensionRead]:
+    return [ContractSuspensionRead.model_validate(s) for s in await service.list_suspensions(session, contract_id)]
+
+
+@router.get(
+    "/api/v1/contracts/{contract_id}/document",
+    operation_id="contracts-document",
+    summary="The contract PDF generated at signature (served only if its SHA-256 still matches)",
+    response_class=Response,
+    responses={
+        200: {"content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}}},
+        **_errors({404: "not_found (contract or document)", 500: "document_integrity_error"}),
+    },
+)
+async def get_contract_document(contract_id: uuid.UUID, session: SessionDep, _: StaffReadDep) -> Response:
+    document = await service.get_contract_document(session, contract_id)
+    content = service.verified_document_content(document)
+    return Response(
+        content=content,
+        media_type=document.content_type,
+        headers={
+            "Content-Disposition": f'inline; filename="{document.filename}"',
+            "ETag": f'"{document.sha256}"',
+            "X-Content-SHA256": document.sha256,
+            "Cache-Control": "private, no-store",
+        },
+    )
+
+
+# --- subscribers -----------------------------------------------------------------------------------
+
+
+def _number_filter(raw: str | None) -> str | None:
+    if raw is None:
+        return None
+    try:
+        return normalize_moroccan_number(raw, "any")
+    except InvalidPhoneNumber as exc:
+        raise BusinessValidationError(["query", "phone_number"], str(exc)) from exc
+
+
+@router.get("/api/v1/subscribers", operation_id="subscribers-list", summary="List lines (newest first)")
+async def list_subscribers(
+    session: SessionDep,
+    page: PageDep,
+    _: StaffReadDep,
+    client_id: uuid.UUID | None = None,
+    status: LineStatus | None = None,
+    service_type: ServiceType | None = None,
+    phone_number: Annotated[str | None, Query(max_length=32, description="Any accepted format.")] = None,
+) -> Page[SubscriberRead]:
+    rows, total = await service.list_subscribers(
+        session,
+        page,
+        client_id=client_id,
+        status=status,
+        service_type=service_type,
+        phone_number=_number_filter(phone_number),
+    )
+    return Page(
+        items=[SubscriberRead.model_validate(r) for r in rows], total=total, limit=page.limit, offset=page.offset
+    )
+
+
+@router.get(
+    "/api/v1/subscribers/{subscriber_id}",
+    operation_id="subscribers-get",
+    summary="One line",
+    responses=_errors({404: "not_found"}),
+)
+async def get_subscriber(subscriber_id: uuid.UUID, session: SessionDep, _: StaffReadDep) -> SubscriberRead:
+    return SubscriberRead.model_validate(await service.get_subscriber(session, subscriber_id))
+
+
+@router.post(
+    "/api/v1/subscribers",
+    status_code=201,
+    operation_id="subscribers-create",
+    summary="Create a line by hand (admin, technical operation)",
+    responses=_errors({404: "not_found (client)", 409: "client_terminated, number_unavailable"}),
+)
+async def create_subscriber(payload: SubscriberCreate, session: SessionDep, _: AdminDep) -> SubscriberRead:
+    return SubscriberRead.model_validate(await service.create_subscriber(session, payload))
+
+
+@router.patch(
+    "/api/v1/subscribers/{subscriber_id}",
+    operation_id="subscribers-update",
+    summary="Change a line's number or access technology (admin, technical operation)",
+    responses=_errors(
+        {
+            404: "not_found",
+            409: "number_unavailable, invalid_status_transition",
+            422: "validation_error, service_type_incompatible",
+        }
+    ),
+)
+async def update_subscriber(
+    subscriber_id: uuid.UUID, payload: SubscriberUpdate, session: SessionDep, _: AdminDep
+) -> SubscriberRead:
+    return SubscriberRead.model_validate(await service.update_subscriber(session, subscriber_id, payload))
+
+
+@router.post(
+    "/api/v1/subscribers/{subscriber_id}/terminate",
+    operation_id="subscribers-terminate",
+    summary="Terminate a line without a live contract (admin, technical operation)",
+    responses=_errors({404: "not_found", 409: "subscriber_has_live_contract, invalid_status_transition"}),
+)
+async def terminate_subscriber(
+    subscriber_id: uuid.UUID, payload: SubscriberTerminateRequest, session: SessionDep, _: AdminDep
+) -> SubscriberRead:
+    line = await service.terminate_subscriber(session, subscriber_id, payload.effective_date)
+    return SubscriberRead.model_validate(line)

@@ -21,6 +21,11 @@ def register_client_history_check(kind: str, check: HistoryCheck) -> None:
     _checks[kind] = check
 
 
+def unregister_client_history_check(kind: str) -> None:
+    """Remove the check registered under `kind` (tests register temporary ones)."""
+    _checks.pop(kind, None)
+
+
 async def client_history(session: AsyncSession, client_id: uuid.UUID) -> list[str]:
     """The kinds of history the client has, in registration order (empty: hard delete allowed)."""
-    return [kind for kind, check in _checks.items() if await check(session, client_id)]
+    return [kind for kind, check in list(_checks.items()) if await check(session, client_id)]

@@ -1,5 +1,106 @@
+"""Clients API: thin endpoints over app.customers.service."""
+
 from __future__ import annotations
 
-from fastapi import APIRouter
+import uuid
+from typing import Annotated, Any
 
-router = APIRouter(tags=["customers"])
+from fastapi import APIRouter, Depends, Query, Response
+
+from app.auth.deps import require_roles
+from app.auth.roles import Role
+from app.customers import service
+from app.customers.schemas import ClientCreate, ClientKind, ClientRead, ClientStatus, ClientUpdate
+from app.db import SessionDep
+from app.kit.correlation import Actor
+from app.kit.idempotency import OptionalIdempotencyKeyDep, run_idempotent
+from app.kit.pagination import Page, PageDep
+
+router = APIRouter(prefix="/api/v1/clients", tags=["customers"])
+
+WriterDep = Annotated[Actor, Depends(require_roles(Role.OPERATOR))]
+ReaderDep = Annotated[Actor, Depends(require_roles(Role.OPERATOR, Role.BILLING, Role.COLLECTIONS, read=True))]
+
+_NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"description": "not_found"}}
+
+
+@router.post(
+    "",
+    status_code=201,
+    response_model=ClientRead,
+    operation_id="clients-create",
+    summary="Create a client",
+    responses={
+        201: {
+            "headers": {
+                "Idempotent-Replayed": {
+                    "description": "`true` when the stored answer of an earlier request is replayed.",
+                    "schema": {"type": "string"},
+                }
+            }
+        },
+        400: {"description": "idempotency_key_invalid"},
+        409: {"description": "client_cin_taken, idempotency_key_conflict, idempotency_key_in_progress"},
+    },
+)
+async def create_client(
+    payload: ClientCreate, session: SessionDep, _: WriterDep, idempotency_key: OptionalIdempotencyKeyDep
+) -> Any:
+    async def create() -> ClientRead:
+        return ClientRead.model_validate(await service.create_client(session, payload))
+
+    if idempotency_key is None:
+        return await create()
+    # Partner systems may retry with the same key: the first answer is replayed, never a second client.
+    return await run_idempotent(
+        session,
+        operation="clients-create",
+        key=idempotency_key,
+        payload=payload.model_dump(mode="json"),
+        status_code=201,
+        handler=create,
+    )
+
+
+@router.get("", operation_id="clients-list", summary="Search and list clients")
+async def list_clients(
+    session: SessionDep,
+    page: PageDep,
+    _: ReaderDep,
+    q: Annotated[
+        str | None,
+        Query(max_length=100, description="Matches name, company, CIN, email or phone (any intake format)."),
+    ] = None,
+    status: ClientStatus | None = None,
+    kind: ClientKind | None = None,
+    city: Annotated[str | None, Query(max_length=100)] = None,
+) -> Page[ClientRead]:
+    rows, total = await service.list_clients(session, page, q=q, status=status, kind=kind, city=city)
+    return Page(items=[ClientRead.model_validate(r) for r in rows], total=total, limit=page.limit, offset=page.offset)
+
+
+@router.get("/{client_id}", operation_id="clients-get", summary="Get a client", responses=_NOT_FOUND)
+async def get_client(client_id: uuid.UUID, session: SessionDep, _: ReaderDep) -> ClientRead:
+    return ClientRead.model_validate(await service.get_client(session, client_id))
+
+
+@router.patch(
+    "/{client_id}",
+    operation_id="clients-update",
+    summary="Update a client (only the fields sent)",
+    responses={**_NOT_FOUND, 409: {"description": "client_cin_taken, client_status_managed_by_collections"}},
+)
+async def update_client(client_id: uuid.UUID, payload: ClientUpdate, session: SessionDep, _: WriterDep) -> ClientRead:
+    return ClientRead.model_validate(await service.update_client(session, client_id, payload))
+
+
+@router.delete(
+    "/{client_id}",
+    status_code=204,
+    operation_id="clients-delete",
+    summary="Delete a client that has no history",
+    responses={**_NOT_FOUND, 409: {"description": "client_delete_blocked (details list the kinds of history)"}},
+)
+async def delete_client(client_id: uuid.UUID, session: SessionDep, _: WriterDep) -> Response:
+    await service.delete_client(session, client_id)
+    return Response(status_code=204)

@@ -2,16 +2,59 @@
 
 from __future__ import annotations
 
+import logging
+import re
 import uuid
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, Select, or_, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.customers.exceptions import ClientNotFound
-from app.customers.models import Client
+from app.customers.exceptions import (
+    ClientCinTaken,
+    ClientDeleteBlocked,
+    ClientNotFound,
+    ClientStatusManagedByCollections,
+    InvalidClient,
+)
+from app.customers.history import client_history
+from app.customers.models import CLIENT_STATUSES, Client
+from app.customers.schemas import NAME_FIELDS, ClientCreate, ClientUpdate, identity_problems
+from app.errors import register_constraint_error
+from app.kit.audit import record_audit
+from app.kit.correlation import current_actor
+from app.kit.identity import normalize_cin
+from app.kit.masking import mask_cin
+from app.kit.pagination import PageParams, fetch_page
+from app.kit.phone import InvalidPhoneNumber, normalize_moroccan_number
+
+logger = logging.getLogger(__name__)
+
+register_constraint_error("uq_clients_cin_live", 409, ClientCinTaken.code, ClientCinTaken.message, field="cin")
+
+_FOREIGN_KEY_VIOLATION = "23503"
+_AUDITED_FIELDS = (
+    "kind",
+    "cin",
+    "first_name",
+    "last_name",
+    "company_name",
+    "ice",
+    "email",
+    "phone",
+    "address",
+    "city",
+    "status",
+)
 
 
-async def get_client(session: AsyncSession, client_id: uuid.UUID, *, for_update: bool = False) -> Client:
+def _summary(client: Client) -> dict[str, Any]:
+    # Audit keeps the real values (it is the legal trail); logs never do.
+    return {name: getattr(client, name) for name in _AUDITED_FIELDS}
+
+
+async def get_client(session: AsyncSession, client_id: uuid.UUID, for_update: bool = False) -> Client:
     """A live (not soft-deleted) client, or ClientNotFound."""
     stmt = select(Client).where(Client.id == client_id, Client.deleted_at.is_(None))
     if for_update:
@@ -20,3 +63,169 @@ async def get_client(session: AsyncSession, client_id: uuid.UUID, *, for_update:
     if client is None:
         raise ClientNotFound()
     return client
+
+
+async def get_client_by_cin(session: AsyncSession, cin: str) -> Client | None:
+    """The live client holding this CIN (any intake case or spacing), or None."""
+    try:
+        normalized = normalize_cin(cin)
+    except ValueError:
+        return None
+    return await session.scalar(select(Client).where(Client.cin == normalized, Client.deleted_at.is_(None)))
+
+
+async def _ensure_cin_free(session: AsyncSession, cin: str, *, keep: uuid.UUID | None = None) -> None:
+    # Checked first for a clean answer; the partial unique index still decides under a race.
+    holder = await get_client_by_cin(session, cin)
+    if holder is not None and holder.id != keep:
+        raise ClientCinTaken()
+
+
+async def create_client(session: AsyncSession, payload: ClientCreate) -> Client:
+    """Create an active client after checking the CIN is not held by another live client."""
+    await _ensure_cin_free(session, payload.cin)
+    actor = current_actor().subject
+    client = Client(**payload.model_dump(), status="active", created_by=actor, updated_by=actor)
+    session.add(client)
+    await session.flush()
+    await session.refresh(client)
+    await record_audit(
+        session, action="client.created", entity_type="client", entity_id=client.id, after=_summary(client)
+    )
+    logger.info("client %s created (CIN %s)", client.id, mask_cin(client.cin))
+    return client
+
+
+async def update_client(session: AsyncSession, client_id: uuid.UUID, payload: ClientUpdate) -> Client:
+    """Apply the fields sent, re-check the client as a whole, and audit what changed."""
+    client = await get_client(session, client_id, for_update=True)
+    changes = payload.model_dump(exclude_unset=True)
+    merged = {name: changes.get(name, getattr(client, name)) for name in ("kind", *NAME_FIELDS)}
+    problems = identity_problems(
+        merged["kind"], merged["first_name"], merged["last_name"], merged["company_name"], merged["ice"]
+    )
+    if problems:
+        raise InvalidClient(problems)
+    if changes.get("status") == "active" and client.status == "delinquent":
+        raise ClientStatusManagedByCollections()
+    if "cin" in changes and changes["cin"] != client.cin:
+        await _ensure_cin_free(session, changes["cin"], keep=client.id)
+
+    changed = {name: value for name, value in changes.items() if getattr(client, name) != value}
+    if not changed:
+        return client
+    before = {name: getattr(client, name) for name in changed}
+    for name, value in changed.items():
+        setattr(client, name, value)
+    client.updated_by = current_actor().subject
+    await session.flush()
+    await session.refresh(client)
+    await record_audit(
+        session, action="client.updated", entity_type="client", entity_id=client.id, before=before, after=changed
+    )
+    logger.info("client %s updated: %s", client.id, ", ".join(sorted(changed)))
+    return client
+
+
+async def set_client_status(session: AsyncSession, client_id: uuid.UUID, status: str) -> Client:
+    """Set the client's status (collections sets and clears `delinquent`); audited when it changes."""
+    if status not in CLIENT_STATUSES:
+        raise ValueError(f"unknown client status {status!r}")
+    client = await get_client(session, client_id, for_update=True)
+    if client.status == status:
+        return client
+    before = {"status": client.status}
+    client.status = status
+    client.updated_by = current_actor().subject
+    await session.flush()
+    await session.refresh(client)
+    await record_audit(
+        session,
+        action="client.status_changed",
+        entity_type="client",
+        entity_id=client.id,
+        before=before,
+        after={"status": status},
+    )
+    logger.info("client %s status %s -> %s", client.id, before["status"], status)
+    return client
+
+
+def _escape_like(term: str) -> str:
+    return term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _search_conditions(q: str) -> list[ColumnElement[bool]]:
+    term = q.strip()
+    like = f"%{_escape_like(term)}%"
+    conditions: list[ColumnElement[bool]] = [
+        Client.first_name.ilike(like, escape="\\"),
+        Client.last_name.ilike(like, escape="\\"),
+        (Client.first_name + " " + Client.last_name).ilike(like, escape="\\"),
+        (Client.last_name + " " + Client.first_name).ilike(like, escape="\\"),
+        Client.company_name.ilike(like, escape="\\"),
+        Client.cin.ilike(like, escape="\\"),
+        Client.email.ilike(like, escape="\\"),
+    ]
+    # A phone search accepts every intake format: a full number matches its canonical form, a partial one
+    # matches the national digits wherever they appear.
+    try:
+        conditions.append(Client.phone == normalize_moroccan_number(term, "any"))
+    except InvalidPhoneNumber:
+        digits = re.sub(r"[\s.\-()+]", "", term)
+        if digits.isdigit() and len(digits) >= 3:
+            if digits.startswith("212"):
+                digits = digits[3:]
+            elif digits.startswith("0"):
+                digits = digits[1:]
+            if digits:
+                conditions.append(Client.phone.like(f"%{digits}%"))
+    return conditions
+
+
+def _list_statement(*, q: str | None, status: str | None, kind: str | None, city: str | None) -> Select[Client]:
+    stmt = select(Client).where(Client.deleted_at.is_(None))
+    if q and q.strip():
+        stmt = stmt.where(or_(*_search_conditions(q)))
+    if status:
+        stmt = stmt.where(Client.status == status)
+    if kind:
+        stmt = stmt.where(Client.kind == kind)
+    if city and city.strip():
+        stmt = stmt.where(Client.city.ilike(_escape_like(city.strip()), escape="\\"))
+    return stmt.order_by(Client.created_at.desc(), Client.id.desc())
+
+
+async def list_clients(
+    session: AsyncSession,
+    page: PageParams,
+    *,
+    q: str | None = None,
+    status: str | None = None,
+    kind: str | None = None,
+    city: str | None = None,
+) -> tuple[list[Client], int]:
+    """One page of live clients matching the search and filters, newest first, with the total count."""
+    rows, total = await fetch_page(session, _list_statement(q=q, status=status, kind=kind, city=city), page)
+    return rows, total
+
+
+async def delete_client(session: AsyncSession, client_id: uuid.UUID) -> None:
+    """Hard-delete a client without any history; otherwise ClientDeleteBlocked (spec 5.2)."""
+    client = await get_client(session, client_id, for_update=True)
+    history = await client_history(session, client.id)
+    if history:
+        raise ClientDeleteBlocked(history)
+    before = _summary(client)
+    try:
+        # A savepoint keeps the transaction usable when a row of a module that registered no check still
+        # points at the client (ON DELETE RESTRICT).
+        async with session.begin_nested():
+            await session.delete(client)
+            await session.flush()
+    except IntegrityError as exc:
+        if getattr(exc.orig, "sqlstate", None) == _FOREIGN_KEY_VIOLATION:
+            raise ClientDeleteBlocked(["linked_record"]) from exc
+        raise
+    await record_audit(session, action="client.deleted", entity_type="client", entity_id=client_id, before=before)
+    logger.info("client %s deleted", client_id)

@@ -87,6 +87,26 @@ def _idempotency_key_header(
 IdempotencyKeyDep = Annotated[str, Depends(_idempotency_key_header)]
 
 
+def _optional_idempotency_key_header(
+    idempotency_key: Annotated[
+        str | None,
+        Header(
+            alias="Idempotency-Key",
+            description="Optional. 1-255 visible ASCII characters; when given, the same key replays the first answer.",
+        ),
+    ] = None,
+) -> str | None:
+    if idempotency_key is None:
+        return None
+    if not _KEY.match(idempotency_key):
+        raise IdempotencyKeyInvalid()
+    return idempotency_key
+
+
+# For writes that are safe to retry with a key but do not demand one (e.g. client creation by partners).
+OptionalIdempotencyKeyDep = Annotated[str | None, Depends(_optional_idempotency_key_header)]
+
+
 def request_hash(payload: Any) -> str:
     canonical = json.dumps(jsonable_encoder(payload), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return hashlib.sha256(canonical.encode()).hexdigest()

@@ -22,6 +22,13 @@ def format_money(value: Decimal) -> str:
     return f"{round_half_up(value):.2f}"
 
 
+def format_rate(rate: Decimal) -> str:
+    """At least two decimals ("0.20"), more only when the rate has them ("0.075")."""
+    normalized = rate.normalize()
+    exponent = int(normalized.as_tuple().exponent)
+    return format(normalized if exponent < -2 else rate.quantize(CENT), "f")
+
+
 def _parse_money(value: Any) -> Decimal:
     if isinstance(value, bool):
         raise ValueError('amount must be a decimal string such as "199.00"')
@@ -66,10 +73,6 @@ NonNegativeMoney = Annotated[Money, Field(ge=0)]
 Rate = Annotated[
     Decimal,
     BeforeValidator(_parse_rate),
-    PlainSerializer(
-        lambda r: format(r.normalize() if r != r.to_integral() else r.quantize(CENT), "f"),
-        return_type=str,
-        when_used="json",
-    ),
+    PlainSerializer(format_rate, return_type=str, when_used="json"),
     WithJsonSchema({"type": "string", "pattern": r"^\d(\.\d{1,4})?$", "examples": ["0.20"]}),
 ]

@@ -1,4 +1,4 @@
-"""contracts: subscribers, contracts, suspensions, documents
+"""contracts: subscribers, contracts, suspensions, documents, contract-number and mobile-number counters
 
 Revision ID: 0004
 Revises: 0003
@@ -117,6 +117,19 @@ def upgrade() -> None:
         postgresql_where=sa.text("status <> 'terminated'"),
     )
     op.create_table(
+        "contract_number_counters",
+        sa.Column("year", sa.Integer(), autoincrement=False, nullable=False),
+        sa.Column("last_value", sa.Integer(), nullable=False),
+        sa.CheckConstraint("last_value >= 0", name=op.f("ck_contract_number_counters_last_value_non_negative")),
+        sa.PrimaryKeyConstraint("year", name=op.f("pk_contract_number_counters")),
+    )
+    op.create_table(
+        "number_allocation_cursors",
+        sa.Column("pool", sa.String(length=40), nullable=False),
+        sa.Column("next_number", sa.BigInteger(), nullable=False),
+        sa.PrimaryKeyConstraint("pool", name=op.f("pk_number_allocation_cursors")),
+    )
+    op.create_table(
         "contract_documents",
         sa.Column("id", sa.UUID(), server_default=sa.text("gen_random_uuid()"), nullable=False),
         sa.Column("contract_id", sa.UUID(), nullable=False),
@@ -175,6 +188,8 @@ def downgrade() -> None:
     op.drop_table("contract_suspensions")
     op.drop_index("ix_contract_documents_contract_id", table_name="contract_documents")
     op.drop_table("contract_documents")
+    op.drop_table("number_allocation_cursors")
+    op.drop_table("contract_number_counters")
     op.drop_index(
         "uq_contracts_subscriber_live",
         table_name="contracts",

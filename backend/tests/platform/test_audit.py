@@ -1,0 +1,68 @@
+"""The audit log is append-only (enforced by the database) and readable by auditors."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.kit.audit import record_audit
+from tests.fixtures.auth import auth_headers
+from tests.fixtures.customers_factories import client_payload
+
+AUDIT_EVENTS = "/api/v1/audit-events"
+
+
+class TestAppendOnly:
+    @pytest.mark.parametrize(
+        "statement",
+        [
+            "UPDATE audit_log SET action = 'tampered' WHERE id = :id",
+            "DELETE FROM audit_log WHERE id = :id",
+            "TRUNCATE audit_log",
+        ],
+    )
+    async def test_the_database_refuses_to_change_or_remove_audit_rows(
+        self, session: AsyncSession, statement: str
+    ) -> None:
+        record = await record_audit(session, action="test.event", entity_type="test", entity_id="e-1")
+        record_id = record.id
+        with pytest.raises(DBAPIError, match="append-only"):
+            async with session.begin_nested():
+                await session.execute(text(statement), {"id": record_id})
+        action = await session.scalar(text("SELECT action FROM audit_log WHERE id = :id"), {"id": record_id})
+        assert action == "test.event"
+
+
+class TestAuditEventsApi:
+    async def test_auditor_lists_the_events_of_a_request(self, client: httpx.AsyncClient) -> None:
+        created = await client.post(
+            "/api/v1/clients",
+            json=client_payload(),
+            headers=auth_headers("operator", **{"X-Correlation-ID": "audit-trail-1"}),
+        )
+        assert created.status_code == 201, created.text
+        response = await client.get(
+            AUDIT_EVENTS,
+            params={"correlation_id": "audit-trail-1", "entity_type": "client"},
+            headers=auth_headers("auditor"),
+        )
+        assert response.status_code == 200, response.text
+        body = response.json()
+        assert body["total"] == 1
+        [event] = body["items"]
+        assert event["action"] == "client.created"
+        assert event["entity_id"] == created.json()["id"]
+        assert event["actor"] == "test-operator"
+        assert event["role"] == "operator"
+        assert event["after"]["cin"] == created.json()["cin"]
+
+    async def test_operators_cannot_read_the_audit_trail(self, client: httpx.AsyncClient) -> None:
+        response = await client.get(AUDIT_EVENTS, headers=auth_headers("operator"))
+        assert response.status_code == 403
+        assert response.json()["error"]["code"] == "forbidden"
+
+    async def test_without_token_is_401(self, client: httpx.AsyncClient) -> None:
+        assert (await client.get(AUDIT_EVENTS)).status_code == 401
