@@ -1,0 +1,199 @@
+"""How an invoice's payment state changes: the only way collections touches invoices.
+
+Invoice status is derived, never forced: `paid` when nothing is outstanding, `overdue` when something is
+outstanding after the due date, `issued` otherwise. An invoice never goes back from `overdue` to `issued`
+(evaluations only move forward in time), and `paid_amount` stays within the total (also guarded by the
+check constraint `ck_invoices_paid_within_total`).
+
+Callers hold `app.kit.locks.lock_client` for the invoice's client and the invoice row lock (taken by
+`open_invoices_for_client` or `get_invoice(..., for_update=True)`) before applying a payment.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import Select, case, func, literal, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.billing.models import Invoice
+from app.errors import AppError, register_constraint_error
+
+# Statuses in which an invoice can still receive money.
+PAYABLE_STATUSES = ("issued", "overdue")
+ZERO = Decimal("0.00")
+
+register_constraint_error(
+    "ck_invoices_paid_within_total",
+    422,
+    "overpayment",
+    "The payment would exceed the invoice's outstanding amount.",
+    field="amount",
+)
+
+
+class InvoiceNotPayable(AppError):
+    status_code = 409
+    code = "invoice_not_payable"
+    message = "Only an issued or overdue invoice with an outstanding amount can receive a payment."
+
+
+class InvoiceOverpaid(AppError):
+    status_code = 422
+    code = "overpayment"
+    message = "The amount exceeds the invoice's outstanding amount."
+
+
+# Payment locks a client's invoices in this order and the status refresh locks every client's invoices in
+# (client_id, this order): the same relative order, so the two can wait on each other but never deadlock.
+_LOCK_ORDER = (Invoice.due_date, Invoice.issue_date, Invoice.invoice_number, Invoice.id)
+
+
+def outstanding_after(invoice: Invoice) -> Decimal:
+    """What is still owed on the invoice as loaded (total minus paid)."""
+    return invoice.total - invoice.paid_amount
+
+
+async def get_invoice(session: AsyncSession, invoice_id: uuid.UUID, *, for_update: bool = False) -> Invoice | None:
+    """The invoice (fresh from the database), or None."""
+    stmt = select(Invoice).where(Invoice.id == invoice_id).execution_options(populate_existing=True)
+    if for_update:
+        stmt = stmt.with_for_update()
+    return await session.scalar(stmt)
+
+
+async def get_invoices(session: AsyncSession, invoice_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, Invoice]:
+    """The invoices among `invoice_ids` that exist, by id (no lock)."""
+    if not invoice_ids:
+        return {}
+    rows = await session.scalars(
+        select(Invoice).where(Invoice.id.in_(invoice_ids)).execution_options(populate_existing=True)
+    )
+    return {invoice.id: invoice for invoice in rows}
+
+
+async def open_invoices_for_client(session: AsyncSession, client_id: uuid.UUID) -> list[Invoice]:
+    """The client's issued/overdue invoices with something outstanding, oldest due date first, row-locked."""
+    stmt = (
+        select(Invoice)
+        .where(
+            Invoice.client_id == client_id,
+            Invoice.status.in_(PAYABLE_STATUSES),
+            Invoice.outstanding_amount > 0,
+        )
+        .order_by(*_LOCK_ORDER)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+    return list(await session.scalars(stmt))
+
+
+def _status_after(amount: Decimal, as_of: date) -> Any:
+    return case(
+        (Invoice.total - (Invoice.paid_amount + amount) == 0, literal("paid")),
+        (Invoice.status == "overdue", literal("overdue")),
+        (Invoice.due_date < as_of, literal("overdue")),
+        else_=literal("issued"),
+    )
+
+
+async def apply_payment_to_invoice(session: AsyncSession, invoice: Invoice, amount: Decimal, *, as_of: date) -> Invoice:
+    """Add `amount` to the invoice's paid amount and derive its status for the day `as_of`."""
+    if amount <= 0:
+        raise ValueError("a payment applies a positive amount")
+    if invoice.status not in PAYABLE_STATUSES:
+        raise InvoiceNotPayable()
+    if amount > outstanding_after(invoice):
+        raise InvoiceOverpaid()
+    stmt = (
+        update(Invoice)
+        .where(Invoice.id == invoice.id, Invoice.status.in_(PAYABLE_STATUSES))
+        .values(paid_amount=Invoice.paid_amount + amount, status=_status_after(amount, as_of))
+        .returning(Invoice)
+        .execution_options(populate_existing=True, synchronize_session=False)
+    )
+    updated = (await session.execute(stmt)).scalar_one_or_none()
+    if updated is None:
+        raise InvoiceNotPayable()
+    return updated
+
+
+async def refresh_invoice_statuses(session: AsyncSession, as_of: date) -> list[Invoice]:
+    """Move issued invoices whose due date is before `as_of` and still owed to overdue; the moved ones."""
+    due = (
+        select(Invoice.id)
+        .where(Invoice.status == "issued", Invoice.due_date < as_of, Invoice.outstanding_amount > 0)
+        .order_by(Invoice.client_id, *_LOCK_ORDER)
+        .with_for_update()
+        .cte("due_invoices")
+        .prefix_with("MATERIALIZED")
+    )
+    stmt = (
+        update(Invoice)
+        .where(Invoice.id == due.c.id, Invoice.status == "issued")
+        .values(status="overdue")
+        .returning(Invoice)
+        .execution_options(populate_existing=True, synchronize_session=False)
+    )
+    return list((await session.execute(stmt)).scalars())
+
+
+def overdue_invoices() -> Select[uuid.UUID, uuid.UUID, date, Decimal]:
+    """Overdue invoices with something outstanding: (id, client_id, due_date, outstanding_amount)."""
+    return select(Invoice.id, Invoice.client_id, Invoice.due_date, Invoice.outstanding_amount).where(
+        Invoice.status == "overdue", Invoice.outstanding_amount > 0
+    )
+
+
+async def client_has_overdue_invoices(session: AsyncSession, client_id: uuid.UUID) -> bool:
+    """True when one of the client's invoices is overdue with something outstanding."""
+    stmt = select(overdue_invoices().where(Invoice.client_id == client_id).exists())
+    return bool(await session.scalar(stmt))
+
+
+@dataclass(frozen=True)
+class AgingRow:
+    bucket: str
+    amount: Decimal
+    count: int
+
+
+def aging_bucket_of(days_past_due: Any) -> Any:
+    """SQL expression: the aging bucket ('0-30', '31-60', '61-90', '90+') of a number of days past due."""
+    return case(
+        (days_past_due <= 30, literal("0-30")),
+        (days_past_due <= 60, literal("31-60")),
+        (days_past_due <= 90, literal("61-90")),
+        else_=literal("90+"),
+    )
+
+
+async def total_outstanding(session: AsyncSession) -> Decimal:
+    """What all clients still owe on issued and overdue invoices."""
+    stmt = select(func.coalesce(func.sum(Invoice.outstanding_amount), 0)).where(Invoice.status.in_(PAYABLE_STATUSES))
+    return Decimal(await session.scalar(stmt) or 0)
+
+
+async def overdue_by_aging_bucket(session: AsyncSession, as_of: date) -> list[AgingRow]:
+    """Overdue outstanding amounts and invoice counts per aging bucket of each invoice on `as_of`."""
+    overdue = overdue_invoices().subquery()
+    bucket = aging_bucket_of(literal(as_of) - overdue.c.due_date).label("bucket")
+    stmt = select(bucket, func.sum(overdue.c.outstanding_amount), func.count()).group_by(bucket)
+    rows = {row[0]: (Decimal(row[1]), int(row[2])) for row in (await session.execute(stmt)).all()}
+    return [AgingRow(name, *rows.get(name, (ZERO, 0))) for name in ("0-30", "31-60", "61-90", "90+")]
+
+
+async def invoiced_and_paid_between(session: AsyncSession, start: date, end: date) -> tuple[Decimal, Decimal]:
+    """(total invoiced, total paid so far) over the legal invoices issued between `start` and `end`."""
+    stmt = select(func.coalesce(func.sum(Invoice.total), 0), func.coalesce(func.sum(Invoice.paid_amount), 0)).where(
+        Invoice.status.in_(("issued", "overdue", "paid")),
+        Invoice.issue_date >= start,
+        Invoice.issue_date <= end,
+    )
+    invoiced, paid = (await session.execute(stmt)).one()
+    return Decimal(invoiced), Decimal(paid)

@@ -1,0 +1,114 @@
+from __future__ import annotations
+
+from typing import Any
+
+from app.errors import BusinessValidationError, Conflict, NotFound
+
+
+class PaymentNotFound(NotFound):
+    message = "Payment not found."
+
+
+class CaseNotFound(NotFound):
+    message = "Collection case not found."
+
+
+class InvoiceNotFound(NotFound):
+    message = "Invoice not found."
+
+
+class Overpayment(BusinessValidationError):
+    """The money would exceed what is owed: an invoice's outstanding amount or the client's total."""
+
+    def __init__(self, loc: list[str | int], msg: str) -> None:
+        super().__init__(loc, msg, code="overpayment", type_="overpayment")
+
+
+class AllocationMismatch(BusinessValidationError):
+    def __init__(self, amount: Any, allocated: Any) -> None:
+        super().__init__(
+            ["body", "allocations"],
+            f"The allocations add up to {allocated:.2f}, not the payment amount {amount:.2f}.",
+            code="allocation_mismatch",
+            type_="allocation_mismatch",
+        )
+
+
+class UnknownPaymentClient(BusinessValidationError):
+    def __init__(self) -> None:
+        super().__init__(["body", "client_id"], "No live client has this id.", code="client_not_found")
+
+
+class InvoiceOfAnotherClient(BusinessValidationError):
+    def __init__(self, index: int) -> None:
+        super().__init__(
+            ["body", "allocations", index, "invoice_id"],
+            "This invoice belongs to another client.",
+            code="invoice_of_another_client",
+        )
+
+
+class UnknownAllocationInvoice(BusinessValidationError):
+    def __init__(self, index: int) -> None:
+        super().__init__(
+            ["body", "allocations", index, "invoice_id"], "No invoice has this id.", code="invoice_not_found"
+        )
+
+
+class AllocationInvoiceNotPayable(BusinessValidationError):
+    def __init__(self, index: int, status: str) -> None:
+        super().__init__(
+            ["body", "allocations", index, "invoice_id"],
+            f"A {status} invoice cannot receive a payment.",
+            code="invoice_not_payable",
+        )
+
+
+class ReceivedInFuture(BusinessValidationError):
+    def __init__(self) -> None:
+        super().__init__(["body", "received_at"], "received_at cannot be in the future.", code="validation_error")
+
+
+class InvoiceAlreadyPaid(Conflict):
+    code = "invoice_already_paid"
+    message = "The invoice is already paid."
+
+
+class InvoiceNotPayableConflict(Conflict):
+    code = "invoice_not_payable"
+    message = "Only an issued or overdue invoice can be approved as paid."
+
+
+class InvalidTransition(Conflict):
+    code = "invalid_transition"
+
+    def __init__(self, current: str, target: str) -> None:
+        super().__init__(
+            f"A case cannot go from {current} to {target}.",
+            details=[{"loc": ["body", "status"], "msg": f"not allowed from {current}", "type": "invalid_transition"}],
+        )
+
+
+class CaseHasOverdueBalance(Conflict):
+    code = "case_has_overdue_balance"
+    message = "The client still has overdue invoices: the case resolves itself when they are paid."
+
+
+class CaseClosed(Conflict):
+    code = "case_closed"
+    message = "The case is resolved or written off; no more actions can be recorded on it."
+
+
+class PromisedDateInPast(BusinessValidationError):
+    def __init__(self) -> None:
+        super().__init__(["body", "promised_date"], "The promised date cannot be in the past.")
+
+
+class EvaluationInProgress(Conflict):
+    code = "evaluation_in_progress"
+    message = "A collections evaluation is already running; retry when it has finished."
+
+
+class InvalidPeriod(BusinessValidationError):
+    def __init__(self) -> None:
+        super().__init__(["query", "period_end"], "period_end is before period_start.")

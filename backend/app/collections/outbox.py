@@ -1,0 +1,66 @@
+"""The transactional outbox: collections events for an SMS/email gateway or any other consumer.
+
+An event is inserted in the same transaction as the change it describes, so it exists exactly when the
+change does. A consumer reads undelivered events oldest first (`FOR UPDATE SKIP LOCKED` lets several
+consumers share the work), delivers them, and sets `delivered_at`.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.collections.models import OutboxEvent
+from app.kit.money import format_money
+
+
+def json_ready(value: Any) -> Any:
+    """The value with money as two-decimal strings and ids/dates as strings, ready for JSONB."""
+    # Money stays an exact two-decimal string, as in the API (never a float).
+    if isinstance(value, Decimal):
+        return format_money(value)
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {str(key): json_ready(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [json_ready(item) for item in value]
+    return value
+
+
+async def publish(session: AsyncSession, event_type: str, payload: dict[str, Any]) -> OutboxEvent:
+    """Write one event in the caller's transaction."""
+    event = OutboxEvent(type=event_type, payload=json_ready(payload))
+    session.add(event)
+    await session.flush()
+    return event
+
+
+async def claim_undelivered(session: AsyncSession, *, limit: int = 100) -> list[OutboxEvent]:
+    """Undelivered events, oldest first, locked for this consumer's transaction (others skip them)."""
+    stmt = (
+        select(OutboxEvent)
+        .where(OutboxEvent.delivered_at.is_(None))
+        .order_by(OutboxEvent.created_at, OutboxEvent.id)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    )
+    return list(await session.scalars(stmt))
+
+
+async def mark_delivered(session: AsyncSession, event_ids: list[uuid.UUID]) -> None:
+    """Record that the consumer has handed these events over."""
+    if event_ids:
+        await session.execute(
+            update(OutboxEvent)
+            .where(OutboxEvent.id.in_(event_ids), OutboxEvent.delivered_at.is_(None))
+            .values(delivered_at=func.now())
+            .execution_options(synchronize_session=False)
+        )

@@ -1,0 +1,242 @@
+"""Request and response shapes of the collections API."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Annotated, Any, Literal
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, PlainSerializer, WithJsonSchema, model_validator
+
+from app.kit.money import Money, PositiveMoney
+from app.kit.validation import field_errors
+
+PaymentMethod = Literal["cash", "card", "bank_transfer", "cheque", "mobile_money"]
+PaymentSource = Literal["payment", "invoice_approval"]
+CaseStatus = Literal["open", "in_progress", "promise_to_pay", "resolved", "written_off"]
+# Targets an agent may ask for: `open` is only ever the state a case is created in.
+CaseStatusTarget = Literal["in_progress", "promise_to_pay", "resolved", "written_off"]
+AgingBucket = Literal["0-30", "31-60", "61-90", "90+"]
+ActionType = Literal["reminder_sms", "reminder_email", "warning_letter", "call", "suspension_notice"]
+ActionOrigin = Literal["manual", "dunning_policy"]
+InvoiceStatus = Literal["draft", "issued", "overdue", "paid", "discarded"]
+
+Reference = Annotated[str, Field(min_length=1, max_length=120, pattern=r"^\S(.*\S)?$")]
+Note = Annotated[str, Field(min_length=1, max_length=2000)]
+Ratio = Annotated[
+    Decimal,
+    PlainSerializer(lambda r: f"{r:.4f}", return_type=str, when_used="json"),
+    WithJsonSchema({"type": "string", "pattern": r"^\d\.\d{4}$", "examples": ["0.8250"]}),
+]
+
+
+class AllocationCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    invoice_id: uuid.UUID
+    amount: PositiveMoney
+
+
+class PaymentCreate(BaseModel):
+    """Money received from a client. Without allocations it goes to the oldest due invoices first."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    client_id: uuid.UUID
+    amount: PositiveMoney
+    method: PaymentMethod
+    reference: Reference | None = Field(default=None, description="Bank, cheque or receipt reference.")
+    received_at: AwareDatetime | None = Field(default=None, description="When the money was received; now if absent.")
+    allocations: list[AllocationCreate] | None = Field(default=None, min_length=1, max_length=200)
+
+    @model_validator(mode="after")
+    def _one_allocation_per_invoice(self) -> PaymentCreate:
+        if self.allocations:
+            seen: set[uuid.UUID] = set()
+            for allocation in self.allocations:
+                if allocation.invoice_id in seen:
+                    raise field_errors(
+                        "PaymentCreate",
+                        [("allocations", f"invoice {allocation.invoice_id} is allocated more than once")],
+                        {"allocations": [a.model_dump(mode="json") for a in self.allocations]},
+                    )
+                seen.add(allocation.invoice_id)
+        return self
+
+
+class ApprovePaidRequest(BaseModel):
+    """Optional details of the settlement recorded when an invoice is approved as paid."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    method: PaymentMethod = "bank_transfer"
+    reference: Reference | None = None
+    received_at: AwareDatetime | None = None
+
+
+class AllocationRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    invoice_id: uuid.UUID
+    invoice_number: str | None
+    amount: Money
+
+
+class PaymentRead(BaseModel):
+    id: uuid.UUID
+    client_id: uuid.UUID
+    amount: Money
+    currency: str
+    method: PaymentMethod
+    reference: str | None
+    received_at: datetime
+    source: PaymentSource
+    allocations: list[AllocationRead]
+    created_at: datetime
+    created_by: str | None
+
+
+class SettledInvoice(BaseModel):
+    """An invoice's payment state right after a payment."""
+
+    invoice_id: uuid.UUID
+    invoice_number: str | None
+    status: InvoiceStatus
+    total: Money
+    paid_amount: Money
+    outstanding_amount: Money
+
+
+class PaymentRecorded(PaymentRead):
+    invoices: list[SettledInvoice]
+
+
+class CaseRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    client_id: uuid.UUID
+    status: CaseStatus
+    opened_on: date
+    evaluated_on: date
+    closed_on: date | None
+    total_overdue: Money
+    overdue_invoice_count: int
+    oldest_due_date: date | None
+    days_past_due: int
+    aging_bucket: AgingBucket
+    promised_date: date | None
+    promised_amount: Money | None
+    created_at: datetime
+    updated_at: datetime
+    created_by: str | None
+    updated_by: str | None
+
+
+class CaseInvoiceRead(BaseModel):
+    invoice_id: uuid.UUID
+    invoice_number: str | None
+    status: InvoiceStatus
+    due_date: date
+    total: Money
+    paid_amount: Money
+    outstanding_amount: Money
+    linked_on: date
+
+
+class CaseDetail(CaseRead):
+    invoices: list[CaseInvoiceRead]
+
+
+class CaseStatusChange(BaseModel):
+    """The status wanted; promise_to_pay needs the promised date and amount, and only it takes them."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    status: CaseStatusTarget
+    note: Note | None = None
+    promised_date: date | None = None
+    promised_amount: PositiveMoney | None = None
+
+    @model_validator(mode="after")
+    def _promise_fields(self) -> CaseStatusChange:
+        problems: list[tuple[str, str]] = []
+        if self.status == "promise_to_pay":
+            if self.promised_date is None:
+                problems.append(("promised_date", "a promise to pay needs the promised date"))
+            if self.promised_amount is None:
+                problems.append(("promised_amount", "a promise to pay needs the promised amount"))
+        else:
+            if self.promised_date is not None:
+                problems.append(("promised_date", "only a promise to pay takes a promised date"))
+            if self.promised_amount is not None:
+                problems.append(("promised_amount", "only a promise to pay takes a promised amount"))
+        if problems:
+            values: dict[str, Any] = {"promised_date": self.promised_date, "promised_amount": self.promised_amount}
+            raise field_errors("CaseStatusChange", problems, values)
+        return self
+
+
+class ActionCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    action_type: ActionType
+    note: Note | None = None
+
+
+class ActionRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    case_id: uuid.UUID
+    action_type: ActionType
+    origin: ActionOrigin
+    note: str | None
+    actor: str
+    days_past_due: int | None
+    created_at: datetime
+
+
+class EvaluationRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    as_of: date | None = Field(default=None, description="The day to evaluate for; today (UTC) if absent.")
+
+
+class EvaluationRead(BaseModel):
+    as_of: date
+    invoices_marked_overdue: int
+    cases_opened: int
+    cases_updated: int
+    cases_resolved: int
+    actions_created: int
+    clients_marked_delinquent: int
+    clients_cleared: int
+
+
+class AgingBucketFigures(BaseModel):
+    bucket: AgingBucket
+    amount: Money
+    count: int
+
+
+class PaymentsCollected(BaseModel):
+    period_start: date
+    period_end: date
+    amount: Money
+    count: int
+
+
+class CollectionsOverview(BaseModel):
+    as_of: date
+    currency: str = "MAD"
+    total_outstanding: Money
+    overdue_total: Money
+    overdue_by_aging_bucket: list[AgingBucketFigures]
+    cases_by_status: dict[CaseStatus, int]
+    payments_collected: PaymentsCollected
+    invoiced_in_period: Money
+    collection_rate: Ratio | None = Field(
+        description="Paid so far / invoiced, over invoices issued in the period; null when nothing was invoiced."
+    )

@@ -1,0 +1,400 @@
+"""Payments: money received is recorded once, never exceeds what is owed, and drives invoices and cases.
+
+Every payment takes the client lock (`app.kit.locks.lock_client`, shared with billing and provisioning)
+and then the row locks of the client's open invoices, so two payments racing on one invoice are
+serialised: the second sees what the first paid and is refused if it would overpay.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Sequence
+from datetime import UTC, date, datetime, time, timedelta
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import selectinload
+
+from app.billing import settlement
+from app.billing.models import Invoice
+from app.collections import cases, outbox
+from app.collections.exceptions import (
+    AllocationInvoiceNotPayable,
+    AllocationMismatch,
+    InvalidPeriod,
+    InvoiceAlreadyPaid,
+    InvoiceNotFound,
+    InvoiceNotPayableConflict,
+    InvoiceOfAnotherClient,
+    Overpayment,
+    PaymentNotFound,
+    ReceivedInFuture,
+    UnknownAllocationInvoice,
+    UnknownPaymentClient,
+)
+from app.collections.models import CASE_STATUSES, CollectionCase, Payment, PaymentAllocation
+from app.collections.schemas import (
+    AllocationCreate,
+    ApprovePaidRequest,
+    PaymentCreate,
+    PaymentRead,
+    PaymentRecorded,
+    SettledInvoice,
+)
+from app.customers import service as customers_service
+from app.customers.exceptions import ClientNotFound
+from app.customers.history import register_client_history_check
+from app.kit.audit import record_audit
+from app.kit.correlation import current_actor
+from app.kit.locks import lock_client
+from app.kit.pagination import PageParams, fetch_page
+
+logger = logging.getLogger(__name__)
+
+# Clocks of payment terminals and bank files drift a little; anything later is a typo.
+_RECEIVED_AT_TOLERANCE = timedelta(minutes=5)
+_RATIO = Decimal("0.0001")
+
+
+async def _client_has_payments(session: AsyncSession, client_id: uuid.UUID) -> bool:
+    return bool(await session.scalar(select(select(Payment.id).where(Payment.client_id == client_id).exists())))
+
+
+async def _client_has_cases(session: AsyncSession, client_id: uuid.UUID) -> bool:
+    stmt = select(select(CollectionCase.id).where(CollectionCase.client_id == client_id).exists())
+    return bool(await session.scalar(stmt))
+
+
+# Payment and collection history keep a client from being hard-deleted (spec 5.2).
+register_client_history_check("payment", _client_has_payments)
+register_client_history_check("collection_case", _client_has_cases)
+
+
+def _received_at(requested: datetime | None) -> datetime:
+    now = datetime.now(UTC)
+    if requested is None:
+        return now
+    if requested > now + _RECEIVED_AT_TOLERANCE:
+        raise ReceivedInFuture()
+    return requested.astimezone(UTC)
+
+
+def _outstanding(invoice: Invoice) -> Decimal:
+    return settlement.outstanding_after(invoice)
+
+
+async def _plan_given_allocations(
+    session: AsyncSession,
+    client_id: uuid.UUID,
+    amount: Decimal,
+    allocations: Sequence[AllocationCreate],
+    open_invoices: Sequence[Invoice],
+) -> list[tuple[Invoice, Decimal]]:
+    by_id = {invoice.id: invoice for invoice in open_invoices}
+    others = await settlement.get_invoices(session, [a.invoice_id for a in allocations if a.invoice_id not in by_id])
+    plan: list[tuple[Invoice, Decimal]] = []
+    for index, allocation in enumerate(allocations):
+        invoice = by_id.get(allocation.invoice_id)
+        if invoice is None:
+            other = others.get(allocation.invoice_id)
+            if other is None:
+                raise UnknownAllocationInvoice(index)
+            if other.client_id != client_id:
+                raise InvoiceOfAnotherClient(index)
+            if other.status in ("paid", *settlement.PAYABLE_STATUSES):
+                raise Overpayment(["body", "allocations", index, "amount"], "The invoice is already paid.")
+            raise AllocationInvoiceNotPayable(index, other.status)
+        outstanding = _outstanding(invoice)
+        if allocation.amount > outstanding:
+            raise Overpayment(
+                ["body", "allocations", index, "amount"],
+                f"The allocation exceeds the invoice's outstanding amount {outstanding:.2f}.",
+            )
+        plan.append((invoice, allocation.amount))
+    allocated = sum((share for _, share in plan), Decimal("0.00"))
+    if allocated != amount:
+        raise AllocationMismatch(amount, allocated)
+    return plan
+
+
+def _plan_oldest_first(amount: Decimal, open_invoices: Sequence[Invoice]) -> list[tuple[Invoice, Decimal]]:
+    plan: list[tuple[Invoice, Decimal]] = []
+    remaining = amount
+    for invoice in open_invoices:
+        if remaining <= 0:
+            break
+        share = min(remaining, _outstanding(invoice))
+        plan.append((invoice, share))
+        remaining -= share
+    return plan
+
+
+async def _record(
+    session: AsyncSession,
+    *,
+    client_id: uuid.UUID,
+    amount: Decimal,
+    method: str,
+    reference: str | None,
+    received_at: datetime,
+    source: str,
+    plan: list[tuple[Invoice, Decimal]],
+) -> PaymentRecorded:
+    actor = current_actor().subject
+    payment = Payment(
+        client_id=client_id,
+        amount=amount,
+        method=method,
+        reference=reference,
+        received_at=received_at,
+        source=source,
+        created_by=actor,
+        updated_by=actor,
+    )
+    session.add(payment)
+    await session.flush()
+    today = cases.business_today()
+    settled: list[Invoice] = []
+    for position, (invoice, share) in enumerate(plan):
+        session.add(PaymentAllocation(payment_id=payment.id, invoice_id=invoice.id, amount=share, position=position))
+        settled.append(await settlement.apply_payment_to_invoice(session, invoice, share, as_of=today))
+    await session.flush()
+    await session.refresh(payment, ["created_at"])
+
+    allocations = [
+        {"invoice_id": invoice.id, "invoice_number": invoice.invoice_number, "amount": share} for invoice, share in plan
+    ]
+    summary: dict[str, Any] = {
+        "payment_id": payment.id,
+        "client_id": client_id,
+        "amount": amount,
+        "currency": payment.currency,
+        "method": method,
+        "reference": reference,
+        "received_at": received_at,
+        "source": source,
+        "allocations": allocations,
+    }
+    await record_audit(
+        session,
+        action="payment.recorded",
+        entity_type="payment",
+        entity_id=payment.id,
+        after=outbox.json_ready(summary),
+    )
+    await outbox.publish(session, "payment.recorded", summary)
+    await cases.settle_after_payment(session, client_id)
+    logger.info("payment %s of %s MAD recorded for client %s", payment.id, amount, client_id)
+    return PaymentRecorded(
+        id=payment.id,
+        client_id=client_id,
+        amount=amount,
+        currency=payment.currency,
+        method=method,
+        reference=reference,
+        received_at=received_at,
+        source=source,
+        allocations=allocations,
+        created_at=payment.created_at,
+        created_by=payment.created_by,
+        invoices=[
+            SettledInvoice(
+                invoice_id=invoice.id,
+                invoice_number=invoice.invoice_number,
+                status=invoice.status,
+                total=invoice.total,
+                paid_amount=invoice.paid_amount,
+                outstanding_amount=invoice.outstanding_amount,
+            )
+            for invoice in settled
+        ],
+    )
+
+
+async def record_payment(session: AsyncSession, request: PaymentCreate) -> PaymentRecorded:
+    """Record money received from a client and apply it to its invoices (oldest due date first by default)."""
+    received_at = _received_at(request.received_at)
+    try:
+        await customers_service.get_client(session, request.client_id)
+    except ClientNotFound as exc:
+        raise UnknownPaymentClient() from exc
+    await lock_client(session, request.client_id)
+    open_invoices = await settlement.open_invoices_for_client(session, request.client_id)
+    owed = sum((_outstanding(invoice) for invoice in open_invoices), Decimal("0.00"))
+    if request.amount > owed:
+        raise Overpayment(["body", "amount"], f"The amount exceeds what the client owes ({owed:.2f}).")
+    if request.allocations:
+        plan = await _plan_given_allocations(
+            session, request.client_id, request.amount, request.allocations, open_invoices
+        )
+    else:
+        plan = _plan_oldest_first(request.amount, open_invoices)
+    return await _record(
+        session,
+        client_id=request.client_id,
+        amount=request.amount,
+        method=request.method,
+        reference=request.reference,
+        received_at=received_at,
+        source="payment",
+        plan=plan,
+    )
+
+
+async def approve_invoice_paid(
+    session: AsyncSession, invoice_id: uuid.UUID, request: ApprovePaidRequest
+) -> PaymentRecorded:
+    """Settle an invoice in full by recording a payment of its outstanding amount (never a status change)."""
+    received_at = _received_at(request.received_at)
+    invoice = await settlement.get_invoice(session, invoice_id)
+    if invoice is None:
+        raise InvoiceNotFound()
+    await lock_client(session, invoice.client_id)
+    invoice = await settlement.get_invoice(session, invoice_id, for_update=True)
+    assert invoice is not None
+    if invoice.status == "paid" or (invoice.status in settlement.PAYABLE_STATUSES and _outstanding(invoice) <= 0):
+        raise InvoiceAlreadyPaid()
+    if invoice.status not in settlement.PAYABLE_STATUSES:
+        raise InvoiceNotPayableConflict()
+    before = {"status": invoice.status, "paid_amount": f"{invoice.paid_amount:.2f}"}
+    outstanding = _outstanding(invoice)
+    recorded = await _record(
+        session,
+        client_id=invoice.client_id,
+        amount=outstanding,
+        method=request.method,
+        reference=request.reference,
+        received_at=received_at,
+        source="invoice_approval",
+        plan=[(invoice, outstanding)],
+    )
+    await record_audit(
+        session,
+        action="invoice.approved_paid",
+        entity_type="invoice",
+        entity_id=invoice.id,
+        before=before,
+        after={
+            "status": recorded.invoices[0].status,
+            "paid_amount": f"{recorded.invoices[0].paid_amount:.2f}",
+            "payment_id": str(recorded.id),
+        },
+    )
+    return recorded
+
+
+def _payment_read(payment: Payment, numbers: dict[uuid.UUID, str | None]) -> PaymentRead:
+    return PaymentRead(
+        id=payment.id,
+        client_id=payment.client_id,
+        amount=payment.amount,
+        currency=payment.currency,
+        method=payment.method,
+        reference=payment.reference,
+        received_at=payment.received_at,
+        source=payment.source,
+        allocations=[
+            {"invoice_id": a.invoice_id, "invoice_number": numbers.get(a.invoice_id), "amount": a.amount}
+            for a in payment.allocations
+        ],
+        created_at=payment.created_at,
+        created_by=payment.created_by,
+    )
+
+
+async def _invoice_numbers(session: AsyncSession, payments: Sequence[Payment]) -> dict[uuid.UUID, str | None]:
+    ids = list({a.invoice_id for payment in payments for a in payment.allocations})
+    return {
+        invoice_id: invoice.invoice_number
+        for invoice_id, invoice in (await settlement.get_invoices(session, ids)).items()
+    }
+
+
+async def get_payment(session: AsyncSession, payment_id: uuid.UUID) -> PaymentRead:
+    """One payment with its allocations, or PaymentNotFound."""
+    payment = await session.scalar(
+        select(Payment).where(Payment.id == payment_id).options(selectinload(Payment.allocations))
+    )
+    if payment is None:
+        raise PaymentNotFound()
+    return _payment_read(payment, await _invoice_numbers(session, [payment]))
+
+
+def _day_start(day: date) -> datetime:
+    return datetime.combine(day, time.min, tzinfo=UTC)
+
+
+async def list_payments(
+    session: AsyncSession,
+    page: PageParams,
+    *,
+    client_id: uuid.UUID | None = None,
+    invoice_id: uuid.UUID | None = None,
+    method: str | None = None,
+    received_from: date | None = None,
+    received_to: date | None = None,
+) -> tuple[list[PaymentRead], int]:
+    """One page of payments, latest received first, with the total count."""
+    stmt = select(Payment).options(selectinload(Payment.allocations))
+    if client_id is not None:
+        stmt = stmt.where(Payment.client_id == client_id)
+    if invoice_id is not None:
+        stmt = stmt.where(
+            Payment.id.in_(select(PaymentAllocation.payment_id).where(PaymentAllocation.invoice_id == invoice_id))
+        )
+    if method is not None:
+        stmt = stmt.where(Payment.method == method)
+    if received_from is not None:
+        stmt = stmt.where(Payment.received_at >= _day_start(received_from))
+    if received_to is not None:
+        stmt = stmt.where(Payment.received_at < _day_start(received_to + timedelta(days=1)))
+    stmt = stmt.order_by(Payment.received_at.desc(), Payment.id.desc())
+    rows, total = await fetch_page(session, stmt, page)
+    numbers = await _invoice_numbers(session, rows)
+    return [_payment_read(payment, numbers) for payment in rows], total
+
+
+async def overview(
+    session: AsyncSession,
+    *,
+    as_of: date | None = None,
+    period_start: date | None = None,
+    period_end: date | None = None,
+) -> dict[str, Any]:
+    """Collections figures: outstanding, overdue by aging bucket, cases by status, payments and rate."""
+    as_of = as_of or cases.business_today()
+    period_start = period_start or as_of.replace(day=1)
+    period_end = period_end or as_of
+    if period_end < period_start:
+        raise InvalidPeriod()
+    aging = await settlement.overdue_by_aging_bucket(session, as_of)
+    by_status = dict(
+        (await session.execute(select(CollectionCase.status, func.count()).group_by(CollectionCase.status))).all()
+    )
+    collected_amount, collected_count = (
+        await session.execute(
+            select(func.coalesce(func.sum(Payment.amount), 0), func.count()).where(
+                Payment.received_at >= _day_start(period_start),
+                Payment.received_at < _day_start(period_end + timedelta(days=1)),
+            )
+        )
+    ).one()
+    invoiced, paid = await settlement.invoiced_and_paid_between(session, period_start, period_end)
+    return {
+        "as_of": as_of,
+        "total_outstanding": await settlement.total_outstanding(session),
+        "overdue_total": sum((row.amount for row in aging), Decimal("0.00")),
+        "overdue_by_aging_bucket": [{"bucket": row.bucket, "amount": row.amount, "count": row.count} for row in aging],
+        "cases_by_status": {status: int(by_status.get(status, 0)) for status in CASE_STATUSES},
+        "payments_collected": {
+            "period_start": period_start,
+            "period_end": period_end,
+            "amount": Decimal(collected_amount),
+            "count": int(collected_count),
+        },
+        "invoiced_in_period": invoiced,
+        "collection_rate": (paid / invoiced).quantize(_RATIO) if invoiced > 0 else None,
+    }

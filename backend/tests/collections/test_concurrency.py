@@ -1,0 +1,124 @@
+"""Real parallel requests on committed data: racing payments can never overpay an invoice."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+
+import httpx
+import pytest
+from sqlalchemy import func, select
+
+from app.billing.models import Invoice
+from app.collections.models import Payment
+from app.db import database
+from tests.fixtures.auth import auth_headers
+from tests.fixtures.collections_factories import create_invoice
+from tests.fixtures.factories import create_client
+
+pytestmark = pytest.mark.concurrency
+
+TODAY = datetime.now(UTC).date()
+
+
+async def _committed_invoice(total: str) -> tuple[uuid.UUID, uuid.UUID]:
+    async with database.sessionmaker() as session:
+        customer = await create_client(session)
+        invoice = await create_invoice(session, customer, total=total, due_date=TODAY + timedelta(days=10))
+        await session.commit()
+        return customer.id, invoice.id
+
+
+async def _invoice_and_payments(invoice_id: uuid.UUID, client_id: uuid.UUID) -> tuple[Invoice, int, Decimal]:
+    async with database.sessionmaker() as session:
+        invoice = await session.get_one(Invoice, invoice_id)
+        count, total = (
+            await session.execute(
+                select(func.count(), func.coalesce(func.sum(Payment.amount), 0)).where(Payment.client_id == client_id)
+            )
+        ).one()
+        return invoice, int(count), Decimal(total)
+
+
+class TestParallelPayments:
+    async def test_racing_payments_on_one_invoice_never_exceed_its_outstanding_amount(
+        self, live_client: httpx.AsyncClient
+    ) -> None:
+        client_id, invoice_id = await _committed_invoice("100.00")
+        body = {
+            "client_id": str(client_id),
+            "amount": "30.00",
+            "method": "mobile_money",
+            "allocations": [{"invoice_id": str(invoice_id), "amount": "30.00"}],
+        }
+
+        responses = await asyncio.gather(
+            *[
+                live_client.post(
+                    "/api/v1/collections/payments",
+                    json=body,
+                    headers=auth_headers("collections", **{"Idempotency-Key": f"race-{n}"}),
+                )
+                for n in range(6)
+            ]
+        )
+
+        statuses = sorted(r.status_code for r in responses)
+        assert statuses == [201, 201, 201, 422, 422, 422], [r.text for r in responses]
+        assert {r.json()["error"]["code"] for r in responses if r.status_code == 422} == {"overpayment"}
+        invoice, count, paid = await _invoice_and_payments(invoice_id, client_id)
+        assert (count, paid) == (3, Decimal("90.00"))
+        assert paid <= invoice.total
+        assert (invoice.paid_amount, invoice.outstanding_amount, invoice.status) == (
+            Decimal("90.00"),
+            Decimal("10.00"),
+            "issued",
+        )
+
+    async def test_racing_unallocated_payments_and_approvals_settle_exactly_once(
+        self, live_client: httpx.AsyncClient
+    ) -> None:
+        client_id, invoice_id = await _committed_invoice("100.00")
+        payment = {"client_id": str(client_id), "amount": "60.00", "method": "cash"}
+
+        requests = [
+            live_client.post(
+                "/api/v1/collections/payments",
+                json=payment,
+                headers=auth_headers("collections", **{"Idempotency-Key": f"cash-{n}"}),
+            )
+            for n in range(3)
+        ] + [
+            live_client.post(
+                f"/api/v1/collections/invoices/{invoice_id}/approve-paid",
+                headers=auth_headers("collections", **{"Idempotency-Key": f"approve-{n}"}),
+            )
+            for n in range(3)
+        ]
+        responses = await asyncio.gather(*requests)
+
+        accepted = [Decimal(r.json()["amount"]) for r in responses if r.status_code == 201]
+        refused = {r.json()["error"]["code"] for r in responses if r.status_code != 201}
+        assert refused <= {"overpayment", "invoice_already_paid"}, [r.text for r in responses]
+        invoice, count, paid = await _invoice_and_payments(invoice_id, client_id)
+        assert sum(accepted) == paid == invoice.paid_amount
+        assert count == len(accepted)
+        assert paid <= invoice.total
+        # Whoever came first, the invoice ends fully paid: 60 + 40 (approval) or 100 (approval first).
+        assert (invoice.status, invoice.outstanding_amount) == ("paid", Decimal("0.00"))
+
+    async def test_the_same_key_sent_in_parallel_pays_once(self, live_client: httpx.AsyncClient) -> None:
+        client_id, invoice_id = await _committed_invoice("100.00")
+        body = {"client_id": str(client_id), "amount": "25.00", "method": "card"}
+        headers = auth_headers("collections", **{"Idempotency-Key": "one-card-swipe"})
+
+        responses = await asyncio.gather(
+            *[live_client.post("/api/v1/collections/payments", json=body, headers=headers) for _ in range(4)]
+        )
+
+        assert {r.status_code for r in responses} <= {201, 409}
+        assert {r.json()["error"]["code"] for r in responses if r.status_code == 409} <= {"idempotency_key_in_progress"}
+        _, count, paid = await _invoice_and_payments(invoice_id, client_id)
+        assert (count, paid) == (1, Decimal("25.00"))
