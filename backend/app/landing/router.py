@@ -1,5 +1,318 @@
+"""Public landing API (spec 5.3): no staff login; lookup and document tokens, masking, rate limits."""
+
 from __future__ import annotations
 
-from fastapi import APIRouter
+import uuid
+from typing import Annotated, Any
 
-router = APIRouter(tags=["landing"])
+from fastapi import APIRouter, Depends, Path, Query
+from fastapi.responses import JSONResponse, Response
+
+from app.config import Settings, get_settings
+from app.db import SessionDep
+from app.errors import BusinessValidationError
+from app.kit.idempotency import IdempotencyKeyDep, run_idempotent
+from app.kit.identity import CIN_FORMAT_HELP, normalize_cin
+from app.kit.pagination import PageDep
+from app.kit.ratelimit import limiter, rate_limit
+from app.landing import service, tokens
+from app.landing.exceptions import InvalidDocumentToken, InvalidLookupToken
+from app.landing.schemas import (
+    DocumentLink,
+    DocumentLinkRequest,
+    DraftRead,
+    DraftWrite,
+    LandingBootstrap,
+    LandingInvoices,
+    LandingSubscriptions,
+    NewSubscriptionResult,
+    NewSubscriptionSubmit,
+    PlanChangeResult,
+    PlanChangeSubmit,
+    VerifyCinRequest,
+    VerifyCinResponse,
+)
+
+
+async def _public_caller() -> None:
+    """Landing routes run without a staff token: the caller is the `landing` actor."""
+    service.act_as_landing()
+
+
+def _errors(codes: dict[int, str]) -> dict[int | str, dict[str, Any]]:
+    return {status: {"description": text} for status, text in codes.items()}
+
+
+router = APIRouter(
+    prefix=service.API_PREFIX,
+    tags=["landing"],
+    dependencies=[
+        Depends(_public_caller),
+        Depends(rate_limit("landing", lambda settings: settings.landing_rate_limit)),
+    ],
+    responses=_errors({429: "rate_limited (see the Retry-After header)"}),
+)
+
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+_VERIFY_CIN_LIMIT = Depends(rate_limit("landing-verify-cin", lambda settings: settings.landing_verify_cin_rate_limit))
+_SUBMIT_LIMIT = Depends(rate_limit("landing-submit", lambda settings: settings.landing_submit_rate_limit))
+
+LookupTokenQuery = Annotated[
+    str | None, Query(max_length=4096, description="Lookup token from verify-cin, for this CIN.")
+]
+DocumentTokenQuery = Annotated[str | None, Query(max_length=4096, description="Token of the signed document link.")]
+CinPath = Annotated[str, Path(max_length=20, description=f"The client's CIN: {CIN_FORMAT_HELP}.")]
+
+_PDF = {"content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}}, "description": "PDF"}
+
+
+def _cin_from_path(raw: str) -> str:
+    try:
+        return normalize_cin(raw)
+    except ValueError as exc:
+        raise BusinessValidationError(["path", "cin"], f"CIN must be {CIN_FORMAT_HELP}.") from exc
+
+
+def _lookup_token(token: str | None) -> str:
+    if not token:
+        raise InvalidLookupToken()
+    return token
+
+
+def _pdf(document: service.StoredDocument) -> Response:
+    return Response(
+        content=document.content,
+        media_type="application/pdf",
+        headers={
+            "Content-Disposition": f'attachment; filename="{document.filename}"',
+            # The link carries a token: neither caches nor the next page's Referer may keep it.
+            "Cache-Control": "no-store",
+            "Referrer-Policy": "no-referrer",
+            "X-Content-Type-Options": "nosniff",
+        },
+    )
+
+
+@router.get(
+    "/bootstrap",
+    operation_id="landing-bootstrap",
+    summary="Offers on sale by category, number formats, start-date window and legal texts",
+)
+async def get_bootstrap(session: SessionDep, settings: SettingsDep) -> LandingBootstrap:
+    return await service.bootstrap(session, settings, service.landing_today())
+
+
+@router.post(
+    "/drafts",
+    status_code=201,
+    operation_id="landing-drafts-create",
+    summary="Save the wizard's first answers; the draft id is the only key to it",
+    responses=_errors({422: "validation_error, offer_not_available (the field is named)"}),
+)
+async def create_draft(body: DraftWrite, session: SessionDep, settings: SettingsDep) -> DraftRead:
+    return await service.create_draft(session, settings, body.answers, service.landing_today())
+
+
+@router.get(
+    "/drafts/{draft_id}",
+    operation_id="landing-drafts-get",
+    summary="Resume a draft",
+    responses=_errors({404: "draft_not_found", 410: "draft_expired"}),
+)
+async def get_draft(draft_id: uuid.UUID, session: SessionDep) -> DraftRead:
+    return await service.get_draft(session, draft_id)
+
+
+@router.put(
+    "/drafts/{draft_id}",
+    operation_id="landing-drafts-update",
+    summary="Replace a draft's answers (incomplete is fine, invalid is refused)",
+    responses=_errors(
+        {
+            404: "draft_not_found",
+            409: "draft_already_submitted",
+            410: "draft_expired",
+            422: "validation_error, offer_not_available (the field is named)",
+        }
+    ),
+)
+async def update_draft(draft_id: uuid.UUID, body: DraftWrite, session: SessionDep, settings: SettingsDep) -> DraftRead:
+    return await service.update_draft(session, settings, draft_id, body.answers, service.landing_today())
+
+
+@router.post(
+    "/clients/verify-cin",
+    operation_id="landing-verify-cin",
+    summary="Prove a CIN: a short-lived lookup token and masked contacts (same answer shape for any CIN)",
+    dependencies=[_VERIFY_CIN_LIMIT],
+    responses=_errors({429: "rate_limited: per client address and per CIN (see Retry-After)"}),
+)
+async def verify_cin(body: VerifyCinRequest, session: SessionDep, settings: SettingsDep) -> VerifyCinResponse:
+    await limiter.hit(
+        settings.landing_verify_cin_per_cin_rate_limit,
+        "landing-verify-cin-per-cin",
+        tokens.cin_digest(settings, body.cin),
+    )
+    return await service.verify_cin(session, settings, body.cin)
+
+
+@router.get(
+    "/clients/{cin}/subscriptions",
+    operation_id="landing-subscriptions-list",
+    summary="The CIN's live subscriptions (lookup token required)",
+    responses=_errors({401: "invalid_lookup_token (missing, expired, tampered or for another CIN)"}),
+)
+async def list_subscriptions(
+    cin: CinPath, session: SessionDep, settings: SettingsDep, lookup_token: LookupTokenQuery = None
+) -> LandingSubscriptions:
+    return await service.list_subscriptions(session, settings, _cin_from_path(cin), _lookup_token(lookup_token))
+
+
+@router.get(
+    "/clients/{cin}/invoices",
+    operation_id="landing-invoices-list",
+    summary="The CIN's invoices with signed PDF links (lookup token required)",
+    responses=_errors({401: "invalid_lookup_token (missing, expired, tampered or for another CIN)"}),
+)
+async def list_invoices(
+    cin: CinPath, session: SessionDep, settings: SettingsDep, page: PageDep, lookup_token: LookupTokenQuery = None
+) -> LandingInvoices:
+    return await service.list_invoices(session, settings, _cin_from_path(cin), _lookup_token(lookup_token), page)
+
+
+@router.post(
+    "/submit/new",
+    status_code=201,
+    operation_id="landing-submit-new",
+    summary="Subscribe: create or reuse the client by CIN and provision a new line",
+    dependencies=[_SUBMIT_LIMIT],
+    response_model=NewSubscriptionResult,
+    responses=_errors(
+        {
+            400: "idempotency_key_required, idempotency_key_invalid",
+            404: "draft_not_found",
+            409: (
+                "client_identity_mismatch, client_terminated, number_unavailable, number_pool_exhausted, "
+                "draft_already_submitted, idempotency_key_conflict, idempotency_key_in_progress"
+            ),
+            410: "draft_expired",
+            422: "validation_error (CIN, numbers, start date, terms), offer_not_available, service_type_incompatible",
+        }
+    ),
+)
+async def submit_new(
+    body: NewSubscriptionSubmit, session: SessionDep, settings: SettingsDep, idempotency_key: IdempotencyKeyDep
+) -> JSONResponse:
+    async def handler() -> NewSubscriptionResult:
+        return await service.submit_new(session, settings, body, service.landing_today())
+
+    return await run_idempotent(
+        session,
+        operation="landing-submit-new",
+        key=idempotency_key,
+        payload=body.model_dump(mode="json"),
+        status_code=201,
+        handler=handler,
+    )
+
+
+@router.post(
+    "/submit/plan-change",
+    status_code=201,
+    operation_id="landing-submit-plan-change",
+    summary="Change the plan of one of the CIN's contracts from contract_start_date (lookup token required)",
+    dependencies=[_SUBMIT_LIMIT],
+    response_model=PlanChangeResult,
+    responses=_errors(
+        {
+            400: "idempotency_key_required, idempotency_key_invalid",
+            401: "invalid_lookup_token",
+            404: "contract_not_found (not a contract of this CIN)",
+            409: (
+                "contract_not_active, offer_already_subscribed, idempotency_key_conflict, idempotency_key_in_progress"
+            ),
+            422: "validation_error (start date), offer_not_available, service_type_incompatible",
+        }
+    ),
+)
+async def submit_plan_change(
+    body: PlanChangeSubmit, session: SessionDep, settings: SettingsDep, idempotency_key: IdempotencyKeyDep
+) -> JSONResponse:
+    # Checked before the idempotency store too: a stored answer is replayed only to a holder of a valid token.
+    tokens.verify_lookup_token(settings, body.lookup_token, body.cin)
+
+    async def handler() -> PlanChangeResult:
+        return await service.submit_plan_change(session, settings, body, service.landing_today())
+
+    return await run_idempotent(
+        session,
+        operation="landing-submit-plan-change",
+        key=idempotency_key,
+        payload=service.plan_change_fingerprint(body),
+        status_code=201,
+        handler=handler,
+    )
+
+
+@router.post(
+    "/contracts/{contract_id}/document-link",
+    operation_id="landing-contract-document-link",
+    summary="A signed link (15 minutes) to the contract PDF, for a contract of the CIN",
+    responses=_errors(
+        {
+            401: "invalid_lookup_token",
+            404: "contract_not_found (not a contract of this CIN), document_not_available",
+        }
+    ),
+)
+async def contract_document_link(
+    contract_id: uuid.UUID, body: DocumentLinkRequest, session: SessionDep, settings: SettingsDep
+) -> DocumentLink:
+    return await service.contract_document_link(session, settings, contract_id, body.cin, body.lookup_token)
+
+
+@router.get(
+    "/contracts/{contract_id}/document",
+    operation_id="landing-contract-document",
+    summary="Stream the contract PDF a signed link opens",
+    response_class=Response,
+    responses={
+        200: _PDF,
+        **_errors(
+            {
+                401: "invalid_document_token (missing, expired or tampered)",
+                403: "document_token_mismatch (a token for another document)",
+            }
+        ),
+    },
+)
+async def contract_document(
+    contract_id: uuid.UUID, session: SessionDep, settings: SettingsDep, token: DocumentTokenQuery = None
+) -> Response:
+    if not token:
+        raise InvalidDocumentToken()
+    return _pdf(await service.contract_document(session, settings, contract_id, token))
+
+
+@router.get(
+    "/invoices/{invoice_id}/document",
+    operation_id="landing-invoice-document",
+    summary="Stream the invoice PDF a signed link opens",
+    response_class=Response,
+    responses={
+        200: _PDF,
+        **_errors(
+            {
+                401: "invalid_document_token (missing, expired or tampered)",
+                403: "document_token_mismatch (a token for another document)",
+                404: "invoice_not_found, document_not_available",
+            }
+        ),
+    },
+)
+async def invoice_document(
+    invoice_id: uuid.UUID, session: SessionDep, settings: SettingsDep, token: DocumentTokenQuery = None
+) -> Response:
+    if not token:
+        raise InvalidDocumentToken()
+    return _pdf(await service.invoice_document(session, settings, invoice_id, token))

@@ -1,0 +1,361 @@
+"""Request and response shapes of the public landing API.
+
+Identity fields reuse the customers module's intake types (CIN, email, contact phone, names), so a
+landing client is validated exactly as a client created by staff.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Annotated, Any, Literal
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+from pydantic_core import PydanticCustomError
+
+from app.customers.schemas import Address, Cin, City, ContactEmail, ContactPhone, PersonName
+from app.kit.money import Money, NonNegativeMoney, PositiveMoney
+from app.kit.phone import ACCEPTED_FORMATS, InvalidPhoneNumber, NumberKind, normalize_moroccan_number
+from app.kit.validation import field_errors
+
+OfferCategory = Literal["mobile", "internet", "landline"]
+ServiceType = Literal["mobile", "fiber", "adsl", "landline"]
+WizardStep = Literal["offer", "identity", "numbering", "start_date", "review"]
+
+
+def _number_of(kind: NumberKind) -> Any:
+    def parse(raw: str) -> str:
+        try:
+            return normalize_moroccan_number(raw, kind)
+        except InvalidPhoneNumber as exc:
+            raise PydanticCustomError("phone_format", "{reason}", {"reason": str(exc)}) from exc
+
+    return AfterValidator(parse)
+
+
+_FORMATS = ", ".join(ACCEPTED_FORMATS)
+MobileNumber = Annotated[
+    str,
+    Field(max_length=30, description=f"Mobile number (6 or 7 after the prefix). Accepted: {_FORMATS}."),
+    _number_of("mobile"),
+]
+LandlineNumber = Annotated[
+    str,
+    Field(max_length=30, description="Landline number (5 or 8 after the prefix), e.g. 05 22 33 44 55."),
+    _number_of("landline"),
+]
+LookupToken = Annotated[str, Field(min_length=1, max_length=4096, description="Token from verify-cin.")]
+
+
+def numbering_problems(values: dict[str, Any]) -> list[tuple[str, str]]:
+    """An existing number and a requested new one are two different paths: a wizard answer picks one."""
+    if values.get("existing_mobile_local_number") and values.get("requested_mobile_local_number"):
+        return [
+            (
+                "requested_mobile_local_number",
+                "give either existing_mobile_local_number (keep your number) or requested_mobile_local_number "
+                "(a new number), not both",
+            )
+        ]
+    return []
+
+
+class _NumberingPaths(BaseModel):
+    @model_validator(mode="after")
+    def _one_mobile_path(self) -> Any:
+        problems = numbering_problems(self.model_dump())
+        if problems:
+            raise field_errors(type(self).__name__, problems, self.model_dump())
+        return self
+
+
+# --- bootstrap -------------------------------------------------------------------------------------------
+
+
+class LandingOffer(BaseModel):
+    """An offer as the public sees it: commercial terms and components, nothing internal."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    code: str
+    name: str
+    description: str | None
+    category: OfferCategory
+    service_type: ServiceType
+    monthly_fee: PositiveMoney
+    activation_fee: NonNegativeMoney
+    valid_to: date | None
+    mobile_data_gb: Decimal | None
+    mobile_calls_hours: Decimal | None
+    internet_access_type: Literal["fiber", "adsl"] | None
+    internet_fiber_speed_mbps: int | None
+    internet_adsl_speed_mbps: int | None
+    internet_landline_included: bool | None
+    internet_tv_included: bool | None
+    landline_national_included: bool | None
+    landline_international_hours: int | None
+    landline_phone_hours: int | None
+
+
+class LandingOfferCategory(BaseModel):
+    category: OfferCategory
+    label: str
+    numbering: Literal["mobile", "home_landline"] = Field(
+        description="Which numbering fields the category uses on submit/new."
+    )
+    offers: list[LandingOffer]
+
+
+class NumberFormats(BaseModel):
+    canonical_pattern: str
+    accepted_examples: list[str]
+    mobile_first_digits: list[str]
+    landline_first_digits: list[str]
+    cin_pattern: str
+    cin_help: str
+
+
+class StartDateWindow(BaseModel):
+    earliest: date
+    latest: date
+
+
+class LegalText(BaseModel):
+    id: str
+    version: str
+    title: str
+    body: str
+
+
+class LandingBootstrap(BaseModel):
+    categories: list[LandingOfferCategory]
+    number_formats: NumberFormats
+    contract_start_dates: StartDateWindow
+    legal_texts: list[LegalText]
+    draft_lifetime_days: int
+    lookup_token_minutes: int
+
+
+# --- drafts ----------------------------------------------------------------------------------------------
+
+
+class DraftAnswers(_NumberingPaths):
+    """What the wizard has collected so far: every field optional, every field sent must be valid."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    current_step: WizardStep | None = None
+    cin: Cin | None = None
+    first_name: PersonName | None = None
+    last_name: PersonName | None = None
+    email: ContactEmail | None = None
+    phone: ContactPhone | None = None
+    address: Address | None = None
+    city: City | None = None
+    offer_id: uuid.UUID | None = None
+    existing_mobile_local_number: MobileNumber | None = None
+    requested_mobile_local_number: MobileNumber | None = None
+    home_landline_local_number: LandlineNumber | None = None
+    contract_start_date: date | None = None
+    terms_accepted: bool | None = None
+
+
+class DraftWrite(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    answers: DraftAnswers = Field(default_factory=DraftAnswers)
+
+
+class DraftRead(BaseModel):
+    id: uuid.UUID
+    status: Literal["open", "submitted"]
+    answers: DraftAnswers
+    expires_at: datetime
+    submitted_at: datetime | None
+    contract_id: uuid.UUID | None
+    created_at: datetime
+    updated_at: datetime
+
+
+# --- CIN verification and lookups ------------------------------------------------------------------------
+
+
+class VerifyCinRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    cin: Cin
+
+
+class VerifyCinResponse(BaseModel):
+    """The same shape for every well-formed CIN; contact fields are null when nothing is on file."""
+
+    lookup_token: str
+    token_type: Literal["landing_lookup"] = "landing_lookup"  # noqa: S105 - a token kind, not a secret
+    expires_at: datetime
+    expires_in: int = Field(description="Seconds until the token expires.")
+    masked_cin: str
+    masked_email: str | None
+    masked_phone: str | None
+
+
+class OfferSummary(BaseModel):
+    id: uuid.UUID
+    code: str
+    name: str
+    category: OfferCategory
+
+
+class LandingSubscription(BaseModel):
+    contract_id: uuid.UUID
+    contract_number: str
+    status: str
+    service_type: ServiceType
+    offer: OfferSummary
+    start_date: date
+    end_date: date | None
+    monthly_fee: Money
+    masked_line_number: str
+
+
+class LandingSubscriptions(BaseModel):
+    items: list[LandingSubscription]
+    total: int
+
+
+class DocumentLink(BaseModel):
+    url: str = Field(description="Relative URL streaming the PDF; valid until expires_at.")
+    expires_at: datetime
+
+
+class LandingInvoice(BaseModel):
+    invoice_id: uuid.UUID
+    invoice_number: str
+    period_start: date
+    period_end: date
+    issue_date: date
+    due_date: date
+    subtotal: Money
+    tax_amount: Money
+    total: Money
+    paid_amount: Money
+    outstanding_amount: Money
+    currency: str
+    status: str
+    document: DocumentLink | None = Field(description="Signed PDF link; null while the PDF is being rendered.")
+
+
+class LandingInvoices(BaseModel):
+    items: list[LandingInvoice]
+    total: int
+    limit: int
+    offset: int
+
+
+class DocumentLinkRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    cin: Cin
+    lookup_token: LookupToken
+
+
+# --- submits ---------------------------------------------------------------------------------------------
+
+
+class NewSubscriptionSubmit(_NumberingPaths):
+    """A new subscription: who, which offer, which number, from when."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "cin": "AB123456",
+                    "first_name": "Youssef",
+                    "last_name": "Alami",
+                    "email": "youssef.alami@example.ma",
+                    "phone": "06 55 33 44 22",
+                    "offer_id": "6f1c2a52-0000-4000-8000-000000000001",
+                    "requested_mobile_local_number": "06 61 00 00 01",
+                    "contract_start_date": "2026-12-01",
+                    "terms_accepted": True,
+                }
+            ]
+        },
+    )
+
+    cin: Cin
+    first_name: PersonName
+    last_name: PersonName
+    email: ContactEmail
+    phone: ContactPhone
+    address: Address | None = None
+    city: City | None = None
+    offer_id: uuid.UUID
+    existing_mobile_local_number: MobileNumber | None = Field(
+        default=None, description="Mobile offers: the client keeps this number."
+    )
+    requested_mobile_local_number: MobileNumber | None = Field(
+        default=None, description="Mobile offers: a wished new number; omitted, one is allocated."
+    )
+    home_landline_local_number: LandlineNumber | None = Field(
+        default=None, description="Internet and landline offers: the home landline number (required)."
+    )
+    contract_start_date: date
+    terms_accepted: bool = Field(description="The client accepts the legal texts listed by bootstrap.")
+    draft_id: uuid.UUID | None = Field(default=None, description="The wizard draft this submit completes.")
+
+    @model_validator(mode="after")
+    def _terms_accepted(self) -> NewSubscriptionSubmit:
+        if not self.terms_accepted:
+            raise field_errors(
+                "NewSubscriptionSubmit", [("terms_accepted", "the terms must be accepted")], self.model_dump()
+            )
+        return self
+
+
+class PlanChangeSubmit(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    cin: Cin
+    lookup_token: LookupToken
+    contract_id: uuid.UUID = Field(description="The live contract to change (one of the CIN's subscriptions).")
+    offer_id: uuid.UUID = Field(description="The new offer.")
+    contract_start_date: date = Field(description="Effective start date of the new contract.")
+
+
+class MaskedClient(BaseModel):
+    masked_cin: str
+    masked_email: str | None
+    masked_phone: str | None
+    reused_existing_client: bool
+
+
+class ContractSummary(BaseModel):
+    contract_id: uuid.UUID
+    contract_number: str
+    decision: str
+    status: str
+    service_type: ServiceType
+    offer: OfferSummary
+    start_date: date
+    monthly_fee: Money
+    activation_fee: Money
+    masked_line_number: str
+
+
+class NewSubscriptionResult(BaseModel):
+    contract: ContractSummary
+    client: MaskedClient
+    document: DocumentLink | None
+    draft_id: uuid.UUID | None
+
+
+class PlanChangeResult(BaseModel):
+    contract: ContractSummary
+    replaced_contract_id: uuid.UUID
+    replaced_contract_number: str
+    replaced_contract_end_date: date | None
+    effective_date: date
+    document: DocumentLink | None

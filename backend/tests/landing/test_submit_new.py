@@ -1,0 +1,307 @@
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+import httpx
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.contracts.models import Contract, Subscriber
+from app.customers.models import Client
+from app.kit.audit import AuditRecord
+from tests.fixtures.factories import create_client, create_offer
+from tests.fixtures.landing_factories import LANDING, idem, landing_landline, landing_mobile, new_subscription, start_in
+
+SUBMIT = f"{LANDING}/submit/new"
+
+
+async def _submit(client: httpx.AsyncClient, body: dict[str, Any], key: str | None = None) -> httpx.Response:
+    return await client.post(SUBMIT, json=body, headers=idem(key))
+
+
+def _field(response: httpx.Response) -> list[Any]:
+    return list(response.json()["error"]["details"][0]["loc"])
+
+
+class TestSubmitNew:
+    async def test_creates_the_client_and_a_new_mobile_line_with_an_allocated_number(
+        self, client: httpx.AsyncClient, session: AsyncSession
+    ) -> None:
+        offer = await create_offer(session, "mobile")
+        body = new_subscription(offer, cin="yb482913", email="yasmine.benali@gmail.com", phone="06 61 23 45 22")
+
+        response = await _submit(client, body)
+
+        assert response.status_code == 201, response.text
+        answer = response.json()
+        contract = answer["contract"]
+        assert contract["contract_number"].startswith("CT-")
+        assert contract["decision"] == "created"
+        assert contract["start_date"] == body["contract_start_date"]
+        assert contract["offer"]["id"] == str(offer.id)
+        assert contract["monthly_fee"] == "199.00"
+        assert contract["masked_line_number"].startswith("+212 6** ** ** ")
+        assert answer["client"] == {
+            "masked_cin": "YB****13",
+            "masked_email": "y***@gmail.com",
+            "masked_phone": "+212 6** ** ** 22",
+            "reused_existing_client": False,
+        }
+        assert answer["document"]["url"].startswith(f"{LANDING}/contracts/{contract['contract_id']}/document?token=")
+        for raw in ("YB482913", "yasmine.benali@gmail.com", "661234522"):
+            assert raw not in response.text
+
+        stored = await session.scalar(select(Client).where(Client.cin == "YB482913"))
+        assert stored is not None
+        assert (stored.first_name, stored.email, stored.phone) == (
+            "Yasmine",
+            "yasmine.benali@gmail.com",
+            "+212661234522",
+        )
+        assert stored.created_by == "landing:YB****13"
+        audit = await session.scalar(
+            select(AuditRecord).where(
+                AuditRecord.action == "contract.provisioned", AuditRecord.entity_id == contract["contract_id"]
+            )
+        )
+        assert audit is not None
+        assert (audit.actor, audit.role) == ("landing:YB****13", "landing")
+
+    async def test_keeps_the_mobile_number_the_client_brings(
+        self, client: httpx.AsyncClient, session: AsyncSession
+    ) -> None:
+        offer = await create_offer(session, "mobile")
+        number = landing_mobile()
+        response = await _submit(client, new_subscription(offer, existing_mobile_local_number=number))
+        assert response.status_code == 201, response.text
+        line = await session.scalar(
+            select(Subscriber)
+            .join(Contract, Contract.subscriber_id == Subscriber.id)
+            .where(Contract.id == uuid.UUID(response.json()["contract"]["contract_id"]))
+        )
+        assert line is not None
+        assert line.phone_number == "+212" + number.replace(" ", "")[1:]
+
+    async def test_an_internet_offer_uses_the_home_landline(
+        self, client: httpx.AsyncClient, session: AsyncSession
+    ) -> None:
+        offer = await create_offer(session, "fiber")
+        number = landing_landline()
+        response = await _submit(client, new_subscription(offer, home_landline_local_number=number))
+        assert response.status_code == 201, response.text
+        assert response.json()["contract"]["service_type"] == "fiber"
+        assert response.json()["contract"]["masked_line_number"].startswith("+212 5** ** ** ")
+
+    @pytest.mark.parametrize(
+        "intake", ["+212 7 69 55 44 22", "07 69 55 44 22", "0769554422", "212769554422", "+212769554422"]
+    )
+    async def test_every_intake_format_of_the_spec_is_accepted(
+        self, client: httpx.AsyncClient, session: AsyncSession, intake: str
+    ) -> None:
+        offer = await create_offer(session, "mobile")
+        response = await _submit(client, new_subscription(offer, requested_mobile_local_number=intake))
+        assert response.status_code == 201, response.text
+        line = await session.scalar(select(Subscriber).where(Subscriber.phone_number == "+212769554422"))
+        assert line is not None
+
+    async def test_reuses_the_client_holding_the_cin_without_changing_it(
+        self, client: httpx.AsyncClient, session: AsyncSession
+    ) -> None:
+        existing = await create_client(
+            session, cin="YB482920", first_name="Yasmine", last_name="Benali", email="old@example.ma"
+        )
+        offer = await create_offer(session, "mobile")
+        body = new_subscription(
+            offer, cin="YB482920", first_name="YASMINE", last_name="benali", email="new.address@gmail.com"
+        )
+
+        response = await _submit(client, body)
+
+        assert response.status_code == 201, response.text
+        assert response.json()["client"]["reused_existing_client"] is True
+        await session.refresh(existing)
+        assert existing.email == "old@example.ma"
+        assert await session.scalar(select(func.count()).select_from(Client).where(Client.cin == "YB482920")) == 1
+        contract = await session.get(Contract, uuid.UUID(response.json()["contract"]["contract_id"]))
+        assert contract is not None
+        assert contract.client_id == existing.id
+
+    async def test_a_different_identity_for_an_existing_cin_is_refused(
+        self, client: httpx.AsyncClient, session: AsyncSession
+    ) -> None:
+        await create_client(session, cin="YB482921", first_name="Yasmine", last_name="Benali")
+        offer = await create_offer(session, "mobile")
+        offer_id = offer.id
+        await session.commit()
+
+        response = await _submit(client, new_subscription(offer, cin="YB482921", first_name="Karim"))
+
+        assert response.status_code == 409
+        assert response.json()["error"]["code"] == "client_identity_mismatch"
+        assert "YB482921" not in response.text
+        assert (
+            await session.scalar(select(func.count()).select_from(Contract).where(Contract.offer_id == offer_id)) == 0
+        )
+
+    async def test_an_existing_client_with_a_live_line_gets_a_new_line_not_a_plan_change(
+        self, client: httpx.AsyncClient, session: AsyncSession
+    ) -> None:
+        offer, other_offer = await create_offer(session, "mobile"), await create_offer(session, "mobile")
+        first = await _submit(client, new_subscription(offer, cin="YB482922"))
+        assert first.status_code == 201, first.text
+        second = await _submit(client, new_subscription(other_offer, cin="YB482922"))
+        assert second.status_code == 201, second.text
+        assert second.json()["contract"]["decision"] == "created"
+        old = await session.get(Contract, uuid.UUID(first.json()["contract"]["contract_id"]))
+        assert old is not None
+        assert old.status == "active"
+
+
+class TestSubmitNewIdempotency:
+    async def test_the_same_key_and_body_replays_without_writing_again(
+        self, client: httpx.AsyncClient, session: AsyncSession
+    ) -> None:
+        offer = await create_offer(session, "mobile")
+        body = new_subscription(offer)
+        first = await _submit(client, body, key="landing-key-1")
+        replay = await _submit(client, body, key="landing-key-1")
+        assert first.status_code == replay.status_code == 201
+        assert replay.headers["Idempotent-Replayed"] == "true"
+        assert replay.json() == first.json()
+        assert (
+            await session.scalar(select(func.count()).select_from(Contract).where(Contract.offer_id == offer.id)) == 1
+        )
+
+    async def test_the_same_key_with_another_body_is_a_conflict(
+        self, client: httpx.AsyncClient, session: AsyncSession
+    ) -> None:
+        offer = await create_offer(session, "mobile")
+        body = new_subscription(offer)
+        assert (await _submit(client, body, key="landing-key-2")).status_code == 201
+        await session.commit()
+        response = await _submit(client, {**body, "city": "Fès"}, key="landing-key-2")
+        assert response.status_code == 409
+        assert response.json()["error"]["code"] == "idempotency_key_conflict"
+
+    async def test_a_key_is_required(self, client: httpx.AsyncClient, session: AsyncSession) -> None:
+        offer = await create_offer(session, "mobile")
+        response = await client.post(SUBMIT, json=new_subscription(offer))
+        assert response.status_code == 400
+        assert response.json()["error"]["code"] == "idempotency_key_required"
+
+
+class TestSubmitNewValidation:
+    @pytest.fixture
+    async def mobile_offer_id(self, session: AsyncSession) -> str:
+        offer = await create_offer(session, "mobile")
+        await session.commit()
+        return str(offer.id)
+
+    @pytest.mark.parametrize(
+        ("field", "value"),
+        [
+            ("cin", "12345678"),
+            ("cin", "ABC1234"),
+            ("email", "yasmine@"),
+            ("phone", "+33 6 12 34 56 78"),
+            ("phone", "06 12 34"),
+            ("first_name", ""),
+            ("existing_mobile_local_number", "05 22 33 44 55"),
+            ("requested_mobile_local_number", "08 08 33 44 55"),
+            ("home_landline_local_number", "06 55 33 44 22"),
+            ("home_landline_local_number", "07 55 33 44 22"),
+            ("contract_start_date", "01/12/2026"),
+            ("terms_accepted", False),
+        ],
+    )
+    async def test_bad_input_is_422_naming_the_field(
+        self, client: httpx.AsyncClient, mobile_offer_id: str, field: str, value: object
+    ) -> None:
+        response = await _submit(client, {**new_subscription(mobile_offer_id), field: value})
+        assert response.status_code == 422, response.text
+        assert _field(response) == ["body", field]
+
+    async def test_a_start_date_in_the_past_is_refused(self, client: httpx.AsyncClient, mobile_offer_id: str) -> None:
+        response = await _submit(
+            client, new_subscription(mobile_offer_id, contract_start_date=start_in(-1).isoformat())
+        )
+        assert response.status_code == 422
+        assert _field(response) == ["body", "contract_start_date"]
+        assert response.json()["error"]["details"][0]["type"] == "date_in_past"
+
+    async def test_a_start_date_beyond_the_window_is_refused(
+        self, client: httpx.AsyncClient, mobile_offer_id: str
+    ) -> None:
+        assert (
+            await _submit(client, new_subscription(mobile_offer_id, contract_start_date=start_in(90).isoformat()))
+        ).status_code == 201
+        response = await _submit(
+            client, new_subscription(mobile_offer_id, contract_start_date=start_in(91).isoformat())
+        )
+        assert response.status_code == 422
+        assert _field(response) == ["body", "contract_start_date"]
+        assert response.json()["error"]["details"][0]["type"] == "date_too_far"
+
+    async def test_today_is_a_valid_start_date(self, client: httpx.AsyncClient, mobile_offer_id: str) -> None:
+        response = await _submit(client, new_subscription(mobile_offer_id, contract_start_date=start_in(0).isoformat()))
+        assert response.status_code == 201, response.text
+
+    async def test_a_retired_offer_is_refused_naming_offer_id(
+        self, client: httpx.AsyncClient, session: AsyncSession
+    ) -> None:
+        retired = await create_offer(session, "mobile", status="retired")
+        await session.commit()
+        response = await _submit(client, new_subscription(retired))
+        assert response.status_code == 422
+        assert response.json()["error"]["code"] == "offer_not_available"
+        assert _field(response) == ["body", "offer_id"]
+        assert await session.scalar(select(func.count()).select_from(Client).where(Client.cin.like("LA%"))) == 0
+
+    async def test_an_unknown_offer_is_refused_naming_offer_id(self, client: httpx.AsyncClient) -> None:
+        response = await _submit(client, new_subscription(uuid.uuid4()))
+        assert response.status_code == 422
+        assert _field(response) == ["body", "offer_id"]
+
+    async def test_an_internet_offer_without_home_landline_is_refused(
+        self, client: httpx.AsyncClient, session: AsyncSession
+    ) -> None:
+        offer = await create_offer(session, "adsl")
+        await session.commit()
+        response = await _submit(client, new_subscription(offer))
+        assert response.status_code == 422
+        assert _field(response) == ["body", "home_landline_local_number"]
+
+    async def test_a_mobile_number_on_a_landline_offer_is_refused(
+        self, client: httpx.AsyncClient, session: AsyncSession
+    ) -> None:
+        offer = await create_offer(session, "landline")
+        await session.commit()
+        response = await _submit(
+            client,
+            new_subscription(
+                offer, home_landline_local_number=landing_landline(), requested_mobile_local_number="0661000009"
+            ),
+        )
+        assert response.status_code == 422
+        assert _field(response) == ["body", "requested_mobile_local_number"]
+
+    async def test_a_number_held_by_another_client_is_unavailable(
+        self, client: httpx.AsyncClient, session: AsyncSession, mobile_offer_id: str
+    ) -> None:
+        number = landing_mobile()
+        first = await _submit(client, new_subscription(mobile_offer_id, existing_mobile_local_number=number))
+        assert first.status_code == 201, first.text
+        response = await _submit(client, new_subscription(mobile_offer_id, existing_mobile_local_number=number))
+        assert response.status_code == 409
+        assert response.json()["error"]["code"] == "number_unavailable"
+        assert _field(response) == ["body", "existing_mobile_local_number"]
+
+    async def test_an_expired_or_unknown_draft_is_refused_before_any_write(
+        self, client: httpx.AsyncClient, mobile_offer_id: str, session: AsyncSession
+    ) -> None:
+        response = await _submit(client, new_subscription(mobile_offer_id, draft_id=str(uuid.uuid4())))
+        assert response.status_code == 404
+        assert response.json()["error"]["code"] == "draft_not_found"
+        assert await session.scalar(select(func.count()).select_from(Client).where(Client.cin.like("LA%"))) == 0
