@@ -23,6 +23,7 @@ from app.collections.exceptions import (
     CaseClosed,
     CaseHasOverdueBalance,
     CaseNotFound,
+    EvaluationDayInFuture,
     EvaluationInProgress,
     InvalidTransition,
     PromisedDateInPast,
@@ -412,6 +413,14 @@ async def evaluate_collections(session: AsyncSession, as_of: date) -> Evaluation
         summary.actions_created,
     )
     return summary
+
+
+async def evaluate_on_demand(session: AsyncSession, as_of: date | None) -> EvaluationSummary:
+    """The evaluation an agent asks for: today by default, or a past day, never a day still to come."""
+    today = business_today()
+    if as_of is not None and as_of > today:
+        raise EvaluationDayInFuture()
+    return await evaluate_collections(session, as_of or today)
 
 
 async def change_case_status(session: AsyncSession, case_id: uuid.UUID, change: CaseStatusChange) -> CollectionCase:

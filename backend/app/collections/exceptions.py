@@ -110,5 +110,16 @@ class EvaluationInProgress(Conflict):
 
 
 class InvalidPeriod(BusinessValidationError):
+    """The last day of a date range is before its first day (`end_field` names the query parameter)."""
+
+    def __init__(self, end_field: str = "period_end", start_field: str = "period_start") -> None:
+        super().__init__(["query", end_field], f"{end_field} is before {start_field}.")
+
+
+class EvaluationDayInFuture(BusinessValidationError):
     def __init__(self) -> None:
-        super().__init__(["query", "period_end"], "period_end is before period_start.")
+        super().__init__(
+            ["body", "as_of"],
+            "An evaluation cannot be run for a day still to come: it would mark invoices overdue and send "
+            "dunning notices before they are due.",
+        )

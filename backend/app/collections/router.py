@@ -102,7 +102,12 @@ async def create_payment(session: SessionDep, key: IdempotencyKeyDep, body: Paym
     response_model=PaymentRecorded,
     dependencies=WRITE,
     responses=_errors(
-        *_AUTH, *_IDEMPOTENCY, (404, "not_found"), (409, "invoice_already_paid"), (409, "invoice_not_payable")
+        *_AUTH,
+        *_IDEMPOTENCY,
+        (404, "not_found"),
+        (409, "invoice_already_paid"),
+        (409, "invoice_not_payable"),
+        (422, "validation_error"),
     ),
 )
 async def approve_invoice_paid(
@@ -128,7 +133,7 @@ async def approve_invoice_paid(
     summary="List payments",
     response_model=Page[PaymentRead],
     dependencies=READ,
-    responses=_errors(*_AUTH),
+    responses=_errors(*_AUTH, (422, "validation_error")),
 )
 async def list_payments(
     session: SessionDep,
@@ -170,17 +175,17 @@ async def get_payment(session: SessionDep, payment_id: uuid.UUID) -> PaymentRead
     description=(
         "What the daily job does, on demand: issued invoices past their due date become overdue, cases are "
         "opened, aged or resolved, client delinquency is set or cleared and the dunning policy creates the "
-        "actions that are due. Running it again for the same day changes nothing."
+        "actions that are due. Running it again for the same day changes nothing. `as_of` is today (UTC) by "
+        "default and never a later day (422)."
     ),
     response_model=EvaluationRead,
     dependencies=WRITE,
-    responses=_errors(*_AUTH, (409, "evaluation_in_progress")),
+    responses=_errors(*_AUTH, (409, "evaluation_in_progress"), (422, "validation_error")),
 )
 async def run_evaluation(
     session: SessionDep, body: Annotated[EvaluationRequest | None, Body()] = None
 ) -> EvaluationRead:
-    as_of = (body.as_of if body else None) or cases.business_today()
-    summary = await cases.evaluate_collections(session, as_of)
+    summary = await cases.evaluate_on_demand(session, body.as_of if body else None)
     return EvaluationRead(**vars(summary))
 
 
@@ -235,7 +240,13 @@ async def get_case(session: SessionDep, case_id: uuid.UUID) -> CaseDetail:
     ),
     response_model=CaseDetail,
     dependencies=WRITE,
-    responses=_errors(*_AUTH, (404, "not_found"), (409, "invalid_transition"), (409, "case_has_overdue_balance")),
+    responses=_errors(
+        *_AUTH,
+        (404, "not_found"),
+        (409, "invalid_transition"),
+        (409, "case_has_overdue_balance"),
+        (422, "validation_error"),
+    ),
 )
 async def change_case_status(session: SessionDep, case_id: uuid.UUID, body: CaseStatusChange) -> CaseDetail:
     await cases.change_case_status(session, case_id, body)
@@ -265,7 +276,7 @@ async def list_case_actions(session: SessionDep, case_id: uuid.UUID, page: PageD
     status_code=201,
     response_model=ActionRead,
     dependencies=WRITE,
-    responses=_errors(*_AUTH, (404, "not_found"), (409, "case_closed")),
+    responses=_errors(*_AUTH, (404, "not_found"), (409, "case_closed"), (422, "validation_error")),
 )
 async def create_case_action(session: SessionDep, case_id: uuid.UUID, body: ActionCreate) -> ActionRead:
     return ActionRead.model_validate(await cases.record_action(session, case_id, body))
@@ -282,7 +293,7 @@ async def create_case_action(session: SessionDep, case_id: uuid.UUID, body: Acti
     ),
     response_model=CollectionsOverview,
     dependencies=READ,
-    responses=_errors(*_AUTH),
+    responses=_errors(*_AUTH, (422, "validation_error")),
 )
 async def collections_overview(
     session: SessionDep,

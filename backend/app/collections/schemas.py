@@ -7,7 +7,16 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, PlainSerializer, WithJsonSchema, model_validator
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    WithJsonSchema,
+    model_validator,
+)
 
 from app.kit.money import Money, PositiveMoney
 from app.kit.validation import field_errors
@@ -24,6 +33,17 @@ InvoiceStatus = Literal["draft", "issued", "overdue", "paid", "discarded"]
 
 Reference = Annotated[str, Field(min_length=1, max_length=120, pattern=r"^\S(.*\S)?$")]
 Note = Annotated[str, Field(min_length=1, max_length=2000)]
+# Money received before the platform's records begin is a typo (and year-1 datetimes overflow on conversion).
+EARLIEST_RECEIVED_YEAR = 2000
+
+
+def _received_since_2000(value: datetime) -> datetime:
+    if value.year < EARLIEST_RECEIVED_YEAR:
+        raise ValueError(f"received_at cannot be before {EARLIEST_RECEIVED_YEAR}-01-01")
+    return value
+
+
+ReceivedAt = Annotated[AwareDatetime, AfterValidator(_received_since_2000)]
 Ratio = Annotated[
     Decimal,
     PlainSerializer(lambda r: f"{r:.4f}", return_type=str, when_used="json"),
@@ -47,7 +67,7 @@ class PaymentCreate(BaseModel):
     amount: PositiveMoney
     method: PaymentMethod
     reference: Reference | None = Field(default=None, description="Bank, cheque or receipt reference.")
-    received_at: AwareDatetime | None = Field(default=None, description="When the money was received; now if absent.")
+    received_at: ReceivedAt | None = Field(default=None, description="When the money was received; now if absent.")
     allocations: list[AllocationCreate] | None = Field(default=None, min_length=1, max_length=200)
 
     @model_validator(mode="after")
@@ -72,7 +92,7 @@ class ApprovePaidRequest(BaseModel):
 
     method: PaymentMethod = "bank_transfer"
     reference: Reference | None = None
-    received_at: AwareDatetime | None = None
+    received_at: ReceivedAt | None = None
 
 
 class AllocationRead(BaseModel):

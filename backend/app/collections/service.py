@@ -14,7 +14,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, func, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
@@ -327,6 +327,17 @@ def _day_start(day: date) -> datetime:
     return datetime.combine(day, time.min, tzinfo=UTC)
 
 
+def _received_on_or_after(day: date) -> ColumnElement[bool]:
+    return Payment.received_at >= _day_start(day)
+
+
+def _received_on_or_before(day: date) -> ColumnElement[bool]:
+    # The last representable day has no next day to compare with: every payment is on or before it.
+    if day == date.max:
+        return true()
+    return Payment.received_at < _day_start(day + timedelta(days=1))
+
+
 async def list_payments(
     session: AsyncSession,
     page: PageParams,
@@ -347,10 +358,12 @@ async def list_payments(
         )
     if method is not None:
         stmt = stmt.where(Payment.method == method)
+    if received_from is not None and received_to is not None and received_to < received_from:
+        raise InvalidPeriod("received_to", "received_from")
     if received_from is not None:
-        stmt = stmt.where(Payment.received_at >= _day_start(received_from))
+        stmt = stmt.where(_received_on_or_after(received_from))
     if received_to is not None:
-        stmt = stmt.where(Payment.received_at < _day_start(received_to + timedelta(days=1)))
+        stmt = stmt.where(_received_on_or_before(received_to))
     stmt = stmt.order_by(Payment.received_at.desc(), Payment.id.desc())
     rows, total = await fetch_page(session, stmt, page)
     numbers = await _invoice_numbers(session, rows)
@@ -377,8 +390,7 @@ async def overview(
     collected_amount, collected_count = (
         await session.execute(
             select(func.coalesce(func.sum(Payment.amount), 0), func.count()).where(
-                Payment.received_at >= _day_start(period_start),
-                Payment.received_at < _day_start(period_end + timedelta(days=1)),
+                _received_on_or_after(period_start), _received_on_or_before(period_end)
             )
         )
     ).one()

@@ -90,7 +90,7 @@ class TestInvoiceStatusAcrossDates:
         self, client: httpx.AsyncClient, session: AsyncSession
     ) -> None:
         customer = await create_client(session)
-        due = TODAY + timedelta(days=5)
+        due = TODAY - timedelta(days=1)
         invoice = await create_invoice(session, customer, total="300.00", due_date=due)
 
         on_due_date = await evaluate(client, due)
@@ -141,10 +141,10 @@ class TestCaseOpening:
     ) -> None:
         customer = await create_client(session)
         await create_invoice(session, customer, total="100.00", due_date=TODAY - timedelta(days=40))
-        await evaluate(client, TODAY)
+        await evaluate(client, TODAY - timedelta(days=1))
         await create_invoice(session, customer, total="50.00", due_date=TODAY - timedelta(days=5))
 
-        second = await evaluate(client, TODAY + timedelta(days=1))
+        second = await evaluate(client, TODAY)
 
         assert second["cases_opened"] == 0
         count = await session.scalar(select(func.count()).where(CollectionCase.client_id == customer.id))
@@ -153,7 +153,7 @@ class TestCaseOpening:
         assert (case.total_overdue, case.overdue_invoice_count, case.days_past_due, case.aging_bucket) == (
             Decimal("150.00"),
             2,
-            41,
+            40,
             "31-60",
         )
         detail = (await client.get(f"{CASES}/{case.id}", headers=collector())).json()
@@ -220,7 +220,7 @@ class TestAging:
 
     async def test_the_same_case_ages_as_days_pass(self, client: httpx.AsyncClient, session: AsyncSession) -> None:
         customer = await create_client(session)
-        due = TODAY - timedelta(days=1)
+        due = TODAY - timedelta(days=100)
         await create_invoice(session, customer, due_date=due)
         seen = []
         for days in (5, 35, 65, 95):
@@ -321,13 +321,13 @@ class TestResolution:
         self, client: httpx.AsyncClient, session: AsyncSession
     ) -> None:
         customer = await create_client(session)
-        await create_invoice(session, customer, due_date=TODAY - timedelta(days=2))
-        await evaluate(client, TODAY)
+        await create_invoice(session, customer, due_date=TODAY - timedelta(days=10))
+        await evaluate(client, TODAY - timedelta(days=5))
         first = (await open_case(session, customer.id)).id
         await pay(client, customer.id, "120.00")
-        await create_invoice(session, customer, due_date=TODAY + timedelta(days=3))
+        await create_invoice(session, customer, due_date=TODAY - timedelta(days=1))
 
-        await evaluate(client, TODAY + timedelta(days=4))
+        await evaluate(client, TODAY)
 
         second = await open_case(session, customer.id)
         assert second.id != first
@@ -339,7 +339,7 @@ class TestDunningPolicy:
         self, client: httpx.AsyncClient, session: AsyncSession
     ) -> None:
         customer = await create_client(session)
-        due = TODAY - timedelta(days=1)
+        due = TODAY - timedelta(days=31)
         await create_invoice(session, customer, due_date=due)
 
         await evaluate(client, due + timedelta(days=2))
@@ -419,10 +419,11 @@ class TestDunningPolicy:
         )
         assert response.status_code == 200, response.text
 
-        await evaluate(client, promised)
+        # A promise is for a day to come, which the API does not evaluate yet: the service is run for it.
+        await cases.evaluate_collections(session, promised)
         assert await policy_actions(session, case_id) == []
 
-        await evaluate(client, promised + timedelta(days=1))
+        await cases.evaluate_collections(session, promised + timedelta(days=1))
         assert await policy_actions(session, case_id) == ["reminder_sms"]
 
 
@@ -493,6 +494,55 @@ class TestCaseLifecycle:
         assert response.json()["error"]["code"] == "invalid_transition"
         assert (await cases.get_case(session, case_id)).status == path[-1]
 
+    # The lifecycle table of docs/collections.md, written out independently of cases.TRANSITIONS.
+    ALLOWED = frozenset(
+        {
+            ("open", "in_progress"),
+            ("open", "promise_to_pay"),
+            ("open", "resolved"),
+            ("open", "written_off"),
+            ("in_progress", "promise_to_pay"),
+            ("in_progress", "resolved"),
+            ("in_progress", "written_off"),
+            ("promise_to_pay", "in_progress"),
+            ("promise_to_pay", "resolved"),
+            ("promise_to_pay", "written_off"),
+        }
+    )
+
+    @pytest.mark.parametrize("current", ["open", "in_progress", "promise_to_pay", "resolved", "written_off"])
+    async def test_every_transition_follows_the_lifecycle_table(
+        self, client: httpx.AsyncClient, session: AsyncSession, current: str
+    ) -> None:
+        promise = {"promised_date": (TODAY + timedelta(days=3)).isoformat(), "promised_amount": "10.00"}
+        for target in ("in_progress", "promise_to_pay", "resolved", "written_off"):
+            # A client with nothing overdue, so that `resolved` is only decided by the table.
+            customer = await create_client(session)
+            case = CollectionCase(
+                client_id=customer.id,
+                status=current,
+                opened_on=TODAY,
+                evaluated_on=TODAY,
+                closed_on=TODAY if current in ("resolved", "written_off") else None,
+                promised_date=TODAY if current == "promise_to_pay" else None,
+                promised_amount=Decimal("10.00") if current == "promise_to_pay" else None,
+            )
+            session.add(case)
+            await session.commit()
+            case_id = case.id
+
+            response = await self._move(
+                client, case_id, status=target, **(promise if target == "promise_to_pay" else {})
+            )
+
+            if (current, target) in self.ALLOWED:
+                assert response.status_code == 200, (current, target, response.text)
+                assert (await cases.get_case(session, case_id)).status == target
+            else:
+                assert response.status_code == 409, (current, target, response.text)
+                assert response.json()["error"]["code"] == "invalid_transition"
+                assert (await cases.get_case(session, case_id)).status == current
+
     async def test_a_case_cannot_be_put_back_to_open(self, client: httpx.AsyncClient, session: AsyncSession) -> None:
         case_id = await self._case(client, session)
 
@@ -541,13 +591,13 @@ class TestCaseLifecycle:
         client_id = (await cases.get_case(session, case_id)).client_id
         assert (await self._move(client, case_id, status="written_off")).status_code == 200
 
-        await evaluate(client, TODAY + timedelta(days=1))
+        await evaluate(client, TODAY)
         assert await cases.open_case_for_client(session, client_id) is None
         assert await client_status(session, client_id) == "delinquent"
 
         customer = await session.get_one(Client, client_id)
-        await create_invoice(session, customer, total="80.00", due_date=TODAY + timedelta(days=1))
-        await evaluate(client, TODAY + timedelta(days=3))
+        await create_invoice(session, customer, total="80.00", due_date=TODAY - timedelta(days=2))
+        await evaluate(client, TODAY)
 
         new_case = await open_case(session, client_id)
         assert (new_case.total_overdue, new_case.overdue_invoice_count) == (Decimal("80.00"), 1)
@@ -643,6 +693,86 @@ class TestCaseActions:
 
         assert response.status_code == 422
         assert response.json()["error"]["details"][0]["loc"] == ["body", "action_type"]
+
+    async def test_a_note_with_a_nul_character_is_a_validation_error_and_nothing_is_written(
+        self, client: httpx.AsyncClient, session: AsyncSession
+    ) -> None:
+        case_id = await self._case_id(client, session)
+
+        action = await client.post(
+            f"{CASES}/{case_id}/actions", json={"action_type": "call", "note": "a\u0000b"}, headers=collector()
+        )
+        move = await client.put(
+            f"{CASES}/{case_id}/status", json={"status": "in_progress", "note": "a\u0000b"}, headers=collector()
+        )
+
+        assert [(r.status_code, r.json()["error"]["details"][0]["loc"]) for r in (action, move)] == [
+            (422, ["body", "note"]),
+            (422, ["body", "note"]),
+        ]
+        assert (await cases.get_case(session, case_id)).status == "open"
+        manual = await session.scalar(
+            select(func.count()).where(CollectionAction.case_id == case_id, CollectionAction.origin == "manual")
+        )
+        assert manual == 0
+
+
+class TestEvaluationOnDemand:
+    async def test_a_day_still_to_come_is_refused_and_nothing_changes(
+        self, client: httpx.AsyncClient, session: AsyncSession
+    ) -> None:
+        customer = await create_client(session)
+        invoice = await create_invoice(session, customer, due_date=TODAY)
+        client_id = customer.id
+
+        response = await client.post(
+            EVALUATIONS, json={"as_of": (TODAY + timedelta(days=1)).isoformat()}, headers=collector()
+        )
+
+        assert response.status_code == 422
+        assert response.json()["error"]["details"][0]["loc"] == ["body", "as_of"]
+        assert (await reload(session, invoice)).status == "issued"
+        assert await cases.open_case_for_client(session, client_id) is None
+        assert await client_status(session, client_id) == "active"
+
+    async def test_a_past_day_can_be_evaluated_again(self, client: httpx.AsyncClient, session: AsyncSession) -> None:
+        customer = await create_client(session)
+        due = TODAY - timedelta(days=20)
+        await create_invoice(session, customer, due_date=due)
+
+        summary = await evaluate(client, due + timedelta(days=4))
+
+        assert summary["as_of"] == (due + timedelta(days=4)).isoformat()
+        assert (await open_case(session, customer.id)).days_past_due == 4
+
+
+class TestClientDeletion:
+    """A client with invoice, payment or collection-case history answers 409 client_delete_blocked."""
+
+    async def _delete(self, http: httpx.AsyncClient, client_id: uuid.UUID) -> list[str]:
+        response = await http.delete(f"/api/v1/clients/{client_id}", headers=auth_headers("admin"))
+        assert response.status_code == 409, response.text
+        error = response.json()["error"]
+        assert error["code"] == "client_delete_blocked"
+        return sorted(detail["type"] for detail in error["details"])
+
+    async def test_each_kind_of_history_blocks_the_delete_and_is_named(
+        self, client: httpx.AsyncClient, session: AsyncSession
+    ) -> None:
+        invoiced = await create_client(session)
+        await create_invoice(session, invoiced, due_date=TODAY + timedelta(days=10))
+        paying = await create_client(session)
+        await create_invoice(session, paying, due_date=TODAY + timedelta(days=10))
+        await pay(client, paying.id, "10.00")
+        pursued = await create_client(session)
+        session.add(CollectionCase(client_id=pursued.id, status="open", opened_on=TODAY, evaluated_on=TODAY))
+        await session.commit()
+        invoiced_id, paying_id, pursued_id = invoiced.id, paying.id, pursued.id
+
+        assert await self._delete(client, invoiced_id) == ["invoice"]
+        assert await self._delete(client, paying_id) == ["invoice", "payment"]
+        assert await self._delete(client, pursued_id) == ["collection_case"]
+        assert await client_status(session, pursued_id) == "active"
 
 
 class TestCasesRead:

@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 from app.billing.models import Invoice
 from app.collections.models import Payment
 from app.db import database
+from app.kit.locks import lock_client
 from tests.fixtures.auth import auth_headers
 from tests.fixtures.collections_factories import create_invoice
 from tests.fixtures.factories import create_client
@@ -67,7 +68,13 @@ class TestParallelPayments:
 
         statuses = sorted(r.status_code for r in responses)
         assert statuses == [201, 201, 201, 422, 422, 422], [r.text for r in responses]
-        assert {r.json()["error"]["code"] for r in responses if r.status_code == 422} == {"overpayment"}
+        # Each refusal is the service's own check after waiting for the payments before it: it saw the 10.00
+        # left. Without the locks the requests would all read 100.00 owed and the late ones would only be
+        # stopped by the database's check constraint (another message), so this also proves they overlapped.
+        refusals = [r.json()["error"] for r in responses if r.status_code == 422]
+        assert {(e["code"], e["message"]) for e in refusals} == {
+            ("overpayment", "The amount exceeds what the client owes (10.00).")
+        }, refusals
         invoice, count, paid = await _invoice_and_payments(invoice_id, client_id)
         assert (count, paid) == (3, Decimal("90.00"))
         assert paid <= invoice.total
@@ -108,6 +115,30 @@ class TestParallelPayments:
         assert paid <= invoice.total
         # Whoever came first, the invoice ends fully paid: 60 + 40 (approval) or 100 (approval first).
         assert (invoice.status, invoice.outstanding_amount) == ("paid", Decimal("0.00"))
+
+    async def test_a_payment_waits_for_the_client_lock_that_billing_holds(self, live_client: httpx.AsyncClient) -> None:
+        client_id, invoice_id = await _committed_invoice("100.00")
+        body = {"client_id": str(client_id), "amount": "40.00", "method": "cash"}
+
+        async with database.sessionmaker() as billing, billing.begin():
+            # What a billing run does for this client: the same advisory lock, held until it commits.
+            await lock_client(billing, client_id)
+            payment = asyncio.create_task(
+                live_client.post(
+                    "/api/v1/collections/payments",
+                    json=body,
+                    headers=auth_headers("collections", **{"Idempotency-Key": "while-billing"}),
+                )
+            )
+            await asyncio.sleep(1.0)
+            assert not payment.done(), "the payment went ahead while billing held the client lock"
+            _, count, _ = await _invoice_and_payments(invoice_id, client_id)
+            assert count == 0
+
+        response = await asyncio.wait_for(payment, timeout=30)
+        assert response.status_code == 201, response.text
+        _, count, paid = await _invoice_and_payments(invoice_id, client_id)
+        assert (count, paid) == (1, Decimal("40.00"))
 
     async def test_the_same_key_sent_in_parallel_pays_once(self, live_client: httpx.AsyncClient) -> None:
         client_id, invoice_id = await _committed_invoice("100.00")

@@ -72,6 +72,79 @@ class TestOverview:
         assert collected["count"] - collected_before["count"] == 1
         assert (collected["period_start"], collected["period_end"]) == (TODAY.isoformat(), TODAY.isoformat())
 
+    async def test_exact_figures_for_a_known_book(self, client: httpx.AsyncClient, session: AsyncSession) -> None:
+        """Every figure checked against numbers worked out by hand (the test database holds only this book)."""
+        ana, badr, chama = [await create_client(session) for _ in range(3)]
+
+        def ago(days: int) -> date:
+            return TODAY - timedelta(days=days)
+
+        # Ana: overdue invoices in every bucket, one not yet due, one already paid, one draft.
+        i1 = await create_invoice(session, ana, total="300.00", due_date=ago(10), status="overdue")  # issued ago(25)
+        await create_invoice(session, ana, total="200.00", due_date=ago(45), status="overdue")
+        await create_invoice(session, ana, total="100.00", due_date=ago(75), status="overdue")
+        await create_invoice(session, ana, total="80.00", due_date=ago(120), status="overdue")
+        await create_invoice(session, ana, total="100.00", due_date=TODAY + timedelta(days=5))  # issued ago(10)
+        await create_invoice(session, ana, total="120.00", due_date=ago(5), status="paid", paid_amount="120.00")
+        await create_invoice(session, ana, total="200.00", due_date=ago(5), status="draft")
+        # Badr: the edges of the first two buckets (30 and 31 days past due).
+        await create_invoice(session, badr, total="60.00", due_date=ago(31), status="overdue")
+        await create_invoice(session, badr, total="40.00", due_date=ago(30), status="overdue")
+        # Chama: overdue, then paid in full (her case resolves).
+        await create_invoice(session, chama, total="90.00", due_date=ago(3), status="overdue")  # issued ago(18)
+        await cases.evaluate_collections(session, TODAY)
+        await session.commit()
+        ids = {"ana": str(ana.id), "badr": str(badr.id), "chama": str(chama.id), "i1": str(i1.id)}
+
+        async def pay(key: str, body: dict[str, Any]) -> None:
+            headers = auth_headers("collections", **{"Idempotency-Key": key})
+            response = await client.post("/api/v1/collections/payments", json=body, headers=headers)
+            assert response.status_code == 201, response.text
+
+        # 50.00 to Ana's oldest (80.00 -> 30.00 left), 30.00 on her newest overdue (300.00 -> 270.00 left).
+        await pay("exact-1", {"client_id": ids["ana"], "amount": "50.00", "method": "cash"})
+        allocation = [{"invoice_id": ids["i1"], "amount": "30.00"}]
+        await pay("exact-2", {"client_id": ids["ana"], "amount": "30.00", "method": "card", "allocations": allocation})
+        await pay("exact-3", {"client_id": ids["chama"], "amount": "90.00", "method": "cash"})
+        # Received before the period: lowers Badr's oldest (60.00 -> 50.00) but is not collected in the period.
+        received = datetime.combine(ago(40), datetime.min.time(), tzinfo=UTC).isoformat()
+        await pay("exact-4", {"client_id": ids["badr"], "amount": "10.00", "method": "cash", "received_at": received})
+
+        figures = await overview(
+            client, as_of=TODAY.isoformat(), period_start=ago(30).isoformat(), period_end=TODAY.isoformat()
+        )
+
+        # 270 + 200 + 100 + 30 + 100 (not yet due) + 50 + 40
+        assert figures["total_outstanding"] == "790.00"
+        assert figures["overdue_by_aging_bucket"] == [
+            {"bucket": "0-30", "amount": "310.00", "count": 2},  # 270 (10 days) + 40 (30 days)
+            {"bucket": "31-60", "amount": "250.00", "count": 2},  # 200 (45 days) + 50 (31 days)
+            {"bucket": "61-90", "amount": "100.00", "count": 1},
+            {"bucket": "90+", "amount": "30.00", "count": 1},
+        ]
+        assert figures["overdue_total"] == "690.00"
+        assert figures["cases_by_status"] == {
+            "open": 2,
+            "in_progress": 0,
+            "promise_to_pay": 0,
+            "resolved": 1,
+            "written_off": 0,
+        }
+        assert figures["payments_collected"] == {
+            "period_start": ago(30).isoformat(),
+            "period_end": TODAY.isoformat(),
+            "amount": "170.00",
+            "count": 3,
+        }
+        # Issued in the period: 300 (ago 25) + 100 (ago 10) + 120 (ago 20) + 90 (ago 18); the draft is not invoiced.
+        # Paid on them so far: 30 + 0 + 120 + 90 = 240; 240 / 610 = 0.39344...
+        assert (figures["invoiced_in_period"], figures["collection_rate"]) == ("610.00", "0.3934")
+
+    async def test_the_last_representable_day_is_a_valid_period_end(self, client: httpx.AsyncClient) -> None:
+        figures = await overview(client, as_of="9999-12-31")
+
+        assert figures["payments_collected"]["period_end"] == "9999-12-31"
+
     async def test_collection_rate_is_paid_over_invoiced_for_invoices_issued_in_the_period(
         self, client: httpx.AsyncClient, session: AsyncSession
     ) -> None:

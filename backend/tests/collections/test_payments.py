@@ -267,6 +267,12 @@ class TestPaymentRefusals:
             ("amount", "10.001"),
             ("method", "bitcoin"),
             ("received_at", "2026-01-01T10:00:00"),
+            # PostgreSQL text cannot store NUL: a 422 naming the field, never a 500 from the driver.
+            ("reference", "VIR\u0000001"),
+            ("reference", "VIR\n001"),
+            # Year 1 at +14:00 is before datetime.min in UTC: refused instead of overflowing.
+            ("received_at", "0001-01-01T00:00:00+14:00"),
+            ("received_at", "1999-12-31T23:59:59Z"),
         ],
     )
     async def test_invalid_fields_are_validation_errors(
@@ -418,6 +424,35 @@ class TestApprovePaid:
         assert response.json()["error"]["code"] == "invoice_already_paid"
         assert (await collections_footprint(session, client_id))["payments"] == 1
 
+    async def test_the_same_key_with_another_body_is_a_conflict_and_pays_nothing_more(
+        self, client: httpx.AsyncClient, session: AsyncSession
+    ) -> None:
+        customer = await create_client(session)
+        invoice = await create_invoice(session, customer, total="100.00", paid_amount="40.00", due_date=FUTURE_DUE)
+        other = await create_invoice(session, customer, total="100.00", due_date=FUTURE_DUE)
+        client_id, invoice_id, other_id = customer.id, invoice.id, other.id
+        first = await client.post(self.url(invoice_id), json={"method": "cash"}, headers=collector("approve-2"))
+
+        other_body = await client.post(self.url(invoice_id), json={"method": "card"}, headers=collector("approve-2"))
+        other_invoice = await client.post(self.url(other_id), json={"method": "cash"}, headers=collector("approve-2"))
+
+        assert first.status_code == 201, first.text
+        assert [r.status_code for r in (other_body, other_invoice)] == [409, 409]
+        assert {r.json()["error"]["code"] for r in (other_body, other_invoice)} == {"idempotency_key_conflict"}
+        assert (await reload(session, other)).paid_amount == Decimal("0.00")
+        assert (await collections_footprint(session, client_id))["payments"] == 1
+
+    async def test_a_received_at_before_2000_is_refused(self, client: httpx.AsyncClient, session: AsyncSession) -> None:
+        invoice = await create_invoice(session, await create_client(session), due_date=FUTURE_DUE)
+
+        response = await client.post(
+            self.url(invoice.id), json={"received_at": "0001-01-01T00:00:00+14:00"}, headers=collector(new_key())
+        )
+
+        assert response.status_code == 422
+        assert response.json()["error"]["details"][0]["loc"] == ["body", "received_at"]
+        assert (await reload(session, invoice)).status == "issued"
+
     async def test_replaying_the_key_answers_the_first_payment_again(
         self, client: httpx.AsyncClient, session: AsyncSession
     ) -> None:
@@ -482,6 +517,32 @@ class TestListPayments:
         assert await ids(client_id=str(customer.id), method="card") == [card_id]
         assert await ids(client_id=str(customer.id), received_from="2026-01-15", received_to="2026-01-15") == [cash_id]
         assert await ids(client_id=str(customer.id), received_from="2026-01-16") == [card_id]
+
+    async def test_a_received_range_ending_before_it_starts_is_refused(self, client: httpx.AsyncClient) -> None:
+        response = await client.get(
+            PAYMENTS,
+            params={"received_from": "2026-02-10", "received_to": "2026-02-01"},
+            headers=auth_headers("auditor"),
+        )
+
+        assert response.status_code == 422
+        assert response.json()["error"]["details"][0]["loc"] == ["query", "received_to"]
+
+    async def test_the_last_representable_day_is_a_valid_bound(
+        self, client: httpx.AsyncClient, session: AsyncSession
+    ) -> None:
+        customer = await create_client(session)
+        await create_invoice(session, customer, total="100.00", due_date=FUTURE_DUE)
+        paid = (await pay(client, payment_body(customer.id, "10.00"))).json()
+
+        response = await client.get(
+            PAYMENTS,
+            params={"client_id": str(customer.id), "received_from": "0001-01-01", "received_to": "9999-12-31"},
+            headers=auth_headers("auditor"),
+        )
+
+        assert response.status_code == 200, response.text
+        assert [item["id"] for item in response.json()["items"]] == [paid["id"]]
 
     async def test_pages_carry_the_total(self, client: httpx.AsyncClient, session: AsyncSession) -> None:
         customer = await create_client(session)
