@@ -108,7 +108,11 @@ async def allocate_number(session: AsyncSession, pool: NumberPool | None = None)
         free = (await session.execute(_FREE_NUMBERS_IN_WINDOW, {"low": low, "high": high})).scalars().all()
         for national in free:
             canonical = f"+212{national}"
-            if await try_lock(session, LockNamespace.NUMBER_ALLOCATION, canonical):
+            # The scan's snapshot may be stale: a reservation of this number can have committed between the
+            # scan and the try-lock (its lock is then free again), so look once more while holding the lock.
+            if await try_lock(session, LockNamespace.NUMBER_ALLOCATION, canonical) and not await number_is_live(
+                session, canonical
+            ):
                 cursor.next_number = national + 1 if national < pool.last else pool.first
                 await session.flush()
                 return canonical

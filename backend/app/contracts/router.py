@@ -281,7 +281,13 @@ async def update_subscriber(
     "/api/v1/subscribers/{subscriber_id}/terminate",
     operation_id="subscribers-terminate",
     summary="Terminate a line without a live contract (admin, technical operation)",
-    responses=_errors({404: "not_found", 409: "subscriber_has_live_contract, invalid_status_transition"}),
+    responses=_errors(
+        {
+            404: "not_found",
+            409: "subscriber_has_live_contract, invalid_status_transition",
+            422: "validation_error (effective_date in the future or before the day before the line started)",
+        }
+    ),
 )
 async def terminate_subscriber(
     subscriber_id: uuid.UUID, payload: SubscriberTerminateRequest, session: SessionDep, _: AdminDep

@@ -154,7 +154,9 @@ class SubscriberUpdate(BaseModel):
 
     phone_number: AnyNumber | None = None
     service_type: ServiceType | None = Field(
-        default=None, description="Only a change of access technology (fiber <-> adsl) keeps a live contract valid."
+        default=None,
+        description="A line with a live contract keeps its contract's service type (change the plan instead); "
+        "a family change (mobile <-> landline numbers) needs a number of the new family.",
     )
 
 

@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.catalog import service as catalog_service
 from app.catalog.models import Offer
-from app.contracts.documents import contract_sheet, render_contract_pdf
+from app.contracts.documents import TEMPLATE_VERSION, contract_sheet, render_contract_pdf
 from app.contracts.exceptions import (
     ClientTerminated,
     ContractDocumentNotFound,
@@ -63,7 +63,6 @@ COMPATIBLE_SERVICE_TYPES: dict[str, tuple[str, ...]] = {
     "internet": ("fiber", "adsl"),
     "landline": ("landline",),
 }
-CATEGORY_OF_SERVICE_TYPE = {"mobile": "mobile", "fiber": "internet", "adsl": "internet", "landline": "landline"}
 
 register_constraint_error(
     "uq_subscribers_number_live",
@@ -310,7 +309,7 @@ async def provision_contract(session: AsyncSession, request: ContractProvisionRe
     given = _given_numbers(request, offer)
     plan = await _decide(session, request, offer, given)
     if plan.contract is None:
-        return await _create_contract(session, request, client, offer, plan.subscriber)
+        return await _create_contract(session, request, client, offer, plan.subscriber, given)
     assert plan.subscriber is not None
     return await _change_plan(session, request, client, offer, plan.contract, plan.subscriber)
 
@@ -504,22 +503,17 @@ def _candidate_details(candidates: list[tuple[Contract, Subscriber]]) -> list[di
     ]
 
 
-async def _number_for_new_line(session: AsyncSession, request: ContractProvisionRequest, offer: Offer) -> str:
+async def _number_for_new_line(session: AsyncSession, offer: Offer, given: list[tuple[str, str]]) -> str:
+    if given:
+        # _given_numbers lets at most one number through for a new line's numbering path.
+        field, number = given[0]
+        await reserve_number(session, number, field=field)
+        return number
     if offer.category == "mobile":
-        for name, number in (
-            ("existing_mobile_local_number", request.existing_mobile_local_number),
-            ("requested_mobile_local_number", request.requested_mobile_local_number),
-        ):
-            if number is not None:
-                await reserve_number(session, number, field=name)
-                return number
         return await allocate_number(session)
-    if request.home_landline_local_number is None:
-        raise BusinessValidationError(
-            ["body", "home_landline_local_number"], "A new internet or landline line needs the home landline number."
-        )
-    await reserve_number(session, request.home_landline_local_number, field="home_landline_local_number")
-    return request.home_landline_local_number
+    raise BusinessValidationError(
+        ["body", "home_landline_local_number"], "A new internet or landline line needs the home landline number."
+    )
 
 
 async def _create_contract(
@@ -528,32 +522,13 @@ async def _create_contract(
     client: Client,
     offer: Offer,
     line: Subscriber | None,
+    given: list[tuple[str, str]],
 ) -> ProvisioningResult:
-    actor = _actor()
     if line is None:
-        number = await _number_for_new_line(session, request, offer)
-        line = Subscriber(
-            client_id=client.id,
-            service_type=offer.service_type,
-            phone_number=number,
-            status="active",
-            activated_on=request.contract_start_date,
-            created_by=actor,
-            updated_by=actor,
-        )
-        session.add(line)
-        await _flush_and_refresh(session, line)
-        await record_audit(
-            session,
-            action="subscriber.created",
-            entity_type="subscriber",
-            entity_id=line.id,
-            after=_subscriber_summary(line),
-        )
-    elif line.service_type != offer.service_type:
-        line.service_type = offer.service_type
-        line.updated_by = actor
-        await _flush_and_refresh(session, line)
+        number = await _number_for_new_line(session, offer, given)
+        line = await _open_line(session, client.id, offer.service_type, number, request.contract_start_date)
+    else:
+        await _follow_offer_technology(session, line, offer)
     contract = await _sign(
         session, client, offer, line, request.contract_start_date, "created", offer.activation_fee, replaced=None
     )
@@ -598,20 +573,7 @@ async def _change_plan(
         after=_contract_summary(old),
     )
 
-    technology_change = line.service_type != offer.service_type
-    if technology_change:
-        line_before = _subscriber_summary(line)
-        line.service_type = offer.service_type
-        line.updated_by = actor
-        await _flush_and_refresh(session, line)
-        await record_audit(
-            session,
-            action="subscriber.technology_changed",
-            entity_type="subscriber",
-            entity_id=line.id,
-            before=line_before,
-            after=_subscriber_summary(line),
-        )
+    technology_change = await _follow_offer_technology(session, line, offer)
     # Same line, same technology: nothing to install, so no activation fee.
     activation_fee = offer.activation_fee if technology_change else Decimal("0.00")
     decision = "downgraded" if offer.monthly_fee < old.monthly_fee else "upgraded"
@@ -622,6 +584,55 @@ async def _change_plan(
         subscriber=SubscriberRead.model_validate(line),
         replaced_contract=contract_read(old, line.phone_number),
     )
+
+
+async def _open_line(
+    session: AsyncSession, client_id: uuid.UUID, service_type: str, number: str, activated_on: date
+) -> Subscriber:
+    """Write a new active line (its number already reserved or allocated) and audit it."""
+    actor = _actor()
+    line = Subscriber(
+        client_id=client_id,
+        service_type=service_type,
+        phone_number=number,
+        status="active",
+        activated_on=activated_on,
+        created_by=actor,
+        updated_by=actor,
+    )
+    session.add(line)
+    await _flush_and_refresh(session, line)
+    await record_audit(
+        session,
+        action="subscriber.created",
+        entity_type="subscriber",
+        entity_id=line.id,
+        after=_subscriber_summary(line),
+    )
+    return line
+
+
+async def _save_line_change(session: AsyncSession, line: Subscriber, action: str, before: dict[str, Any]) -> None:
+    line.updated_by = _actor()
+    await _flush_and_refresh(session, line)
+    await record_audit(
+        session,
+        action=action,
+        entity_type="subscriber",
+        entity_id=line.id,
+        before=before,
+        after=_subscriber_summary(line),
+    )
+
+
+async def _follow_offer_technology(session: AsyncSession, line: Subscriber, offer: Offer) -> bool:
+    """On a technology change (fiber <-> adsl) the line's service type follows the offer; True when it did."""
+    if line.service_type == offer.service_type:
+        return False
+    before = _subscriber_summary(line)
+    line.service_type = offer.service_type
+    await _save_line_change(session, line, "subscriber.technology_changed", before)
+    return True
 
 
 async def _sign(
@@ -695,7 +706,7 @@ async def _store_document(
             "decision": contract.decision,
             "replaced_contract_number": replaced_number,
             "generator": "reportlab",
-            "template_version": 1,
+            "template_version": TEMPLATE_VERSION,
         },
     )
     session.add(document)
@@ -729,6 +740,30 @@ def _not_in_future(effective_date: date) -> None:
         )
 
 
+async def _move_contract_and_line(
+    session: AsyncSession,
+    contract: Contract,
+    line: Subscriber,
+    status: str,
+    action: str,
+    before: dict[str, Any],
+    **after_extra: str,
+) -> None:
+    """The shared end of suspend, resume and terminate: the line's status follows the contract's."""
+    actor = _actor()
+    contract.status = line.status = status
+    contract.updated_by = line.updated_by = actor
+    await _flush_and_refresh(session, contract, line)
+    await record_audit(
+        session,
+        action=action,
+        entity_type="contract",
+        entity_id=contract.id,
+        before=before,
+        after={**_contract_summary(contract), **after_extra},
+    )
+
+
 async def _latest_suspension(session: AsyncSession, contract_id: uuid.UUID) -> ContractSuspension | None:
     return await session.scalar(
         select(ContractSuspension)
@@ -756,18 +791,8 @@ async def suspend_contract(session: AsyncSession, contract_id: uuid.UUID, effect
         )
     before = _contract_summary(contract)
     session.add(ContractSuspension(contract_id=contract.id, suspended_from=effective_date, created_by=_actor()))
-    contract.status = "suspended"
-    contract.updated_by = _actor()
-    line.status = "suspended"
-    line.updated_by = _actor()
-    await _flush_and_refresh(session, contract, line)
-    await record_audit(
-        session,
-        action="contract.suspended",
-        entity_type="contract",
-        entity_id=contract.id,
-        before=before,
-        after={**_contract_summary(contract), "suspended_from": effective_date.isoformat()},
+    await _move_contract_and_line(
+        session, contract, line, "suspended", "contract.suspended", before, suspended_from=effective_date.isoformat()
     )
     return contract
 
@@ -787,18 +812,8 @@ async def resume_contract(session: AsyncSession, contract_id: uuid.UUID, effecti
             )
         suspension.resumed_on = effective_date
     before = _contract_summary(contract)
-    contract.status = "active"
-    contract.updated_by = _actor()
-    line.status = "active"
-    line.updated_by = _actor()
-    await _flush_and_refresh(session, contract, line)
-    await record_audit(
-        session,
-        action="contract.resumed",
-        entity_type="contract",
-        entity_id=contract.id,
-        before=before,
-        after={**_contract_summary(contract), "resumed_on": effective_date.isoformat()},
+    await _move_contract_and_line(
+        session, contract, line, "active", "contract.resumed", before, resumed_on=effective_date.isoformat()
     )
     return contract
 
@@ -826,20 +841,10 @@ async def terminate_contract(session: AsyncSession, contract_id: uuid.UUID, effe
         suspension.resumed_on = effective_date + timedelta(days=1)
     before = _contract_summary(contract)
     contract.end_date = effective_date
-    contract.status = "terminated"
     contract.terminated_at = datetime.now(UTC)
-    contract.updated_by = _actor()
-    line.status = "terminated"
     line.terminated_on = effective_date
-    line.updated_by = _actor()
-    await _flush_and_refresh(session, contract, line)
-    await record_audit(
-        session,
-        action="contract.terminated",
-        entity_type="contract",
-        entity_id=contract.id,
-        before=before,
-        after={**_contract_summary(contract), "phone_number": line.phone_number},
+    await _move_contract_and_line(
+        session, contract, line, "terminated", "contract.terminated", before, phone_number=line.phone_number
     )
     return contract
 
@@ -863,26 +868,7 @@ async def create_subscriber(session: AsyncSession, payload: SubscriberCreate) ->
         raise ClientTerminated()
     number = _number_for_line(payload.phone_number, payload.service_type, "phone_number")
     await reserve_number(session, number)
-    actor = _actor()
-    line = Subscriber(
-        client_id=client.id,
-        service_type=payload.service_type,
-        phone_number=number,
-        status="active",
-        activated_on=payload.activated_on or contracts_today(),
-        created_by=actor,
-        updated_by=actor,
-    )
-    session.add(line)
-    await _flush_and_refresh(session, line)
-    await record_audit(
-        session,
-        action="subscriber.created",
-        entity_type="subscriber",
-        entity_id=line.id,
-        after=_subscriber_summary(line),
-    )
-    return line
+    return await _open_line(session, client.id, payload.service_type, number, payload.activated_on or contracts_today())
 
 
 async def _line_for_change(session: AsyncSession, subscriber_id: uuid.UUID) -> Subscriber:
@@ -905,21 +891,14 @@ async def update_subscriber(session: AsyncSession, subscriber_id: uuid.UUID, pay
         )
     number_field = "phone_number" if payload.phone_number is not None else "service_type"
     number = _number_for_line(payload.phone_number or line.phone_number, service_type, number_field)
+    if (number, service_type) == (line.phone_number, line.service_type):
+        return line  # nothing changes: no write, no audit record
     if number != line.phone_number:
         await reserve_number(session, number)
     before = _subscriber_summary(line)
     line.phone_number = number
     line.service_type = service_type
-    line.updated_by = _actor()
-    await _flush_and_refresh(session, line)
-    await record_audit(
-        session,
-        action="subscriber.updated",
-        entity_type="subscriber",
-        entity_id=line.id,
-        before=before,
-        after=_subscriber_summary(line),
-    )
+    await _save_line_change(session, line, "subscriber.updated", before)
     return line
 
 
@@ -934,17 +913,14 @@ async def terminate_subscriber(
         raise SubscriberHasLiveContract()
     last_day = effective_date or contracts_today()
     _not_in_future(last_day)
+    # Same bound as a contract's last day: at the earliest the day before the line started (an empty line).
+    if last_day < line.activated_on - timedelta(days=1):
+        raise BusinessValidationError(
+            ["body", "effective_date"],
+            f"The line started on {line.activated_on.isoformat()}; its last day cannot be earlier than the day before.",
+        )
     before = _subscriber_summary(line)
     line.status = "terminated"
     line.terminated_on = last_day
-    line.updated_by = _actor()
-    await _flush_and_refresh(session, line)
-    await record_audit(
-        session,
-        action="subscriber.terminated",
-        entity_type="subscriber",
-        entity_id=line.id,
-        before=before,
-        after=_subscriber_summary(line),
-    )
+    await _save_line_change(session, line, "subscriber.terminated", before)
     return line

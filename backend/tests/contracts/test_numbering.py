@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 
 import pytest
+from sqlalchemy import Connection, event
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -12,6 +13,7 @@ from app.contracts.exceptions import NumberPoolExhausted, NumberUnavailable
 from app.contracts.numbering import NumberPool, allocate_number, next_contract_number, reserve_number
 from app.errors import integrity_error_response
 from tests.fixtures.contracts_factories import create_subscriber
+from tests.fixtures.factories import create_client
 
 
 def _pool(first: int, last: int) -> NumberPool:
@@ -78,6 +80,32 @@ class TestMobileAllocator:
         await session.flush()
         await create_subscriber(session, phone_number="+212615000999")
         assert await allocate_number(session, pool) == "+212615001000"
+
+    async def test_a_number_taken_between_the_scan_and_the_lock_is_not_handed_out(self, session: AsyncSession) -> None:
+        # Replays the window where a concurrent reservation commits (and frees its lock) after the scan
+        # listed the number as free: the line appears right after the scan, and the try-lock succeeds.
+        pool = _pool(616_000_000, 616_000_099)
+        owner = await create_client(session)
+        connection = (await session.connection()).sync_connection
+        assert connection is not None
+        planted: list[str] = []
+
+        def plant_line_after_scan(conn: Connection, cursor: object, statement: str, *_: object) -> None:
+            if "generate_series" in statement and not planted:
+                planted.append("+212616000000")
+                conn.exec_driver_sql(
+                    "INSERT INTO subscribers (client_id, service_type, phone_number, status, activated_on) "
+                    f"VALUES ('{owner.id}', 'mobile', '+212616000000', 'active', DATE '2026-01-01')"
+                )
+
+        event.listen(connection, "after_cursor_execute", plant_line_after_scan)
+        try:
+            allocated = await allocate_number(session, pool)
+        finally:
+            event.remove(connection, "after_cursor_execute", plant_line_after_scan)
+
+        assert planted == ["+212616000000"]
+        assert allocated == "+212616000001"
 
 
 class TestReservation:

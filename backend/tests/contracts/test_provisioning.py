@@ -274,6 +274,29 @@ class TestAutoDecision:
         assert result.decision == "created"
         assert result.subscriber.id == line.id
 
+    async def test_a_reused_line_of_the_other_technology_follows_the_offer_and_the_change_is_audited(
+        self, session: AsyncSession
+    ) -> None:
+        from app.kit.audit import AuditRecord
+
+        client = await create_client(session)
+        line = await create_subscriber(session, client, service_type="adsl")
+        result = await service.provision_contract(
+            session,
+            provision_request(
+                client, await create_offer(session, "fiber"), home_landline_local_number=line.phone_number
+            ),
+        )
+        assert (result.decision, result.subscriber.id, result.subscriber.service_type) == ("created", line.id, "fiber")
+        changes = (
+            await session.scalars(
+                select(AuditRecord).where(
+                    AuditRecord.entity_id == str(line.id), AuditRecord.action == "subscriber.technology_changed"
+                )
+            )
+        ).all()
+        assert [(c.before["service_type"], c.after["service_type"]) for c in changes] == [("adsl", "fiber")]  # type: ignore[index]
+
     async def test_the_offer_the_contract_already_runs_is_refused(self, session: AsyncSession) -> None:
         client = await create_client(session)
         offer = await create_offer(session, "mobile")
@@ -485,6 +508,24 @@ class TestPlanChangeDates:
         assert result.replaced_contract is not None
         assert result.replaced_contract.end_date == START - timedelta(days=1)
 
+    async def test_a_future_plan_change_is_undone_by_changing_back_on_the_same_start_date(
+        self, session: AsyncSession
+    ) -> None:
+        client = await create_client(session)
+        original_offer = await create_offer(session, "mobile")
+        await create_contract(session, client, original_offer)
+        start = contracts_today() + timedelta(days=20)
+        planned = await service.provision_contract(
+            session, provision_request(client, await create_offer(session, "mobile"), start=start)
+        )
+
+        back = await service.provision_contract(session, provision_request(client, original_offer, start=start))
+
+        assert back.replaced_contract is not None
+        assert back.replaced_contract.id == planned.contract.id
+        assert back.replaced_contract.end_date == start - timedelta(days=1), "the planned contract ends empty"
+        assert (back.contract.offer_id, back.contract.start_date) == (original_offer.id, start)
+
     async def test_a_change_starting_before_the_old_contract_is_refused(self, session: AsyncSession) -> None:
         client = await create_client(session)
         old = await create_contract(session, client, await create_offer(session, "mobile"), start_date=START)
@@ -560,6 +601,14 @@ class TestRefusals:
         with pytest.raises(ClientTerminated) as caught:
             await service.provision_contract(session, provision_request(client, await create_offer(session, "mobile")))
         assert (caught.value.status_code, caught.value.code) == (409, "client_terminated")
+
+    async def test_a_delinquent_client_is_not_refused(self, session: AsyncSession) -> None:
+        # Choice (docs/contracts.md): the issue refuses terminated clients only.
+        client = await create_client(session, status="delinquent")
+        result = await service.provision_contract(
+            session, provision_request(client, await create_offer(session, "mobile"))
+        )
+        assert result.decision == "created"
 
     @pytest.mark.parametrize(
         "offer_fields",

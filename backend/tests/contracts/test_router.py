@@ -406,6 +406,34 @@ class TestLifecycle:
         assert period is not None
         assert period.resumed_on == contracts_today() - timedelta(days=1)
 
+    async def test_each_lifecycle_change_is_audited_with_before_and_after_status(
+        self, client: httpx.AsyncClient, session: AsyncSession
+    ) -> None:
+        contract = await create_contract(session)
+        for action, effective in (("suspend", _days_ago(6)), ("resume", _days_ago(4)), ("terminate", _days_ago(1))):
+            assert (await _post(client, contract, action, effective)).status_code == 200
+        records = (
+            await session.scalars(
+                select(AuditRecord).where(AuditRecord.entity_id == str(contract.id)).order_by(AuditRecord.id)
+            )
+        ).all()
+        assert [(r.action, r.actor, r.before["status"], r.after["status"]) for r in records] == [  # type: ignore[index]
+            ("contract.suspended", "test-operator", "active", "suspended"),
+            ("contract.resumed", "test-operator", "suspended", "active"),
+            ("contract.terminated", "test-operator", "active", "terminated"),
+        ]
+        assert records[2].after["end_date"] == _days_ago(1)  # type: ignore[index]
+
+    async def test_terminating_a_suspended_contract_terminates_its_line(
+        self, client: httpx.AsyncClient, session: AsyncSession
+    ) -> None:
+        contract = await create_contract(session)
+        assert (await _post(client, contract, "suspend", _days_ago(6))).status_code == 200
+        assert (await _post(client, contract, "terminate", _days_ago(2))).status_code == 200
+        line = await session.get(Subscriber, contract.subscriber_id, populate_existing=True)
+        assert line is not None
+        assert (line.status, line.terminated_on) == ("terminated", contracts_today() - timedelta(days=2))
+
     @pytest.mark.parametrize("action", ["suspend", "resume", "terminate"])
     async def test_a_future_effective_date_is_refused(
         self, client: httpx.AsyncClient, session: AsyncSession, action: str
@@ -436,15 +464,17 @@ class TestLifecycle:
         response = await _post(client, contract, "terminate", _days_ago(5))
         assert response.status_code == 422
 
-    @pytest.mark.parametrize("role", ["auditor", "billing"])
+    @pytest.mark.parametrize("action", ["suspend", "resume", "terminate"])
+    @pytest.mark.parametrize("role", ["auditor", "billing", "collections"])
     async def test_only_operators_change_the_lifecycle(
-        self, client: httpx.AsyncClient, session: AsyncSession, role: str
+        self, client: httpx.AsyncClient, session: AsyncSession, role: str, action: str
     ) -> None:
-        contract = await create_contract(session)
+        contract = await create_contract(session, status="suspended" if action == "resume" else "active")
         response = await client.post(
-            f"{PROVISION}/{contract.id}/suspend", json={"effective_date": _days_ago(1)}, headers=auth_headers(role)
+            f"{PROVISION}/{contract.id}/{action}", json={"effective_date": _days_ago(1)}, headers=auth_headers(role)
         )
         assert response.status_code == 403
+        assert response.json()["error"]["code"] == "forbidden"
 
     async def test_an_unknown_contract_is_404(self, client: httpx.AsyncClient) -> None:
         response = await client.post(

@@ -7,9 +7,11 @@ from datetime import timedelta
 
 import httpx
 import pytest
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.contracts.service import contracts_today
+from app.kit.audit import AuditRecord
 from tests.fixtures.auth import auth_headers
 from tests.fixtures.contracts_factories import (
     create_contract,
@@ -162,12 +164,34 @@ class TestSubscriberUpdate:
         )
         assert accepted.status_code == 200, accepted.text
 
-    async def test_operators_cannot_patch_lines(self, client: httpx.AsyncClient, session: AsyncSession) -> None:
+    @pytest.mark.parametrize("role", ["operator", "auditor"])
+    async def test_only_admin_patches_lines(self, client: httpx.AsyncClient, session: AsyncSession, role: str) -> None:
         line = await create_subscriber(session)
         response = await client.patch(
-            f"{LINES}/{line.id}", json={"phone_number": unique_mobile_number()}, headers=auth_headers("operator")
+            f"{LINES}/{line.id}", json={"phone_number": unique_mobile_number()}, headers=auth_headers(role)
         )
         assert response.status_code == 403
+
+    async def test_a_change_is_audited_and_an_empty_one_writes_nothing(
+        self, client: httpx.AsyncClient, session: AsyncSession
+    ) -> None:
+        line = await create_subscriber(session)
+        new_number = unique_mobile_number()
+
+        async def audited() -> list[tuple[str, str, str]]:
+            records = await session.scalars(
+                select(AuditRecord).where(AuditRecord.entity_id == str(line.id)).order_by(AuditRecord.id)
+            )
+            return [(r.action, r.before["phone_number"], r.after["phone_number"]) for r in records]  # type: ignore[index]
+
+        old_number = line.phone_number
+        assert (await client.patch(f"{LINES}/{line.id}", json={}, headers=auth_headers("admin"))).status_code == 200
+        assert await audited() == []
+        changed = await client.patch(
+            f"{LINES}/{line.id}", json={"phone_number": new_number}, headers=auth_headers("admin")
+        )
+        assert changed.status_code == 200
+        assert await audited() == [("subscriber.updated", old_number, new_number)]
 
 
 class TestSubscriberTerminate:
@@ -197,6 +221,26 @@ class TestSubscriberTerminate:
             headers=auth_headers("admin"),
         )
         assert again.status_code == 201, again.text
+
+    async def test_the_last_day_cannot_be_before_the_day_before_the_line_started(
+        self, client: httpx.AsyncClient, session: AsyncSession
+    ) -> None:
+        line = await create_subscriber(session, activated_on=contracts_today() - timedelta(days=10))
+        too_early = (contracts_today() - timedelta(days=12)).isoformat()
+        response = await client.post(
+            f"{LINES}/{line.id}/terminate", json={"effective_date": too_early}, headers=auth_headers("admin")
+        )
+        assert response.status_code == 422
+        assert response.json()["error"]["details"][0]["loc"] == ["body", "effective_date"]
+
+    @pytest.mark.parametrize("role", ["operator", "billing", "collections", "auditor"])
+    async def test_only_admin_terminates_lines(
+        self, client: httpx.AsyncClient, session: AsyncSession, role: str
+    ) -> None:
+        line = await create_subscriber(session)
+        response = await client.post(f"{LINES}/{line.id}/terminate", json={}, headers=auth_headers(role))
+        assert response.status_code == 403
+        assert response.json()["error"]["code"] == "forbidden"
 
     async def test_terminating_twice_is_409(self, client: httpx.AsyncClient, session: AsyncSession) -> None:
         line = await create_subscriber(session, status="terminated")
