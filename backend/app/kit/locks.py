@@ -17,6 +17,9 @@ class LockNamespace(enum.IntEnum):
     CONTRACT_NUMBER = 1004
     INVOICE_NUMBER = 1005
     MAINTENANCE = 1006
+    # Find-or-create of a client by CIN (public subscriptions): the second of two parallel requests waits
+    # and reuses the client the first created, instead of failing on the unique CIN.
+    CLIENT_CIN = 1007
 
 
 async def lock(session: AsyncSession, namespace: LockNamespace, key: str) -> None:

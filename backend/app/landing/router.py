@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
+import time
 import uuid
+from collections.abc import AsyncIterator
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Query
@@ -71,6 +74,19 @@ def _cin_from_path(raw: str) -> str:
         return normalize_cin(raw)
     except ValueError as exc:
         raise BusinessValidationError(["path", "cin"], f"CIN must be {CIN_FORMAT_HELP}.") from exc
+
+
+async def _verify_cin_padding(settings: SettingsDep) -> AsyncIterator[None]:
+    """Answer verify-cin no sooner than `landing_verify_cin_min_seconds`, known CIN or not.
+
+    Entered before the request's session and left after it, so the wait happens once the session has
+    committed and given its connection back: padded requests cannot tie up the database pool.
+    """
+    started = time.monotonic()
+    yield
+    remaining = settings.landing_verify_cin_min_seconds - (time.monotonic() - started)
+    if remaining > 0:
+        await asyncio.sleep(remaining)
 
 
 def _lookup_token(token: str | None) -> str:
@@ -144,7 +160,8 @@ async def update_draft(draft_id: uuid.UUID, body: DraftWrite, session: SessionDe
     "/clients/verify-cin",
     operation_id="landing-verify-cin",
     summary="Prove a CIN: a short-lived lookup token and masked contacts (same answer shape for any CIN)",
-    dependencies=[_VERIFY_CIN_LIMIT],
+    # The padding is listed before the session (an endpoint parameter), so it is left after the commit.
+    dependencies=[_VERIFY_CIN_LIMIT, Depends(_verify_cin_padding, scope="function")],
     responses=_errors({429: "rate_limited: per client address and per CIN (see Retry-After)"}),
 )
 async def verify_cin(body: VerifyCinRequest, session: SessionDep, settings: SettingsDep) -> VerifyCinResponse:
@@ -229,7 +246,8 @@ async def submit_new(
             401: "invalid_lookup_token",
             404: "contract_not_found (not a contract of this CIN)",
             409: (
-                "contract_not_active, offer_already_subscribed, idempotency_key_conflict, idempotency_key_in_progress"
+                "contract_not_active, offer_already_subscribed, client_terminated, idempotency_key_conflict, "
+                "idempotency_key_in_progress"
             ),
             422: "validation_error (start date), offer_not_available, service_type_incompatible",
         }

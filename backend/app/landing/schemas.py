@@ -11,7 +11,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictBool, model_validator
 from pydantic_core import PydanticCustomError
 
 from app.customers.schemas import Address, Cin, City, ContactEmail, ContactPhone, PersonName
@@ -159,7 +159,7 @@ class DraftAnswers(_NumberingPaths):
     requested_mobile_local_number: MobileNumber | None = None
     home_landline_local_number: LandlineNumber | None = None
     contract_start_date: date | None = None
-    terms_accepted: bool | None = None
+    terms_accepted: StrictBool | None = None
 
 
 class DraftWrite(BaseModel):
@@ -303,7 +303,9 @@ class NewSubscriptionSubmit(_NumberingPaths):
         default=None, description="Internet and landline offers: the home landline number (required)."
     )
     contract_start_date: date
-    terms_accepted: bool = Field(description="The client accepts the legal texts listed by bootstrap.")
+    terms_accepted: StrictBool = Field(
+        description="The client accepts the legal texts listed by bootstrap: JSON true, nothing else."
+    )
     draft_id: uuid.UUID | None = Field(default=None, description="The wizard draft this submit completes.")
 
     @model_validator(mode="after")

@@ -7,9 +7,7 @@ from billing, each through its service.
 
 from __future__ import annotations
 
-import asyncio
 import logging
-import time
 import unicodedata
 import uuid
 from dataclasses import dataclass
@@ -20,6 +18,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.billing import service as billing_service
+from app.billing.exceptions import InvoicePdfNotReady, InvoicePdfUnavailable
 from app.catalog import service as catalog_service
 from app.catalog.exceptions import OfferNotFound
 from app.catalog.models import Offer
@@ -33,6 +32,7 @@ from app.customers.schemas import ClientCreate
 from app.errors import AppError, BusinessValidationError, NotFound
 from app.kit.correlation import Actor, actor_var
 from app.kit.identity import CIN_FORMAT_HELP, CIN_PATTERN
+from app.kit.locks import LockNamespace, lock
 from app.kit.masking import mask_cin, mask_email, mask_phone
 from app.kit.pagination import PageParams
 from app.kit.phone import ACCEPTED_FORMATS
@@ -217,7 +217,8 @@ async def create_draft(session: AsyncSession, settings: Settings, answers: Draft
     session.add(draft)
     await session.flush()
     await session.refresh(draft)
-    logger.info("landing draft %s created", draft.id)
+    # The id is the only key to the answers (personal data): it is never logged.
+    logger.info("landing draft created")
     return _draft_read(draft)
 
 
@@ -242,9 +243,7 @@ async def update_draft(
     session: AsyncSession, settings: Settings, draft_id: uuid.UUID, answers: DraftAnswers, today: date
 ) -> DraftRead:
     """Replace the draft's answers (the wizard sends all it has); a submitted draft is closed."""
-    draft = await _live_draft(session, draft_id, for_update=True)
-    if draft.status != "open":
-        raise DraftAlreadySubmitted()
+    draft = await _open_draft(session, draft_id, for_update=True)
     await _check_draft_answers(session, settings, answers, today)
     draft.answers = answers.model_dump(mode="json", exclude_none=True)
     draft.updated_by = LANDING_SUBJECT
@@ -253,10 +252,15 @@ async def update_draft(
     return _draft_read(draft)
 
 
-async def _close_draft(session: AsyncSession, draft_id: uuid.UUID, contract_id: uuid.UUID) -> None:
-    draft = await _live_draft(session, draft_id, for_update=True)
+async def _open_draft(session: AsyncSession, draft_id: uuid.UUID, *, for_update: bool = False) -> LandingDraft:
+    draft = await _live_draft(session, draft_id, for_update=for_update)
     if draft.status != "open":
         raise DraftAlreadySubmitted()
+    return draft
+
+
+async def _close_draft(session: AsyncSession, draft_id: uuid.UUID, contract_id: uuid.UUID) -> None:
+    draft = await _open_draft(session, draft_id, for_update=True)
     draft.status = "submitted"
     draft.submitted_at = datetime.now(UTC)
     draft.contract_id = contract_id
@@ -271,10 +275,10 @@ async def _close_draft(session: AsyncSession, draft_id: uuid.UUID, contract_id: 
 async def verify_cin(session: AsyncSession, settings: Settings, cin: str) -> VerifyCinResponse:
     """A lookup token for any well-formed CIN, with masked contacts when a client holds it.
 
-    An unknown CIN gets the same answer shape, status and (padded) time, and a token that finds nothing:
-    the answer never says whether the CIN is on file beyond the contact fields being null.
+    An unknown CIN gets the same answer shape and status, and a token that finds nothing: the answer
+    never says whether the CIN is on file beyond the contact fields being null. The router pads the
+    answer time (`landing_verify_cin_min_seconds`) so timing does not tell either.
     """
-    started = time.monotonic()
     client = await customers_service.get_client_by_cin(session, cin)
     issued = tokens.issue_lookup_token(settings, cin)
     answer = VerifyCinResponse(
@@ -286,9 +290,6 @@ async def verify_cin(session: AsyncSession, settings: Settings, cin: str) -> Ver
         masked_phone=mask_phone(client.phone) if client is not None and client.phone else None,
     )
     logger.info("landing lookup token issued for CIN %s", mask_cin(cin))
-    remaining = settings.landing_verify_cin_min_seconds - (time.monotonic() - started)
-    if remaining > 0:
-        await asyncio.sleep(remaining)
     return answer
 
 
@@ -426,6 +427,8 @@ async def invoice_document(
         content, filename = await billing_service.get_invoice_pdf(session, invoice_id)
     except NotFound as exc:
         raise LandingInvoiceNotFound() from exc
+    except (InvoicePdfNotReady, InvoicePdfUnavailable) as exc:
+        raise DocumentNotAvailable() from exc
     return StoredDocument(content, filename)
 
 
@@ -445,8 +448,13 @@ def _same_person(client: Client, first_name: str, last_name: str) -> bool:
     ) == _comparable_name(last_name)
 
 
-async def _client_for_submit(session: AsyncSession, payload: NewSubscriptionSubmit) -> tuple[Client, bool]:
+async def _client_for_submit(
+    session: AsyncSession, settings: Settings, payload: NewSubscriptionSubmit
+) -> tuple[Client, bool]:
     """The client holding the CIN, or a new one. An existing client is never changed by the landing."""
+    # Held until commit: a parallel submit for the same new CIN then finds this client instead of
+    # colliding with it on the unique CIN (which would answer `client_cin_taken` to the same person).
+    await lock(session, LockNamespace.CLIENT_CIN, tokens.cin_digest(settings, payload.cin))
     existing = await customers_service.get_client_by_cin(session, payload.cin)
     if existing is not None:
         if not _same_person(existing, payload.first_name, payload.last_name):
@@ -497,9 +505,9 @@ async def submit_new(
     check_start_date(settings, payload.contract_start_date, today, ["body", "contract_start_date"])
     await offer_on_sale(session, payload.offer_id, payload.contract_start_date, ["body", "offer_id"])
     if payload.draft_id is not None:
-        # Checked before any write, so a stale draft id fails fast; closed after provisioning.
-        await _live_draft(session, payload.draft_id)
-    client, reused = await _client_for_submit(session, payload)
+        # Checked before any write, so a stale or used draft id fails fast; closed after provisioning.
+        await _open_draft(session, payload.draft_id)
+    client, reused = await _client_for_submit(session, settings, payload)
     result = await contracts_service.provision_contract(
         session,
         ContractProvisionRequest(

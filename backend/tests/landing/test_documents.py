@@ -14,6 +14,8 @@ import pytest
 from pypdf import PdfReader
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.billing import service as billing_service
+from app.billing.schemas import BillingRunCreate
 from app.config import get_settings
 from app.contracts import service as contracts_service
 from app.landing import tokens
@@ -158,6 +160,30 @@ class TestInvoiceDocument:
             ][0]
             links.append({"id": invoice["invoice_id"], "number": invoice["invoice_number"], **invoice["document"]})
         return links
+
+    async def test_an_invoice_whose_pdf_is_not_rendered_is_404_document_not_available(
+        self, client: httpx.AsyncClient, session: AsyncSession
+    ) -> None:
+        offer = await create_offer(session, "mobile", monthly_fee=Decimal("100.00"), activation_fee=Decimal("0.00"))
+        start, end = next_month()
+        cin = landing_cin()
+        await subscribe(client, offer, cin=cin, contract_start_date=start.isoformat())
+        run = await billing_service.create_billing_run(session, BillingRunCreate(period_start=start, period_end=end))
+        await billing_service.run_billing_to_completion(session, run.id, render_pdfs=False)
+        token = await verify_cin(client, cin)
+        listed = await client.get(f"{LANDING}/clients/{cin}/invoices", params={"lookup_token": token})
+        invoice = listed.json()["items"][0]
+        # No link is handed out while the PDF is missing ...
+        assert invoice["document"] is None
+        # ... and a link minted anyway does not turn the billing module's 409 into the landing's answer.
+        minted = tokens.issue_document_token(
+            get_settings(), tokens.TokenType.INVOICE_DOCUMENT, uuid.UUID(invoice["invoice_id"])
+        )
+        response = await client.get(
+            f"{LANDING}/invoices/{invoice['invoice_id']}/document", params={"token": minted.token}
+        )
+        assert response.status_code == 404, response.text
+        assert response.json()["error"]["code"] == "document_not_available"
 
     async def test_the_link_streams_the_invoice_pdf(
         self, client: httpx.AsyncClient, invoice_links: list[dict[str, str]]

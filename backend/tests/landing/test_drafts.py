@@ -1,9 +1,11 @@
 from __future__ import annotations
 
+import logging
 import uuid
 from datetime import UTC, datetime, timedelta
 
 import httpx
+import pytest
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -34,6 +36,14 @@ class TestCreateDraft:
         expires_at = datetime.fromisoformat(str(draft["expires_at"]).replace("Z", "+00:00"))
         created_at = datetime.fromisoformat(str(draft["created_at"]).replace("Z", "+00:00"))
         assert timedelta(days=7) - timedelta(seconds=5) <= expires_at - created_at <= timedelta(days=7, seconds=5)
+
+    async def test_the_id_is_never_logged(self, client: httpx.AsyncClient, caplog: pytest.LogCaptureFixture) -> None:
+        # The id is the only key to the answers: whoever reads the logs must not be able to open drafts.
+        caplog.set_level(logging.DEBUG)
+        draft = await _create(client, cin="AB123456")
+        assert caplog.records
+        assert str(draft["id"]) not in caplog.text
+        assert all(str(draft["id"]) not in record.getMessage() for record in caplog.records)
 
     async def test_the_id_is_a_random_uuid(self, client: httpx.AsyncClient) -> None:
         first, second = await _create(client), await _create(client)

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import httpx
 import pytest
+from fastapi import FastAPI
+from fastapi.dependencies.models import Dependant
+from fastapi.routing import APIRoute
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.config import get_settings
 from app.errors import RateLimited
 from app.kit.ratelimit import RateLimiter
+from app.landing.router import router as landing_router
 from tests.fixtures.factories import create_offer
 from tests.fixtures.landing_factories import LANDING, idem, landing_cin, new_subscription
 
@@ -80,6 +84,38 @@ class TestLandingRateLimits:
         assert settings.landing_rate_limit == "120/minute"
         assert settings.landing_verify_cin_rate_limit == "10/minute"
         assert settings.landing_submit_rate_limit == "10/minute"
+
+
+def _dependency_names(dependant: Dependant) -> set[str]:
+    names = {getattr(dependant.call, "__name__", "")}
+    for sub in dependant.dependencies:
+        names |= _dependency_names(sub)
+    return names
+
+
+class TestEveryLandingRouteIsLimited:
+    def test_each_landing_operation_takes_the_general_budget_and_sensitive_ones_a_stricter_one(
+        self, app: FastAPI
+    ) -> None:
+        stricter = {
+            "landing-verify-cin": "rate_limit_landing_verify_cin",
+            "landing-submit-new": "rate_limit_landing_submit",
+            "landing-submit-plan-change": "rate_limit_landing_submit",
+        }
+        routes = [route for route in landing_router.routes if isinstance(route, APIRoute)]
+        assert len(routes) == 12
+        # No landing operation lives outside this router (and so outside its budget).
+        published = {path for path in app.openapi()["paths"] if path.startswith(LANDING)}
+        assert published == {route.path for route in routes}
+        for route in routes:
+            names = _dependency_names(route.dependant)
+            assert "rate_limit_landing" in names, route.path
+            if route.operation_id in stricter:
+                assert stricter[route.operation_id] in names, route.path
+        documented = app.openapi()["paths"]
+        for route in routes:
+            for method in route.methods:
+                assert "429" in documented[route.path][method.lower()]["responses"], route.path
 
 
 class TestRateLimiter:

@@ -106,6 +106,26 @@ class TestSubmitNew:
         line = await session.scalar(select(Subscriber).where(Subscriber.phone_number == "+212769554422"))
         assert line is not None
 
+    @pytest.mark.parametrize(
+        "intake", ["+212 5 39 71 44 22", "05 39 71 44 22", "0539714422", "212539714422", "00212539714422"]
+    )
+    async def test_every_intake_format_is_accepted_for_the_home_landline(
+        self, client: httpx.AsyncClient, session: AsyncSession, intake: str
+    ) -> None:
+        offer = await create_offer(session, "adsl")
+        response = await _submit(client, new_subscription(offer, home_landline_local_number=intake))
+        assert response.status_code == 201, response.text
+        line = await session.scalar(select(Subscriber).where(Subscriber.phone_number == "+212539714422"))
+        assert line is not None
+
+    async def test_a_landline_of_the_8_family_is_a_home_landline(
+        self, client: httpx.AsyncClient, session: AsyncSession
+    ) -> None:
+        offer = await create_offer(session, "landline")
+        response = await _submit(client, new_subscription(offer, home_landline_local_number="08 08 71 44 22"))
+        assert response.status_code == 201, response.text
+        assert response.json()["contract"]["masked_line_number"] == "+212 8** ** ** 22"
+
     async def test_reuses_the_client_holding_the_cin_without_changing_it(
         self, client: httpx.AsyncClient, session: AsyncSession
     ) -> None:
@@ -214,6 +234,9 @@ class TestSubmitNewValidation:
             ("home_landline_local_number", "07 55 33 44 22"),
             ("contract_start_date", "01/12/2026"),
             ("terms_accepted", False),
+            # Accepting the legal texts is an explicit JSON true, not a truthy string or number.
+            ("terms_accepted", "yes"),
+            ("terms_accepted", 1),
         ],
     )
     async def test_bad_input_is_422_naming_the_field(
@@ -293,10 +316,13 @@ class TestSubmitNewValidation:
         number = landing_mobile()
         first = await _submit(client, new_subscription(mobile_offer_id, existing_mobile_local_number=number))
         assert first.status_code == 201, first.text
-        response = await _submit(client, new_subscription(mobile_offer_id, existing_mobile_local_number=number))
+        second = new_subscription(mobile_offer_id, existing_mobile_local_number=number)
+        response = await _submit(client, second)
         assert response.status_code == 409
         assert response.json()["error"]["code"] == "number_unavailable"
         assert _field(response) == ["body", "existing_mobile_local_number"]
+        # The client made for the refused subscription went with it: no half-done write.
+        assert await session.scalar(select(func.count()).select_from(Client).where(Client.cin == second["cin"])) == 0
 
     async def test_an_expired_or_unknown_draft_is_refused_before_any_write(
         self, client: httpx.AsyncClient, mobile_offer_id: str, session: AsyncSession

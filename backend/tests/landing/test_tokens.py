@@ -5,10 +5,14 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, datetime, timedelta
 
+import httpx
 import jwt
 import pytest
 
+from app.auth.models import User
+from app.auth.service import decode_access_token, issue_access_token
 from app.config import Settings, get_settings
+from app.errors import NotAuthenticated
 from app.landing import tokens
 from app.landing.exceptions import DocumentTokenMismatch, InvalidDocumentToken, InvalidLookupToken
 from tests.fixtures.auth import token_for
@@ -106,3 +110,29 @@ class TestDocumentTokens:
         ):
             with pytest.raises(InvalidDocumentToken):
                 tokens.document_token_subject(settings, bad, tokens.TokenType.CONTRACT_DOCUMENT)
+
+
+class TestLandingTokensOnStaffRoutes:
+    async def test_lookup_and_document_tokens_never_open_a_staff_route(self, client: httpx.AsyncClient) -> None:
+        settings = get_settings()
+        for token in (
+            tokens.issue_lookup_token(settings, "AB123456").token,
+            tokens.issue_document_token(settings, tokens.TokenType.CONTRACT_DOCUMENT, uuid.uuid4()).token,
+            tokens.issue_document_token(settings, tokens.TokenType.INVOICE_DOCUMENT, uuid.uuid4()).token,
+        ):
+            for path in ("/api/v1/clients", "/api/v1/invoices", "/api/v1/contracts"):
+                response = await client.get(path, headers={"Authorization": f"Bearer {token}"})
+                assert response.status_code == 401, (path, response.text)
+                assert response.json()["error"]["code"] == "not_authenticated"
+
+    async def test_even_with_one_secret_for_both_a_landing_token_is_not_a_staff_token(self) -> None:
+        # Defence in depth: should an operator reuse the staff secret for the landing, the `typ` still differs.
+        shared = "one-secret-for-everything-0123456789abcdef"
+        settings = Settings(jwt_secret=shared, landing_token_secret=shared)  # type: ignore[arg-type]
+        with pytest.raises(NotAuthenticated):
+            decode_access_token(settings, tokens.issue_lookup_token(settings, "AB123456").token)
+        staff_token, _ = issue_access_token(settings, User(username="operator-1", roles=["admin"]))
+        with pytest.raises(InvalidLookupToken):
+            tokens.verify_lookup_token(settings, staff_token, "AB123456")
+        with pytest.raises(InvalidDocumentToken):
+            tokens.document_token_subject(settings, staff_token, tokens.TokenType.CONTRACT_DOCUMENT)
