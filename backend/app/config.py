@@ -6,7 +6,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import AliasChoices, Field, SecretStr, model_validator
+from limits import parse_many
+from pydantic import AliasChoices, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 Environment = Literal["local", "test", "staging", "production"]
@@ -16,6 +17,8 @@ Environment = Literal["local", "test", "staging", "production"]
 DEFAULT_JWT_SECRET = "mtf-local-jwt-secret-change-me-0123456789abcdef"  # noqa: S105
 DEFAULT_LANDING_TOKEN_SECRET = "mtf-local-landing-secret-change-me-0123456789"  # noqa: S105
 DEFAULT_BOOTSTRAP_ADMIN_PASSWORD = "admin-local-password"  # noqa: S105
+
+MINIMUM_SECRET_LENGTH = 32
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
@@ -38,6 +41,25 @@ class Settings(BaseSettings):
     jwt_issuer: str = "mt-facturation"
     access_token_minutes: int = Field(default=60, ge=1, le=24 * 60)
     landing_token_secret: SecretStr = SecretStr(DEFAULT_LANDING_TOKEN_SECRET)
+    # Public landing journeys (docs/landing.md): token lifetimes, draft lifetime, start-date window.
+    landing_lookup_token_minutes: int = Field(default=15, ge=1, le=60)
+    landing_document_token_minutes: int = Field(default=15, ge=1, le=60)
+    landing_draft_days: int = Field(default=7, ge=1, le=30)
+    landing_max_start_days_ahead: int = Field(default=90, ge=0, le=365)
+    # verify-cin answers no faster than this, known CIN or not, so timing does not reveal which CINs exist.
+    landing_verify_cin_min_seconds: float = Field(default=0.2, ge=0, le=5)
+    # Rate limits in the `limits` notation ("10/minute", "5 per 15 minutes"), counted per client address
+    # unless the name says otherwise. Every landing route takes the general budget as well.
+    landing_rate_limit: str = "120/minute"
+    landing_verify_cin_rate_limit: str = "10/minute"
+    landing_verify_cin_per_cin_rate_limit: str = "5 per 15 minutes"
+    landing_submit_rate_limit: str = "10/minute"
+    # `memory://` keeps counters per process; several API processes share them through e.g. `redis://host`.
+    rate_limit_storage_uri: str = "memory://"
+
+    # Mobile numbers handed to new lines that ask for none (national significant numbers, inclusive range).
+    mobile_number_pool_first: int = Field(default=600_000_000, ge=600_000_000, le=799_999_999)
+    mobile_number_pool_last: int = Field(default=609_999_999, ge=600_000_000, le=799_999_999)
 
     cors_origins: list[str] = ["http://localhost:5173", "http://127.0.0.1:5173"]
 
@@ -45,8 +67,63 @@ class Settings(BaseSettings):
     bootstrap_admin_password: SecretStr = SecretStr(DEFAULT_BOOTSTRAP_ADMIN_PASSWORD)
 
     idempotency_retention_hours: int = Field(default=48, ge=24)
+
+    # Background jobs (Procrastinate). None: a worker runs inside the API process only in `local`;
+    # production runs `mtf-worker` processes instead (as many as needed, on any machine).
+    run_worker_in_process: bool | None = None
+    worker_concurrency: int = Field(default=2, ge=1, le=64)
+    # Serves the standalone worker's Prometheus metrics on this port when set.
+    worker_metrics_port: int | None = Field(default=None, ge=1, le=65535)
+    # Clients per billing chunk (one job, one transaction, one advisory lock per client).
+    billing_chunk_size: int = Field(default=1000, ge=1, le=5000)
+    # Issued invoices per PDF transaction.
+    billing_pdf_batch_size: int = Field(default=250, ge=1, le=5000)
+
+    # The operator's legal identity printed on every invoice (Moroccan identifiers: ICE, RC, IF).
+    operator_name: str = "MT Telecom SA"
+    operator_address: str = "Avenue Annakhil, Hay Riad, 10100 Rabat, Maroc"
+    operator_ice: str = "001525487000088"
+    operator_rc: str = "Rabat 48947"
+    operator_if: str = "1020304"
+
+    @property
+    def worker_in_process(self) -> bool:
+        if self.run_worker_in_process is None:
+            return self.environment == "local"
+        return self.run_worker_in_process
+
+    # Dunning policy (docs/collections.md): collection action -> days past due at which the daily evaluation
+    # creates it, once per case. JSON in MTF_DUNNING_POLICY, e.g. {"reminder_sms": 3, "warning_letter": 15}.
+    dunning_policy: dict[str, int] = Field(
+        default_factory=lambda: {"reminder_sms": 3, "warning_letter": 15, "suspension_notice": 30}
+    )
     log_level: str = "INFO"
     log_json: bool = True
+
+    @field_validator(
+        "landing_rate_limit",
+        "landing_verify_cin_rate_limit",
+        "landing_verify_cin_per_cin_rate_limit",
+        "landing_submit_rate_limit",
+    )
+    @classmethod
+    def _rate_limit_notation(cls, value: str) -> str:
+        try:
+            parse_many(value)
+        except ValueError as exc:
+            raise ValueError(f"not a rate limit in the `limits` notation (e.g. '10/minute'): {value!r}") from exc
+        return value
+
+    @field_validator("dunning_policy")
+    @classmethod
+    def _dunning_policy_actions(cls, value: dict[str, int]) -> dict[str, int]:
+        known = {"reminder_sms", "reminder_email", "warning_letter", "call", "suspension_notice"}
+        unknown = sorted(set(value) - known)
+        if unknown:
+            raise ValueError(f"unknown dunning actions {unknown}; known: {sorted(known)}")
+        if any(days < 1 for days in value.values()):
+            raise ValueError("dunning days past due are whole numbers of at least 1")
+        return value
 
     @model_validator(mode="after")
     def _refuse_default_secrets_outside_local(self) -> Settings:
@@ -59,10 +136,18 @@ class Settings(BaseSettings):
             offenders.append("MTF_LANDING_TOKEN_SECRET")
         if self.bootstrap_admin_password.get_secret_value() == DEFAULT_BOOTSTRAP_ADMIN_PASSWORD:
             offenders.append("MTF_BOOTSTRAP_ADMIN_PASSWORD")
+        for name, secret in (
+            ("MTF_JWT_SECRET", self.jwt_secret),
+            ("MTF_LANDING_TOKEN_SECRET", self.landing_token_secret),
+        ):
+            if len(secret.get_secret_value()) < MINIMUM_SECRET_LENGTH and name not in offenders:
+                offenders.append(f"{name} (shorter than {MINIMUM_SECRET_LENGTH} characters)")
+        if self.jwt_secret.get_secret_value() == self.landing_token_secret.get_secret_value():
+            offenders.append("MTF_LANDING_TOKEN_SECRET (equal to MTF_JWT_SECRET: public tokens need their own key)")
         if offenders:
             raise InsecureConfigurationError(
-                f"environment '{self.environment}' refuses the built-in default for "
-                f"{', '.join(offenders)}: set a real secret in the environment"
+                f"environment '{self.environment}' refuses the built-in default or weak value of "
+                f"{', '.join(offenders)}: set real, distinct secrets of {MINIMUM_SECRET_LENGTH}+ characters"
             )
         if self.database_url is None:
             raise InsecureConfigurationError(

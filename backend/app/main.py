@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -9,10 +10,9 @@ from typing import Any
 
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
-from fastapi.routing import APIRoute
 from sqlalchemy import inspect as sa_inspect
 
-from app import health
+from app import health, jobs
 from app.auth import service as auth_service
 from app.auth.router import router as auth_router
 from app.billing.router import router as billing_router
@@ -50,12 +50,17 @@ def create_app(settings: Settings | None = None, *, manage_database: bool = True
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        worker: asyncio.Task[None] | None = None
         if manage_database:
             database.configure(resolve_database_url(settings), pool_size=settings.db_pool_size)
             await _bootstrap(settings)
+            if settings.worker_in_process:
+                worker = await jobs.start_worker_for(database.url or "", settings.worker_concurrency)
         try:
             yield
         finally:
+            if worker is not None:
+                await jobs.stop_worker(worker)
             if manage_database:
                 await database.dispose()
 
@@ -119,11 +124,7 @@ _ERROR_SCHEMA: dict[str, Any] = {
 
 
 def _document_error_envelope(app: FastAPI) -> None:
-    """Every operation documents the envelope for its error answers, 422 included."""
-    for route in app.routes:
-        if isinstance(route, APIRoute):
-            route.responses.setdefault(422, {"description": "validation_error"})
-
+    """Every operation documents the envelope for its error answers."""
     original = app.openapi
     envelope_ref = {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorEnvelope"}}}
 
