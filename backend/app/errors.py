@@ -8,7 +8,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DataError, IntegrityError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from app.kit.correlation import get_correlation_id
@@ -133,6 +133,14 @@ def integrity_error_response(exc: IntegrityError) -> JSONResponse:
     return envelope(409, "conflict", "The request conflicts with the current state of the data.")
 
 
+def data_error_response(exc: DataError) -> JSONResponse:
+    # SQLSTATE class 22 (value out of range, text too long, NUL in text...) means a value reached the
+    # database that validation should have refused: the caller still gets a 4xx, and the log says which.
+    sqlstate = getattr(exc.orig, "sqlstate", None)
+    logger.warning("unvalidated value refused by the database (SQLSTATE %s): %s", sqlstate, type(exc.orig).__name__)
+    return envelope(422, "validation_error", "A value is out of range or cannot be stored.")
+
+
 _HTTP_CODES = {
     400: "bad_request",
     401: "not_authenticated",
@@ -181,7 +189,12 @@ def install_exception_handlers(app: FastAPI) -> None:
         assert isinstance(exc, IntegrityError)
         return integrity_error_response(exc)
 
+    async def data_error_handler(request: Request, exc: Exception) -> JSONResponse:
+        assert isinstance(exc, DataError)
+        return data_error_response(exc)
+
     app.add_exception_handler(AppError, app_error_handler)
     app.add_exception_handler(RequestValidationError, validation_handler)
     app.add_exception_handler(StarletteHTTPException, http_handler)
     app.add_exception_handler(IntegrityError, integrity_handler)
+    app.add_exception_handler(DataError, data_error_handler)

@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Annotated
 
 from alembic.config import Config
 from alembic.script import ScriptDirectory
-from fastapi import APIRouter, Response
-from fastapi.responses import JSONResponse
+from fastapi import APIRouter, Depends, Response
+from fastapi.responses import JSONResponse, PlainTextResponse
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from sqlalchemy import text
 
+from app.auth.deps import require_roles
 from app.db import database
 from app.errors import envelope
+from app.kit.correlation import Actor
 
 router = APIRouter(tags=["health"])
 BACKEND_DIR = Path(__file__).resolve().parents[1]
@@ -53,6 +56,17 @@ async def ready() -> JSONResponse:
     return JSONResponse({"status": "ok", "database": "ok", "migration": current})
 
 
-@router.get("/metrics", operation_id="metrics", summary="Prometheus metrics", include_in_schema=True)
-async def metrics() -> Response:
+@router.get(
+    "/metrics",
+    operation_id="metrics",
+    summary="Prometheus metrics (admin, auditor)",
+    description=(
+        "Only /health/*, the token endpoint, the OpenAPI document and the landing API are public, so a "
+        "scraper authenticates like any partner system: a service account with the auditor role and "
+        "the client_credentials grant (Prometheus `oauth2` with `token_url: /api/v1/auth/token`)."
+    ),
+    response_class=PlainTextResponse,
+    responses={401: {"description": "not_authenticated"}, 403: {"description": "forbidden"}},
+)
+async def metrics(_: Annotated[Actor, Depends(require_roles(read=True))]) -> Response:
     return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)

@@ -16,9 +16,6 @@ from app.kit.correlation import Actor, actor_var
 
 _bearer = HTTPBearer(auto_error=False, description="JWT from POST /api/v1/auth/token")
 
-# Read-only operations accept the auditor; writes never do.
-READ = "read"
-
 
 async def authenticated_actor(
     request: Request, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]

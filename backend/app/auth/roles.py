@@ -9,6 +9,3 @@ class Role(StrEnum):
     BILLING = "billing"
     COLLECTIONS = "collections"
     AUDITOR = "auditor"
-
-
-ALL_ROLES = frozenset(Role)

@@ -1,9 +1,11 @@
 from __future__ import annotations
 
+import base64
 import uuid
 from typing import Annotated
+from urllib.parse import unquote_plus
 
-from fastapi import APIRouter, Depends, Form
+from fastapi import APIRouter, Depends, Form, Request
 from sqlalchemy import select
 
 from app.auth import service
@@ -18,6 +20,8 @@ from app.kit.pagination import Page, PageDep, fetch_page
 
 router = APIRouter(prefix="/api/v1/auth", tags=["auth"])
 AdminDep = Annotated[Actor, Depends(require_roles())]
+# The auditor reads everything, the user list included; only admins change users.
+AdminOrAuditorDep = Annotated[Actor, Depends(require_roles(read=True))]
 
 
 class UnsupportedGrantType(AppError):
@@ -26,24 +30,50 @@ class UnsupportedGrantType(AppError):
     message = "grant_type must be 'password' or 'client_credentials'."
 
 
+def _basic_client_credentials(request: Request) -> tuple[str, str] | None:
+    """Client id and secret from `Authorization: Basic`, the way RFC 6749 2.3.1 lets OAuth2 clients send them."""
+    scheme, _, value = request.headers.get("authorization", "").partition(" ")
+    if scheme.lower() != "basic" or not value.strip():
+        return None
+    try:
+        decoded = base64.b64decode(value.strip(), validate=True).decode("utf-8")
+    except ValueError as exc:  # binascii.Error and UnicodeDecodeError are both ValueErrors
+        raise NotAuthenticated("Invalid credentials.") from exc
+    client_id, separator, client_secret = decoded.partition(":")
+    if not separator:
+        raise NotAuthenticated("Invalid credentials.")
+    return unquote_plus(client_id), unquote_plus(client_secret)
+
+
 @router.post(
     "/token",
     operation_id="auth-token",
     summary="Obtain an access token (OAuth2 password grant for staff, client_credentials for services)",
-    responses={401: {"description": "Invalid credentials (not_authenticated)."}},
+    description=(
+        "Form-encoded. Staff: `grant_type=password` with `username` and `password`. Service accounts: "
+        "`grant_type=client_credentials` with `client_id` and `client_secret` in the form or in an "
+        "`Authorization: Basic` header."
+    ),
+    responses={
+        400: {"description": "unsupported_grant_type"},
+        401: {"description": "Invalid credentials (not_authenticated)."},
+    },
 )
 async def token(
+    request: Request,
     session: SessionDep,
-    grant_type: Annotated[str, Form()] = "password",
-    username: Annotated[str | None, Form()] = None,
-    password: Annotated[str | None, Form()] = None,
-    client_id: Annotated[str | None, Form()] = None,
-    client_secret: Annotated[str | None, Form()] = None,
+    grant_type: Annotated[str, Form(max_length=40)] = "password",
+    username: Annotated[str | None, Form(max_length=120)] = None,
+    password: Annotated[str | None, Form(max_length=200)] = None,
+    client_id: Annotated[str | None, Form(max_length=120)] = None,
+    client_secret: Annotated[str | None, Form(max_length=200)] = None,
 ) -> TokenResponse:
     if grant_type == "password":
         login, secret, kind = username, password, "staff"
     elif grant_type == "client_credentials":
         login, secret, kind = client_id, client_secret, "service"
+        if not login and (basic := _basic_client_credentials(request)) is not None:
+            login, secret = basic
     else:
         raise UnsupportedGrantType()
     if not login or not secret:
@@ -58,17 +88,28 @@ async def me(actor: Annotated[Actor, Depends(authenticated_actor)]) -> Principal
     return Principal(sub=actor.subject, roles=sorted(actor.roles), typ="access")
 
 
-@router.get("/users", operation_id="users-list", summary="List staff users and service accounts (admin)")
-async def list_users(session: SessionDep, page: PageDep, _: AdminDep) -> Page[UserRead]:
+@router.get("/users", operation_id="users-list", summary="List staff users and service accounts (admin, auditor)")
+async def list_users(session: SessionDep, page: PageDep, _: AdminOrAuditorDep) -> Page[UserRead]:
     rows, total = await fetch_page(session, select(User).order_by(User.username), page)
     return Page(items=[UserRead.model_validate(r) for r in rows], total=total, limit=page.limit, offset=page.offset)
 
 
-@router.post("/users", status_code=201, operation_id="users-create", summary="Create a user (admin)")
+@router.post(
+    "/users",
+    status_code=201,
+    operation_id="users-create",
+    summary="Create a user (admin)",
+    responses={409: {"description": "username_taken"}},
+)
 async def create_user(payload: UserCreate, session: SessionDep, _: AdminDep) -> UserRead:
     return UserRead.model_validate(await service.create_user(session, payload))
 
 
-@router.patch("/users/{user_id}", operation_id="users-update", summary="Update a user's roles, password or state")
+@router.patch(
+    "/users/{user_id}",
+    operation_id="users-update",
+    summary="Update a user's roles, password or state",
+    responses={404: {"description": "not_found"}, 409: {"description": "last_admin"}},
+)
 async def update_user(user_id: uuid.UUID, payload: UserUpdate, session: SessionDep, _: AdminDep) -> UserRead:
     return UserRead.model_validate(await service.update_user(session, user_id, payload))

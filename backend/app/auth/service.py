@@ -15,11 +15,14 @@ from app.auth.models import User
 from app.auth.roles import Role
 from app.auth.schemas import UserCreate, UserUpdate
 from app.config import Settings
-from app.errors import Conflict, NotAuthenticated, NotFound
+from app.errors import Conflict, NotAuthenticated, NotFound, register_constraint_error
 from app.kit.audit import record_audit
 from app.kit.correlation import current_actor
 
 ACCESS_TOKEN_TYPE = "access"  # noqa: S105
+USERNAME_TAKEN = "A user with this username already exists."
+# Two creations racing past the early check: the unique constraint answers the same 409.
+register_constraint_error("uq_users_username", 409, "username_taken", USERNAME_TAKEN, field="username")
 _hasher = PasswordHash.recommended()
 # Verifying against a fixed hash when the user is unknown keeps the answer time the same, so the token
 # endpoint does not reveal which usernames exist.
@@ -86,7 +89,11 @@ def _summary(user: User) -> dict[str, Any]:
 async def create_user(session: AsyncSession, payload: UserCreate) -> User:
     """Create a staff user or service account (admin only)."""
     if await session.scalar(select(User.id).where(User.username == payload.username)):
-        raise Conflict("A user with this username already exists.", code="username_taken")
+        raise Conflict(
+            USERNAME_TAKEN,
+            code="username_taken",
+            details=[{"loc": ["body", "username"], "msg": USERNAME_TAKEN, "type": "username_taken"}],
+        )
     actor = current_actor().subject
     user = User(
         username=payload.username,
@@ -114,6 +121,9 @@ async def get_user(session: AsyncSession, user_id: uuid.UUID) -> User:
 async def update_user(session: AsyncSession, user_id: uuid.UUID, payload: UserUpdate) -> User:
     """Change a user's roles, password or active flag (admin only)."""
     user = await get_user(session, user_id)
+    loses_admin = (payload.is_active is False) or (payload.roles is not None and Role.ADMIN not in payload.roles)
+    if user.is_active and Role.ADMIN.value in user.roles and loses_admin:
+        await _ensure_another_active_admin(session, user.id)
     before = _summary(user)
     if payload.full_name is not None:
         user.full_name = payload.full_name
@@ -132,9 +142,24 @@ async def update_user(session: AsyncSession, user_id: uuid.UUID, payload: UserUp
         entity_type="user",
         entity_id=user.id,
         before=before,
-        after=_summary(user),
+        after={**_summary(user), "password_changed": payload.password is not None},
     )
     return user
+
+
+async def _ensure_another_active_admin(session: AsyncSession, user_id: uuid.UUID) -> None:
+    # Every active admin row is locked: two admins demoting each other at once cannot both succeed.
+    admins = await session.scalars(
+        select(User.id).where(User.is_active.is_(True), User.roles.contains([Role.ADMIN.value])).with_for_update()
+    )
+    if all(admin_id == user_id for admin_id in admins):
+        raise Conflict(
+            "This is the last active admin: make another user admin first.",
+            code="last_admin",
+            details=[
+                {"loc": ["body", "roles"], "msg": "the last active admin keeps the admin role", "type": "last_admin"}
+            ],
+        )
 
 
 async def ensure_bootstrap_admin(session: AsyncSession, settings: Settings) -> bool:

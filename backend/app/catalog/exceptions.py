@@ -22,6 +22,19 @@ class OfferRetired(Conflict):
     message = "This offer is retired; it can no longer be changed."
 
 
+class OfferInUse(AppError):
+    status_code = 409
+    code = "offer_in_use"
+    message = "The offer is sold on existing records; its service type cannot change. Create a new offer instead."
+
+    def __init__(self, field: str, usage_kinds: Sequence[str]) -> None:
+        details = [
+            {"loc": ["body", field], "msg": f"The offer is used by {kind} records.", "type": kind}
+            for kind in usage_kinds
+        ]
+        super().__init__(details=details)
+
+
 class InvalidOffer(AppError):
     """422 for an update whose merged components break the category rules (spec 5.1)."""
 

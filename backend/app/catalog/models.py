@@ -11,7 +11,6 @@ from app.db import Base, TimestampedMixin, uuid_pk
 from app.kit.money import MONEY_SQL
 
 OFFER_CATEGORIES = ("mobile", "internet", "landline")
-SERVICE_TYPES = ("mobile", "fiber", "adsl", "landline")
 
 
 class Offer(TimestampedMixin, Base):

@@ -53,9 +53,10 @@ async def list_offers(
     service_type: ServiceType | None = None,
     status: OfferStatus | None = None,
     q: Annotated[str | None, Query(max_length=100, description="Matches code, name or description.")] = None,
+    code: Annotated[str | None, Query(max_length=40, description="Exact offer code, any case.")] = None,
 ) -> Page[OfferRead]:
     rows, total = await service.list_offers(
-        session, page, category=category, service_type=service_type, status=status, q=q
+        session, page, category=category, service_type=service_type, status=status, q=q, code=code
     )
     return Page(items=[OfferRead.model_validate(r) for r in rows], total=total, limit=page.limit, offset=page.offset)
 
@@ -69,7 +70,7 @@ async def get_offer(offer_id: uuid.UUID, session: SessionDep, _: ReaderDep) -> O
     "/offers/{offer_id}",
     operation_id="offers-update",
     summary="Update an active offer (components re-checked against its category)",
-    responses={**_NOT_FOUND, 409: {"description": "offer_retired"}},
+    responses={**_NOT_FOUND, 409: {"description": "offer_retired, offer_in_use (access type of an offer in use)"}},
 )
 async def update_offer(offer_id: uuid.UUID, payload: OfferUpdate, session: SessionDep, _: WriterDep) -> OfferRead:
     return OfferRead.model_validate(await service.update_offer(session, offer_id, payload))

@@ -18,9 +18,10 @@ from app.catalog.components import (
     service_type_for,
     validity_problems,
 )
-from app.catalog.exceptions import InvalidOffer, OfferCodeTaken, OfferNotFound, OfferRetired
+from app.catalog.exceptions import InvalidOffer, OfferCodeTaken, OfferInUse, OfferNotFound, OfferRetired
 from app.catalog.models import OFFER_CATEGORIES, Offer
 from app.catalog.schemas import OfferCreate, OfferUpdate
+from app.catalog.usage import offer_usage
 from app.errors import register_constraint_error
 from app.kit.audit import record_audit
 from app.kit.correlation import current_actor
@@ -106,7 +107,10 @@ async def create_offer(session: AsyncSession, payload: OfferCreate) -> Offer:
 
 
 async def update_offer(session: AsyncSession, offer_id: uuid.UUID, payload: OfferUpdate) -> Offer:
-    """Apply the fields sent to an active offer; its components are re-checked as a whole (spec 5.1)."""
+    """Apply the fields sent to an active offer; its components are re-checked as a whole (spec 5.1).
+
+    The service type (fiber or adsl) of an offer in use stays: OfferInUse.
+    """
     offer = await _get_for_update(session, offer_id)
     if offer.status == "retired":
         raise OfferRetired()
@@ -117,6 +121,8 @@ async def update_offer(session: AsyncSession, offer_id: uuid.UUID, payload: Offe
         raise InvalidOffer(problems)
     if offer.category == "internet":
         changes["service_type"] = service_type_for(offer.category, merged["internet_access_type"])
+        if changes["service_type"] != offer.service_type and (usage := await offer_usage(session, offer.id)):
+            raise OfferInUse("internet_access_type", usage)
 
     changed = {name: value for name, value in changes.items() if getattr(offer, name) != value}
     if not changed:
@@ -173,9 +179,11 @@ def _escape_like(term: str) -> str:
 
 
 def _list_statement(
-    *, category: str | None, service_type: str | None, status: str | None, q: str | None
+    *, category: str | None, service_type: str | None, status: str | None, q: str | None, code: str | None
 ) -> Select[Offer]:
     stmt = select(Offer)
+    if code is not None:
+        stmt = stmt.where(Offer.code == code.strip().upper())
     if category:
         stmt = stmt.where(Offer.category == category)
     if service_type:
@@ -201,9 +209,10 @@ async def list_offers(
     service_type: str | None = None,
     status: str | None = None,
     q: str | None = None,
+    code: str | None = None,
 ) -> tuple[list[Offer], int]:
     """One page of offers (active and retired) matching the filters, newest first, with the total."""
-    stmt = _list_statement(category=category, service_type=service_type, status=status, q=q)
+    stmt = _list_statement(category=category, service_type=service_type, status=status, q=q, code=code)
     return await fetch_page(session, stmt, page)
 
 

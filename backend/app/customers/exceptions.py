@@ -38,6 +38,17 @@ class ClientStatusManagedByCollections(Conflict):
         super().__init__(details=[{"loc": ["body", "status"], "msg": self.message, "type": self.code}])
 
 
+class InvalidClientFilter(AppError):
+    """422 for a list filter that cannot match any stored value (a malformed CIN or phone number)."""
+
+    status_code = 422
+    code = "validation_error"
+    message = "The request is not valid."
+
+    def __init__(self, problems: Sequence[tuple[str, str, str]]) -> None:
+        super().__init__(details=[{"loc": ["query", field], "msg": msg, "type": kind} for field, msg, kind in problems])
+
+
 class InvalidClient(AppError):
     """422 for rules that need the stored client as well as the request (an update's merged state)."""
 

@@ -7,7 +7,6 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from app.db import Base, SoftDeleteMixin, TimestampedMixin, uuid_pk
 
-CLIENT_KINDS = ("individual", "business")
 CLIENT_STATUSES = ("active", "delinquent", "terminated")
 
 

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Depends, Query, Response
 from app.auth.deps import require_roles
 from app.auth.roles import Role
 from app.customers import service
-from app.customers.schemas import ClientCreate, ClientKind, ClientRead, ClientStatus, ClientUpdate
+from app.customers.schemas import ClientCreate, ClientFilters, ClientKind, ClientRead, ClientStatus, ClientUpdate
 from app.db import SessionDep
 from app.kit.correlation import Actor
 from app.kit.idempotency import OptionalIdempotencyKeyDep, run_idempotent
@@ -74,8 +74,26 @@ async def list_clients(
     status: ClientStatus | None = None,
     kind: ClientKind | None = None,
     city: Annotated[str | None, Query(max_length=100)] = None,
+    cin: Annotated[
+        str | None, Query(max_length=20, description="Exact CIN, any case or spacing (at most one live client).")
+    ] = None,
+    email: Annotated[str | None, Query(max_length=254, description="Exact email, any case.")] = None,
+    phone: Annotated[
+        str | None, Query(max_length=30, description="Exact number, in any accepted intake format.")
+    ] = None,
 ) -> Page[ClientRead]:
-    rows, total = await service.list_clients(session, page, q=q, status=status, kind=kind, city=city)
+    filters = ClientFilters.from_query(cin=cin, email=email, phone=phone)
+    rows, total = await service.list_clients(
+        session,
+        page,
+        q=q,
+        status=status,
+        kind=kind,
+        city=city,
+        cin=filters.cin,
+        email=filters.email,
+        phone=filters.phone,
+    )
     return Page(items=[ClientRead.model_validate(r) for r in rows], total=total, limit=page.limit, offset=page.offset)
 
 

@@ -10,6 +10,7 @@ from typing import Annotated, Any, Literal
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, EmailStr, Field, model_validator
 from pydantic_core import PydanticCustomError
 
+from app.customers.exceptions import InvalidClientFilter
 from app.kit.identity import CIN_FORMAT_HELP, normalize_cin
 from app.kit.phone import ACCEPTED_FORMATS, InvalidPhoneNumber, normalize_moroccan_number
 from app.kit.validation import field_errors
@@ -175,6 +176,33 @@ class ClientUpdate(BaseModel):
         if cleared:
             raise field_errors("ClientUpdate", cleared, {})
         return self
+
+
+class ClientFilters(BaseModel):
+    """Exact-match list filters, normalised like the stored values; a malformed one is a 422 on its query field."""
+
+    cin: str | None = None
+    email: str | None = None
+    phone: str | None = None
+
+    @classmethod
+    def from_query(cls, *, cin: str | None, email: str | None, phone: str | None) -> ClientFilters:
+        problems: list[tuple[str, str, str]] = []
+        normalized_cin = normalized_phone = None
+        if cin is not None:
+            try:
+                normalized_cin = normalize_cin(cin)
+            except ValueError as exc:
+                problems.append(("cin", str(exc), "cin_format"))
+        if phone is not None:
+            try:
+                normalized_phone = normalize_moroccan_number(phone, "any")
+            except InvalidPhoneNumber as exc:
+                problems.append(("phone", str(exc), "phone_format"))
+        if problems:
+            raise InvalidClientFilter(problems)
+        normalized_email = email.strip().lower() if email is not None else None
+        return cls(cin=normalized_cin, email=normalized_email, phone=normalized_phone)
 
 
 class ClientRead(BaseModel):

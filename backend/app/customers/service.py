@@ -7,7 +7,7 @@ import re
 import uuid
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, or_, select
+from sqlalchemy import ColumnElement, Select, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -183,8 +183,23 @@ def _search_conditions(q: str) -> list[ColumnElement[bool]]:
     return conditions
 
 
-def _list_statement(*, q: str | None, status: str | None, kind: str | None, city: str | None) -> Select[Client]:
+def _list_statement(
+    *,
+    q: str | None,
+    status: str | None,
+    kind: str | None,
+    city: str | None,
+    cin: str | None,
+    email: str | None,
+    phone: str | None,
+) -> Select[Client]:
     stmt = select(Client).where(Client.deleted_at.is_(None))
+    if cin is not None:
+        stmt = stmt.where(Client.cin == cin)
+    if email is not None:
+        stmt = stmt.where(func.lower(Client.email) == email)
+    if phone is not None:
+        stmt = stmt.where(Client.phone == phone)
     if q and q.strip():
         stmt = stmt.where(or_(*_search_conditions(q)))
     if status:
@@ -204,10 +219,16 @@ async def list_clients(
     status: str | None = None,
     kind: str | None = None,
     city: str | None = None,
+    cin: str | None = None,
+    email: str | None = None,
+    phone: str | None = None,
 ) -> tuple[list[Client], int]:
-    """One page of live clients matching the search and filters, newest first, with the total count."""
-    rows, total = await fetch_page(session, _list_statement(q=q, status=status, kind=kind, city=city), page)
-    return rows, total
+    """One page of live clients matching the search and filters, newest first, with the total count.
+
+    cin, email and phone are exact matches on normalised values (see ClientFilters).
+    """
+    stmt = _list_statement(q=q, status=status, kind=kind, city=city, cin=cin, email=email, phone=phone)
+    return await fetch_page(session, stmt, page)
 
 
 async def delete_client(session: AsyncSession, client_id: uuid.UUID) -> None:

@@ -42,7 +42,8 @@ def _parse_money(value: Any) -> Decimal:
         raise ValueError("amount must be a finite number")
     if amount.as_tuple().exponent < -2:  # type: ignore[operator]
         raise ValueError("amount has at most two decimals")
-    if abs(amount) > MAX_MONEY:
+    # copy_abs, unlike abs(), ignores the decimal context: "1e999999999999" must be "too large", not Overflow.
+    if amount.copy_abs() > MAX_MONEY:
         raise ValueError("amount is too large")
     return amount.quantize(CENT)
 

@@ -9,6 +9,9 @@ from pydantic import BaseModel
 from sqlalchemy import Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+# PostgreSQL takes OFFSET as a bigint: a larger number would fail in the database instead of answering 422.
+MAX_OFFSET = 1_000_000_000
+
 
 class PageParams(BaseModel):
     limit: int = 50
@@ -17,7 +20,7 @@ class PageParams(BaseModel):
 
 def _page_params(
     limit: Annotated[int, Query(ge=1, le=200, description="Page size (1-200).")] = 50,
-    offset: Annotated[int, Query(ge=0, description="Rows to skip.")] = 0,
+    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET, description="Rows to skip.")] = 0,
 ) -> PageParams:
     return PageParams(limit=limit, offset=offset)
 

@@ -45,7 +45,3 @@ def normalize_moroccan_number(raw: str, kind: NumberKind = "any") -> str:
             raise InvalidPhoneNumber("a landline number starts with 5 or 8 after the prefix")
         raise InvalidPhoneNumber("a Moroccan number starts with 5, 6, 7 or 8 after the prefix")
     return f"+212{national}"
-
-
-def number_family(canonical: str) -> Literal["mobile", "landline"]:
-    return "mobile" if canonical[4] in ("6", "7") else "landline"

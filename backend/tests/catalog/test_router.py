@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.catalog import usage
 from app.catalog.models import Offer
 from app.catalog.service import catalog_today
 from app.kit.audit import AuditRecord
@@ -266,6 +267,13 @@ class TestListOffers:
         response = await client.get(OFFERS, params={"q": fiber.code.lower()}, headers=OPERATOR)
         assert [item["id"] for item in response.json()["items"]] == [str(fiber.id)]
 
+    async def test_exact_code_filter(self, client: httpx.AsyncClient, session: AsyncSession) -> None:
+        wanted = await create_offer(session, "mobile", code="EXACT-CODE-1")
+        await create_offer(session, "mobile", code="EXACT-CODE-10")
+        response = await client.get(OFFERS, params={"code": " exact-code-1 "}, headers=OPERATOR)
+        assert response.status_code == 200, response.text
+        assert [item["id"] for item in response.json()["items"]] == [str(wanted.id)]
+
     async def test_pagination(self, client: httpx.AsyncClient, session: AsyncSession) -> None:
         tag = uuid.uuid4().hex[:8]
         created = {str((await create_offer(session, "mobile", name=f"Paged {tag} {i}")).id) for i in range(3)}
@@ -364,6 +372,40 @@ class TestUpdateOffer:
         assert response.json()["service_type"] == "adsl"
         await session.refresh(offer)
         assert offer.service_type == "adsl"
+
+    async def test_an_offer_in_use_keeps_its_access_type_but_other_components_may_change(
+        self, client: httpx.AsyncClient, session: AsyncSession
+    ) -> None:
+        """Contracts copied the service type at signature: a fiber offer in use cannot become ADSL."""
+        used = await create_offer(session, "fiber")
+        unused = await create_offer(session, "fiber")
+        used_id, unused_id = used.id, unused.id
+        await session.commit()  # the refused request rolls its own work back, not these offers
+
+        async def sold_on_contracts(_: AsyncSession, offer_id: uuid.UUID) -> bool:
+            return offer_id == used_id
+
+        to_adsl = {"internet_access_type": "adsl", "internet_adsl_speed_mbps": 20, "internet_fiber_speed_mbps": None}
+        usage.register_offer_usage_check("test_contract", sold_on_contracts)
+        try:
+            refused = await client.patch(f"{OFFERS}/{used_id}", json=to_adsl, headers=OPERATOR)
+            assert refused.status_code == 409, refused.text
+            error = refused.json()["error"]
+            assert error["code"] == "offer_in_use"
+            assert [(d["loc"], d["type"]) for d in error["details"]] == [
+                (["body", "internet_access_type"], "test_contract")
+            ]
+            assert await audit_rows(session, used_id) == []
+            faster = await client.patch(
+                f"{OFFERS}/{used_id}", json={"internet_fiber_speed_mbps": 200}, headers=OPERATOR
+            )
+            assert faster.status_code == 200, faster.text
+            assert faster.json()["service_type"] == "fiber"
+            switched = await client.patch(f"{OFFERS}/{unused_id}", json=to_adsl, headers=OPERATOR)
+            assert switched.status_code == 200, switched.text
+            assert switched.json()["service_type"] == "adsl"
+        finally:
+            usage.unregister_offer_usage_check("test_contract")
 
     @pytest.mark.parametrize(
         ("kind", "patch", "field"),

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 import httpx
@@ -12,7 +12,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.customers import history
 from app.customers.models import Client
 from app.kit.audit import AuditRecord
+from app.main import create_app
 from tests.fixtures.auth import auth_headers
+from tests.fixtures.collections_factories import create_invoice
 from tests.fixtures.customers_factories import business_payload, client_payload
 from tests.fixtures.factories import create_client, unique_cin
 
@@ -30,6 +32,12 @@ def assert_validation_error_on(response: httpx.Response, field: str) -> None:
     error = response.json()["error"]
     assert error["code"] == "validation_error"
     assert ["body", field] in locs(response), locs(response)
+
+
+def assert_validation_error_on_query(response: httpx.Response, field: str) -> None:
+    assert response.status_code == 422, response.text
+    assert response.json()["error"]["code"] == "validation_error"
+    assert ["query", field] in locs(response), locs(response)
 
 
 async def audit_rows(session: AsyncSession, entity_id: object) -> list[AuditRecord]:
@@ -295,6 +303,32 @@ class TestListClients:
         assert await ids(kind="business") == {str(business.id)}
         assert await ids(kind="individual", status="active") == {str(active.id)}
 
+    @pytest.mark.parametrize(
+        ("name", "value"),
+        [
+            ("cin", "  fk 778899 "),
+            ("email", "Filter.Me@Example.MA"),
+            ("phone", "06 71 00 11 22"),
+            ("phone", "+212671001122"),
+        ],
+    )
+    async def test_exact_filters_match_the_normalised_value_only(
+        self, client: httpx.AsyncClient, session: AsyncSession, name: str, value: str
+    ) -> None:
+        """A partner asking ?cin= gets that client, never the whole list with the wanted one somewhere in it."""
+        target = await create_client(session, cin="FK778899", email="filter.me@example.ma", phone="+212671001122")
+        await create_client(session, cin="FK778898", email="filter.me2@example.ma", phone="+212671001123")
+        response = await client.get(CLIENTS, params={name: value}, headers=OPERATOR)
+        assert response.status_code == 200, response.text
+        assert [item["id"] for item in response.json()["items"]] == [str(target.id)]
+
+    @pytest.mark.parametrize(("name", "value"), [("cin", "12-AB"), ("phone", "+33 6 12 34 56 78")])
+    async def test_a_malformed_exact_filter_is_422_naming_it(
+        self, client: httpx.AsyncClient, name: str, value: str
+    ) -> None:
+        response = await client.get(CLIENTS, params={name: value}, headers=OPERATOR)
+        assert_validation_error_on_query(response, name)
+
     async def test_unknown_status_filter_is_422(self, client: httpx.AsyncClient) -> None:
         response = await client.get(CLIENTS, params={"status": "closed"}, headers=OPERATOR)
         assert response.status_code == 422
@@ -532,6 +566,25 @@ class TestDeleteClient:
             assert (await client.delete(f"{CLIENTS}/{free_id}", headers=OPERATOR)).status_code == 204
         finally:
             history.unregister_client_history_check("test_invoice")
+
+    def test_every_module_with_client_history_registered_its_check(self) -> None:
+        """The rule holds as modules land: contracts, billing and collections each answer for their records."""
+        create_app(manage_database=False)
+        assert {"contract", "invoice", "payment", "collection_case"} <= set(history._checks)
+
+    async def test_a_real_invoice_blocks_the_delete_and_nothing_is_removed(
+        self, client: httpx.AsyncClient, session: AsyncSession
+    ) -> None:
+        row = await create_client(session)
+        client_id = row.id
+        await create_invoice(session, row, due_date=date(2026, 1, 15))  # commits its savepoint
+        response = await client.delete(f"{CLIENTS}/{client_id}", headers=OPERATOR)
+        assert response.status_code == 409, response.text
+        error = response.json()["error"]
+        assert error["code"] == "client_delete_blocked"
+        assert "invoice" in [detail["type"] for detail in error["details"]]
+        assert await session.scalar(select(Client.id).where(Client.id == client_id)) == client_id
+        assert await audit_rows(session, client_id) == []
 
     async def test_a_row_still_pointing_at_the_client_blocks_the_delete(
         self, client: httpx.AsyncClient, session: AsyncSession, monkeypatch: pytest.MonkeyPatch

@@ -64,6 +64,12 @@ class TestMoneyType:
         with pytest.raises(ValidationError):
             Amounts.model_validate({"amount": raw})
 
+    @pytest.mark.parametrize("raw", ["1e999999999999", "-1e999999999999", 10**400])
+    def test_astronomic_amounts_are_too_large_not_an_overflow(self, raw: object) -> None:
+        """abs() would raise decimal.Overflow (a 500); the bound is checked without the decimal context."""
+        with pytest.raises(ValidationError, match="amount is too large"):
+            Amounts.model_validate({"amount": raw})
+
     def test_positive_and_non_negative_bounds(self) -> None:
         Fees.model_validate({"monthly_fee": "0.01", "activation_fee": "0"})
         with pytest.raises(ValidationError, match="monthly_fee"):

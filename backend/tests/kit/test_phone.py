@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from app.kit.phone import ACCEPTED_FORMATS, InvalidPhoneNumber, normalize_moroccan_number, number_family
+from app.kit.phone import ACCEPTED_FORMATS, InvalidPhoneNumber, normalize_moroccan_number
 
 
 class TestNormalizeMoroccanNumber:
@@ -59,16 +59,3 @@ class TestNormalizeMoroccanNumber:
     def test_malformed_or_foreign_numbers_are_refused(self, raw: str) -> None:
         with pytest.raises(InvalidPhoneNumber):
             normalize_moroccan_number(raw, "any")
-
-
-@pytest.mark.parametrize(
-    ("canonical", "family"),
-    [
-        ("+212655334422", "mobile"),
-        ("+212755334422", "mobile"),
-        ("+212522334455", "landline"),
-        ("+212800123456", "landline"),
-    ],
-)
-def test_number_family(canonical: str, family: str) -> None:
-    assert number_family(canonical) == family

@@ -1,15 +1,20 @@
 from __future__ import annotations
 
+import base64
+import json
 from datetime import UTC, datetime, timedelta
 
 import httpx
 import jwt
 import pytest
+from pwdlib import PasswordHash
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.auth.models import User
-from app.auth.service import hash_password
+from app.auth.service import ensure_bootstrap_admin, hash_password
 from app.config import get_settings
+from app.errors import integrity_error_response
 from tests.fixtures.auth import auth_headers
 
 
@@ -75,6 +80,58 @@ class TestTokenEndpoint:
         )
         assert response.status_code == 401
 
+    async def test_client_credentials_may_come_in_a_basic_authorization_header(
+        self, client: httpx.AsyncClient, session: AsyncSession
+    ) -> None:
+        """RFC 6749 2.3.1: how Prometheus' oauth2 client and most OAuth2 libraries send them."""
+        await _user(session, "prometheus", "scrape: secret/value", ["auditor"], kind="service")
+        basic = base64.b64encode(b"prometheus:scrape%3A+secret%2Fvalue").decode()
+        response = await client.post(
+            "/api/v1/auth/token",
+            data={"grant_type": "client_credentials"},
+            headers={"Authorization": f"Basic {basic}"},
+        )
+        assert response.status_code == 200, response.text
+        metrics = await client.get("/metrics", headers={"Authorization": f"Bearer {response.json()['access_token']}"})
+        assert metrics.status_code == 200
+
+    @pytest.mark.parametrize(
+        "authorization",
+        [
+            "Basic !!!",
+            f"Basic {base64.b64encode(b'no-colon').decode()}",
+            "Basic " + base64.b64encode(b"\xff:x").decode(),
+        ],
+        ids=["not-base64", "no-separator", "not-utf8"],
+    )
+    async def test_a_malformed_basic_header_is_401(self, client: httpx.AsyncClient, authorization: str) -> None:
+        response = await client.post(
+            "/api/v1/auth/token", data={"grant_type": "client_credentials"}, headers={"Authorization": authorization}
+        )
+        assert response.status_code == 401
+        assert response.json()["error"]["code"] == "not_authenticated"
+
+    async def test_a_staff_user_cannot_use_basic_client_credentials(
+        self, client: httpx.AsyncClient, session: AsyncSession
+    ) -> None:
+        await _user(session, "amina", "correct horse battery", ["admin"])
+        basic = base64.b64encode(b"amina:correct horse battery").decode()
+        response = await client.post(
+            "/api/v1/auth/token",
+            data={"grant_type": "client_credentials"},
+            headers={"Authorization": f"Basic {basic}"},
+        )
+        assert response.status_code == 401
+
+    @pytest.mark.parametrize(("field", "size"), [("username", 121), ("password", 201), ("grant_type", 41)])
+    async def test_oversized_form_fields_are_422_naming_the_field(
+        self, client: httpx.AsyncClient, field: str, size: int
+    ) -> None:
+        form = {"username": "amina", "password": "correct horse battery", field: "x" * size}
+        response = await client.post("/api/v1/auth/token", data=form)
+        assert response.status_code == 422
+        assert response.json()["error"]["details"][0]["loc"] == ["body", field]
+
     async def test_unknown_grant_type_is_400(self, client: httpx.AsyncClient) -> None:
         response = await client.post("/api/v1/auth/token", data={"grant_type": "implicit"})
         assert response.status_code == 400
@@ -135,6 +192,27 @@ class TestUserManagement:
         )
         assert any(e["entity_id"] == created.json()["id"] for e in audit.json()["items"])
 
+    async def test_the_auditor_lists_users_but_cannot_create_one(self, client: httpx.AsyncClient) -> None:
+        listed = await client.get("/api/v1/auth/users", headers=auth_headers("auditor"))
+        assert listed.status_code == 200, listed.text
+        created = await client.post(
+            "/api/v1/auth/users",
+            json={"username": "by-auditor", "password": "long enough password", "roles": ["operator"]},
+            headers=auth_headers("auditor"),
+        )
+        assert created.status_code == 403
+
+    async def test_the_unique_username_constraint_answers_username_taken(self, session: AsyncSession) -> None:
+        """Two creations racing past the early check: the constraint still gives a clean 409."""
+        await _user(session, "racer", "long enough password", ["operator"])
+        with pytest.raises(IntegrityError) as caught:
+            async with session.begin_nested():
+                await _user(session, "racer", "long enough password", ["operator"])
+        response = integrity_error_response(caught.value)
+        assert response.status_code == 409
+        assert b'"code":"username_taken"' in bytes(response.body)
+        assert b'"loc":["body","username"]' in bytes(response.body)
+
     async def test_duplicate_username_is_409(self, client: httpx.AsyncClient) -> None:
         payload = {"username": "dup", "password": "long enough password", "roles": ["operator"]}
         assert (await client.post("/api/v1/auth/users", json=payload, headers=auth_headers("admin"))).status_code == 201
@@ -159,6 +237,41 @@ class TestUserManagement:
         )
         assert response.status_code == 403
 
+    @pytest.mark.parametrize("change", [{"roles": ["operator"]}, {"is_active": False}], ids=["demoted", "deactivated"])
+    async def test_the_last_active_admin_cannot_lose_admin_power(
+        self, client: httpx.AsyncClient, session: AsyncSession, change: dict[str, object]
+    ) -> None:
+        only = await _user(session, "only-admin", "long enough password", ["admin"])
+        await _user(session, "former-admin", "long enough password", ["admin"], active=False)
+        only_id = only.id
+        await session.commit()  # the refused request rolls back its own work only
+        refused = await client.patch(f"/api/v1/auth/users/{only_id}", json=change, headers=auth_headers("admin"))
+        assert refused.status_code == 409, refused.text
+        assert refused.json()["error"]["code"] == "last_admin"
+        await _user(session, "second-admin", "long enough password", ["admin", "auditor"])
+        accepted = await client.patch(f"/api/v1/auth/users/{only_id}", json=change, headers=auth_headers("admin"))
+        assert accepted.status_code == 200, accepted.text
+
+    async def test_a_password_change_is_audited_without_the_password(self, client: httpx.AsyncClient) -> None:
+        created = await client.post(
+            "/api/v1/auth/users",
+            json={"username": "rotating", "password": "long enough password", "roles": ["billing"]},
+            headers=auth_headers("admin"),
+        )
+        user_id = created.json()["id"]
+        patched = await client.patch(
+            f"/api/v1/auth/users/{user_id}", json={"password": "another long password"}, headers=auth_headers("admin")
+        )
+        assert patched.status_code == 200, patched.text
+        audit = await client.get(
+            "/api/v1/audit-events",
+            params={"action": "user.updated", "entity_id": user_id},
+            headers=auth_headers("auditor"),
+        )
+        [event] = audit.json()["items"]
+        assert event["after"]["password_changed"] is True
+        assert "another long password" not in json.dumps(event)
+
     async def test_deactivated_user_cannot_log_in(self, client: httpx.AsyncClient) -> None:
         created = await client.post(
             "/api/v1/auth/users",
@@ -171,3 +284,28 @@ class TestUserManagement:
         assert patched.status_code == 200
         token = await client.post("/api/v1/auth/token", data={"username": "temp", "password": "long enough password"})
         assert token.status_code == 401
+
+
+class TestBootstrapAdmin:
+    async def test_created_once_from_settings_and_able_to_log_in(
+        self, client: httpx.AsyncClient, session: AsyncSession
+    ) -> None:
+        settings = get_settings()
+        assert await ensure_bootstrap_admin(session, settings) is True
+        assert await ensure_bootstrap_admin(session, settings) is False
+        response = await client.post(
+            "/api/v1/auth/token",
+            data={
+                "username": settings.bootstrap_admin_username,
+                "password": settings.bootstrap_admin_password.get_secret_value(),
+            },
+        )
+        assert response.status_code == 200, response.text
+        assert response.json()["roles"] == ["admin"]
+
+    async def test_an_existing_user_of_that_name_is_left_alone(self, session: AsyncSession) -> None:
+        settings = get_settings()
+        existing = await _user(session, settings.bootstrap_admin_username, "changed by the admin", ["admin"])
+        assert await ensure_bootstrap_admin(session, settings) is False
+        await session.refresh(existing)
+        assert PasswordHash.recommended().verify("changed by the admin", existing.password_hash)

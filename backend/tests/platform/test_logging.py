@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import logging
 import sys
@@ -9,7 +10,7 @@ import sys
 import httpx
 import pytest
 
-from app.kit.logging import JsonFormatter
+from app.kit.logging import JsonFormatter, MaskingFilter
 from tests.fixtures.auth import auth_headers
 from tests.fixtures.customers_factories import client_payload
 
@@ -62,3 +63,39 @@ class TestPersonalDataInLogs:
         assert CIN not in json.dumps(line)
         assert EMAIL not in json.dumps(line)
         assert line["message"] == "failed for JK****10"
+
+
+class TestJsonLogLines:
+    async def test_every_line_of_a_request_is_json_with_its_correlation_id_and_masked_identity(
+        self, client: httpx.AsyncClient
+    ) -> None:
+        stream = io.StringIO()
+        handler = logging.StreamHandler(stream)
+        handler.setFormatter(JsonFormatter())
+        handler.addFilter(MaskingFilter())
+        root = logging.getLogger()
+        previous_level = root.level
+        root.addHandler(handler)
+        root.setLevel(logging.INFO)
+        try:
+            payload = client_payload(cin=CIN, email=EMAIL, phone=RAW_PHONES[0])
+            headers = auth_headers("operator", **{"X-Correlation-ID": "log-line-1"})
+            response = await client.post("/api/v1/clients", json=payload, headers=headers)
+            assert response.status_code == 201, response.text
+        finally:
+            root.removeHandler(handler)
+            root.setLevel(previous_level)
+
+        lines = [json.loads(line) for line in stream.getvalue().splitlines()]
+        mine = [line for line in lines if line["correlation_id"] == "log-line-1"]
+        assert {"ts", "level", "logger", "message", "correlation_id"} <= set(mine[0])
+        access = [line for line in mine if line["logger"] == "app.request"]
+        assert [line["message"] for line in access] == ["POST /api/v1/clients -> 201"]
+        assert access[0]["status"] == 201
+        assert "duration_ms" in access[0]
+        created = [line for line in mine if line["logger"] == "app.customers.service"]
+        assert created
+        assert "JK****10" in created[0]["message"]
+        raw = stream.getvalue()
+        for value in (CIN, EMAIL, "+212671234589"):
+            assert value not in raw

@@ -66,11 +66,23 @@ class TestCrossCutting:
         assert response.status_code == 422
         assert response.json()["error"]["code"] == "validation_error"
 
-    async def test_metrics_are_exposed_in_prometheus_format(self, client: httpx.AsyncClient) -> None:
-        await client.get("/health/live")
-        response = await client.get("/metrics")
-        assert response.status_code == 200
-        assert "mtf_http_requests_total" in response.text
+    async def test_metrics_are_exposed_in_prometheus_format_to_admins_and_auditors(
+        self, client: httpx.AsyncClient
+    ) -> None:
+        await client.get("/api/v1/clients/not-a-uuid", headers=auth_headers("operator"))
+        for role in ("auditor", "admin"):
+            response = await client.get("/metrics", headers=auth_headers(role))
+            assert response.status_code == 200, response.text
+            assert response.headers["content-type"].startswith("text/plain")
+            # Requests are counted under their route template, not the raw path.
+            assert 'mtf_http_requests_total{method="GET",route="/api/v1/clients/{client_id}",status="422"}' in (
+                response.text
+            )
+
+    async def test_metrics_are_not_public(self, client: httpx.AsyncClient) -> None:
+        """Only /health/*, the token endpoint, OpenAPI and the landing API answer without a staff token."""
+        assert (await client.get("/metrics")).status_code == 401
+        assert (await client.get("/metrics", headers=auth_headers("operator"))).status_code == 403
 
 
 async def test_unexpected_errors_are_500_internal_error_with_cors_and_no_trace(database_url: str) -> None:
