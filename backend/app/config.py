@@ -54,6 +54,8 @@ class Settings(BaseSettings):
     landing_verify_cin_rate_limit: str = "10/minute"
     landing_verify_cin_per_cin_rate_limit: str = "5 per 15 minutes"
     landing_submit_rate_limit: str = "10/minute"
+    # Password guessing on the staff token endpoint (spec 10: rate limiting on sensitive endpoints).
+    auth_token_rate_limit: str = "30/minute"  # noqa: S105
     # `memory://` keeps counters per process; several API processes share them through e.g. `redis://host`.
     rate_limit_storage_uri: str = "memory://"
 
@@ -105,6 +107,7 @@ class Settings(BaseSettings):
         "landing_verify_cin_rate_limit",
         "landing_verify_cin_per_cin_rate_limit",
         "landing_submit_rate_limit",
+        "auth_token_rate_limit",
     )
     @classmethod
     def _rate_limit_notation(cls, value: str) -> str:

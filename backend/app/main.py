@@ -9,7 +9,6 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 from fastapi import FastAPI
-from fastapi.middleware.cors import CORSMiddleware
 from sqlalchemy import inspect as sa_inspect
 
 from app import health, jobs
@@ -27,7 +26,7 @@ from app.errors import install_exception_handlers
 from app.kit.audit_router import router as audit_router
 from app.kit.logging import configure_logging, install_masking_filter
 from app.landing.router import router as landing_router
-from app.middleware import RequestContextMiddleware
+from app.middleware import EnvelopeCORSMiddleware, RequestContextMiddleware
 
 logger = logging.getLogger(__name__)
 API_TITLE = "MT-Facturation API"
@@ -95,7 +94,7 @@ def create_app(settings: Settings | None = None, *, manage_database: bool = True
     # CORS headers on error answers, including the 500 produced by RequestContextMiddleware.
     app.add_middleware(RequestContextMiddleware)
     app.add_middleware(
-        CORSMiddleware,
+        EnvelopeCORSMiddleware,
         allow_origins=settings.cors_origins,
         allow_credentials=True,
         allow_methods=["*"],
@@ -137,6 +136,10 @@ def _document_error_envelope(app: FastAPI) -> None:
             schema["components"]["schemas"].pop(schema_name, None)
         for path in schema.get("paths", {}).values():
             for operation in path.values():
+                if operation.get("security"):
+                    responses = operation.setdefault("responses", {})
+                    responses.setdefault("401", {"description": "not_authenticated"})
+                    responses.setdefault("403", {"description": "forbidden"})
                 for status, response in operation.get("responses", {}).items():
                     if str(status).startswith(("4", "5")):
                         response["content"] = envelope_ref

@@ -25,6 +25,8 @@ HEADER = "X-Correlation-ID"
 # bodies up to this size are scanned so the caller gets a 422 naming the field; a larger body is passed on
 # unscanned (the DataError handler still answers 422 without naming the field).
 NUL_SCAN_LIMIT = 1024 * 1024
+# No operation of the API takes more than a few kilobytes; a larger declared body is refused before it is read.
+MAX_BODY_BYTES = 2 * 1024 * 1024
 _NUL_MESSAGE = "must not contain the NUL character (U+0000)"
 
 
@@ -134,6 +136,13 @@ class RequestContextMiddleware:
             await send(message)
 
         try:
+            declared_length = headers.get("content-length", "")
+            if declared_length.isdigit() and int(declared_length) > MAX_BODY_BYTES:
+                response = envelope(
+                    413, "payload_too_large", f"The request body exceeds {MAX_BODY_BYTES // (1024 * 1024)} MiB."
+                )
+                await response(scope, receive, send_with_id)
+                return
             problems, receive = await self._nul_problems(scope, headers, receive)
             if problems:
                 response = envelope(422, "validation_error", "The request is not valid.", problems)

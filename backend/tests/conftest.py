@@ -1,6 +1,9 @@
 from __future__ import annotations
 
 import os
+from collections.abc import AsyncIterator
+
+import pytest
 
 os.environ["MTF_ENVIRONMENT"] = "test"
 os.environ.setdefault("MTF_LOG_JSON", "false")
@@ -15,3 +18,13 @@ def pytest_configure() -> None:
     from app.kit.logging import install_masking_filter
 
     install_masking_filter()
+
+
+@pytest.fixture(autouse=True)
+async def fresh_rate_limits() -> AsyncIterator[None]:
+    """Rate-limit counters never leak from one test to the next."""
+    from app.kit.ratelimit import limiter
+
+    await limiter.reset()
+    yield
+    await limiter.reset()

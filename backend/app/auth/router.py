@@ -17,6 +17,7 @@ from app.db import SessionDep
 from app.errors import AppError, NotAuthenticated
 from app.kit.correlation import Actor
 from app.kit.pagination import Page, PageDep, fetch_page
+from app.kit.ratelimit import rate_limit
 
 router = APIRouter(prefix="/api/v1/auth", tags=["auth"])
 AdminDep = Annotated[Actor, Depends(require_roles())]
@@ -57,7 +58,9 @@ def _basic_client_credentials(request: Request) -> tuple[str, str] | None:
     responses={
         400: {"description": "unsupported_grant_type"},
         401: {"description": "Invalid credentials (not_authenticated)."},
+        429: {"description": "rate_limited (see the Retry-After header)"},
     },
+    dependencies=[Depends(rate_limit("auth-token", lambda settings: settings.auth_token_rate_limit))],
 )
 async def token(
     request: Request,

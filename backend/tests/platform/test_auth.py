@@ -309,3 +309,17 @@ class TestBootstrapAdmin:
         assert await ensure_bootstrap_admin(session, settings) is False
         await session.refresh(existing)
         assert PasswordHash.recommended().verify("changed by the admin", existing.password_hash)
+
+
+class TestTokenRateLimit:
+    async def test_password_guessing_is_rate_limited_with_retry_after(
+        self, client: httpx.AsyncClient, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        monkeypatch.setattr(get_settings(), "auth_token_rate_limit", "3/minute")
+        answers = [
+            await client.post("/api/v1/auth/token", data={"username": "amina", "password": f"guess {n}"})
+            for n in range(4)
+        ]
+        assert [a.status_code for a in answers] == [401, 401, 401, 429]
+        assert answers[-1].json()["error"]["code"] == "rate_limited"
+        assert int(answers[-1].headers["Retry-After"]) >= 1

@@ -132,3 +132,23 @@ async def test_ready_is_503_not_ready_when_the_database_is_not_migrated(admin_ur
         await database.dispose()
         database.configure(database_url, pool_size=5)
         drop_database(admin_url, name)
+
+
+async def test_a_declared_body_above_the_limit_is_413_without_being_read(client: httpx.AsyncClient) -> None:
+    response = await client.post(
+        "/api/v1/auth/users",
+        content=b"{}",
+        headers={**auth_headers("admin"), "Content-Type": "application/json", "Content-Length": str(3 * 1024 * 1024)},
+    )
+    assert response.status_code == 413
+    assert response.json()["error"]["code"] == "payload_too_large"
+
+
+async def test_secured_operations_document_401_and_403_in_the_envelope() -> None:
+    from app.main import create_app
+
+    schema = create_app(manage_database=False).openapi()
+    clients_list = schema["paths"]["/api/v1/clients"]["get"]["responses"]
+    assert {"401", "403"} <= set(clients_list)
+    assert clients_list["401"]["content"]["application/json"]["schema"]["$ref"] == "#/components/schemas/ErrorEnvelope"
+    assert "401" not in schema["paths"]["/api/v1/auth/token"]["post"].get("security", [])
