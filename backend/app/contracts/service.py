@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.catalog import service as catalog_service
 from app.catalog.models import Offer
+from app.catalog.usage import register_offer_usage_check
 from app.contracts.documents import TEMPLATE_VERSION, contract_sheet, render_contract_pdf
 from app.contracts.exceptions import (
     ClientTerminated,
@@ -90,6 +91,13 @@ async def _client_has_contract_history(session: AsyncSession, client_id: uuid.UU
 
 
 register_client_history_check("contract", _client_has_contract_history)
+
+
+async def _offer_sold_on_contracts(session: AsyncSession, offer_id: uuid.UUID) -> bool:
+    return bool(await session.scalar(select(exists(select(Contract.id).where(Contract.offer_id == offer_id)))))
+
+
+register_offer_usage_check("contract", _offer_sold_on_contracts)
 
 
 def contracts_today() -> date:

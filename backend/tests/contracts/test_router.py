@@ -499,3 +499,17 @@ class TestClientDeletion:
         response = await client.delete(f"/api/v1/clients/{line.client_id}", headers=auth_headers("admin"))
         assert response.status_code == 409
         assert response.json()["error"]["code"] == "client_delete_blocked"
+
+
+class TestOfferInUse:
+    async def test_an_offer_sold_on_a_contract_keeps_its_access_type(
+        self, client: httpx.AsyncClient, session: AsyncSession
+    ) -> None:
+        contract = await create_contract(session, offer=await create_offer(session, "fiber"))
+        response = await client.patch(
+            f"/api/v1/offers/{contract.offer_id}",
+            json={"internet_access_type": "adsl", "internet_adsl_speed_mbps": 20, "internet_fiber_speed_mbps": None},
+            headers=auth_headers("operator"),
+        )
+        assert response.status_code == 409, response.text
+        assert response.json()["error"]["code"] == "offer_in_use"
