@@ -49,7 +49,7 @@ from app.contracts.schemas import (
     contract_read,
 )
 from app.customers import service as customers_service
-from app.customers.history import register_client_history_check
+from app.customers.history import register_client_history_check, register_live_service_check
 from app.customers.models import Client
 from app.errors import BusinessValidationError, register_constraint_error
 from app.kit.audit import record_audit
@@ -98,6 +98,14 @@ async def _offer_sold_on_contracts(session: AsyncSession, offer_id: uuid.UUID) -
 
 
 register_offer_usage_check("contract", _offer_sold_on_contracts)
+
+
+async def _client_has_live_contracts(session: AsyncSession, client_id: uuid.UUID) -> bool:
+    live = select(Contract.id).where(Contract.client_id == client_id, Contract.status != "terminated")
+    return bool(await session.scalar(select(exists(live))))
+
+
+register_live_service_check("contract", _client_has_live_contracts)
 
 
 def contracts_today() -> date:

@@ -60,3 +60,13 @@ class InvalidClient(AppError):
         super().__init__(
             details=[{"loc": ["body", field], "msg": msg, "type": "value_error"} for field, msg in problems]
         )
+
+
+class ClientHasLiveServices(Conflict):
+    code = "client_has_live_services"
+    message = "The client still holds live contracts; terminate them before terminating the client."
+
+    def __init__(self, kinds: list[str]) -> None:
+        super().__init__(
+            details=[{"loc": ["body", "status"], "msg": f"live {kind}s remain", "type": self.code} for kind in kinds]
+        )

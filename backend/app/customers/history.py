@@ -29,3 +29,18 @@ def unregister_client_history_check(kind: str) -> None:
 async def client_history(session: AsyncSession, client_id: uuid.UUID) -> list[str]:
     """The kinds of history the client has, in registration order (empty: hard delete allowed)."""
     return [kind for kind, check in list(_checks.items()) if await check(session, client_id)]
+
+
+# Live services: a client still holding active or suspended contracts cannot be terminated; the contracts
+# module registers the check (customers cannot import it).
+_live_service_checks: dict[str, HistoryCheck] = {}
+
+
+def register_live_service_check(kind: str, check: HistoryCheck) -> None:
+    """Register `check(session, client_id) -> True when the client still has live `kind` (e.g. "contract")`."""
+    _live_service_checks[kind] = check
+
+
+async def live_services(session: AsyncSession, client_id: uuid.UUID) -> list[str]:
+    """The kinds of live services the client holds (empty: the client may be terminated)."""
+    return [kind for kind, check in list(_live_service_checks.items()) if await check(session, client_id)]

@@ -14,17 +14,19 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.customers.exceptions import (
     ClientCinTaken,
     ClientDeleteBlocked,
+    ClientHasLiveServices,
     ClientNotFound,
     ClientStatusManagedByCollections,
     InvalidClient,
 )
-from app.customers.history import client_history
+from app.customers.history import client_history, live_services
 from app.customers.models import CLIENT_STATUSES, Client
 from app.customers.schemas import NAME_FIELDS, ClientCreate, ClientUpdate, identity_problems
 from app.errors import register_constraint_error
 from app.kit.audit import record_audit
 from app.kit.correlation import current_actor
 from app.kit.identity import normalize_cin
+from app.kit.locks import lock_client
 from app.kit.masking import mask_cin
 from app.kit.pagination import PageParams, fetch_page
 from app.kit.phone import InvalidPhoneNumber, normalize_moroccan_number
@@ -98,8 +100,12 @@ async def create_client(session: AsyncSession, payload: ClientCreate) -> Client:
 
 async def update_client(session: AsyncSession, client_id: uuid.UUID, payload: ClientUpdate) -> Client:
     """Apply the fields sent, re-check the client as a whole, and audit what changed."""
-    client = await get_client(session, client_id, for_update=True)
     changes = payload.model_dump(exclude_unset=True)
+    if changes.get("status") == "terminated":
+        # Taken before the row lock, in the order provisioning and payments take them (no deadlock): no
+        # contract can be signed between the live-services check below and the commit.
+        await lock_client(session, client_id)
+    client = await get_client(session, client_id, for_update=True)
     merged = {name: changes.get(name, getattr(client, name)) for name in ("kind", *NAME_FIELDS)}
     problems = identity_problems(
         merged["kind"], merged["first_name"], merged["last_name"], merged["company_name"], merged["ice"]
@@ -108,6 +114,10 @@ async def update_client(session: AsyncSession, client_id: uuid.UUID, payload: Cl
         raise InvalidClient(problems)
     if changes.get("status") == "active" and client.status == "delinquent":
         raise ClientStatusManagedByCollections()
+    if changes.get("status") == "terminated" and client.status != "terminated":
+        remaining = await live_services(session, client.id)
+        if remaining:
+            raise ClientHasLiveServices(remaining)
     if "cin" in changes and changes["cin"] != client.cin:
         await _ensure_cin_free(session, changes["cin"], keep=client.id)
 

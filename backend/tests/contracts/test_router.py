@@ -513,3 +513,28 @@ class TestOfferInUse:
         )
         assert response.status_code == 409, response.text
         assert response.json()["error"]["code"] == "offer_in_use"
+
+
+class TestClientTermination:
+    async def test_a_client_with_a_live_contract_cannot_be_terminated(
+        self, client: httpx.AsyncClient, session: AsyncSession
+    ) -> None:
+        contract = await create_contract(session)
+        response = await client.patch(
+            f"/api/v1/clients/{contract.client_id}", json={"status": "terminated"}, headers=auth_headers("operator")
+        )
+        assert response.status_code == 409, response.text
+        assert response.json()["error"]["code"] == "client_has_live_services"
+        assert response.json()["error"]["details"][0]["loc"] == ["body", "status"]
+
+    async def test_a_client_whose_contracts_ended_can_be_terminated(
+        self, client: httpx.AsyncClient, session: AsyncSession
+    ) -> None:
+        contract = await create_contract(
+            session, status="terminated", start_date=date(2024, 1, 1), end_date=date(2024, 1, 31)
+        )
+        response = await client.patch(
+            f"/api/v1/clients/{contract.client_id}", json={"status": "terminated"}, headers=auth_headers("operator")
+        )
+        assert response.status_code == 200, response.text
+        assert response.json()["status"] == "terminated"
