@@ -1,0 +1,39 @@
+"""Billing errors with their stable codes."""
+
+from __future__ import annotations
+
+from app.errors import AppError, Conflict, NotFound
+
+
+class BillingRunNotFound(NotFound):
+    message = "Billing run not found."
+
+
+class InvoiceNotFound(NotFound):
+    message = "Invoice not found."
+
+
+class BillingRunNotDiscardable(Conflict):
+    code = "billing_run_not_discardable"
+    message = "Only a finished dry run can be discarded, once; issued invoices are corrected by credit notes."
+
+
+class InvoicePdfNotReady(Conflict):
+    code = "invoice_pdf_not_ready"
+    message = "The PDF of this invoice is not rendered yet; retry shortly."
+
+
+class InvoicePdfUnavailable(Conflict):
+    code = "invoice_pdf_unavailable"
+    message = "A draft invoice has no PDF; only issued invoices are rendered."
+
+
+class InvoicePdfIntegrityError(AppError):
+    status_code = 500
+    code = "invoice_pdf_integrity_error"
+    message = "The stored PDF does not match its recorded SHA-256; it was not served."
+
+
+class InvoiceImmutable(Conflict):
+    code = "invoice_immutable"
+    message = "An issued invoice cannot be changed; corrections are made with a credit note."

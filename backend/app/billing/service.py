@@ -1,0 +1,284 @@
+"""Billing: runs and invoices. Other modules call these functions, never the billing tables."""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from datetime import UTC, date, datetime
+from typing import Literal
+
+from sqlalchemy import Select, exists, func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.billing import runner, tasks
+from app.billing.documents import pdf_filename, render_pdf_batch
+from app.billing.exceptions import (
+    BillingRunNotDiscardable,
+    BillingRunNotFound,
+    InvoiceImmutable,
+    InvoiceNotFound,
+    InvoicePdfIntegrityError,
+    InvoicePdfNotReady,
+    InvoicePdfUnavailable,
+)
+from app.billing.models import BillingRun, BillingRunFailure, Invoice, InvoiceDocument, InvoiceLine
+from app.billing.schemas import BillingRunCreate
+from app.config import get_settings
+from app.customers.history import register_client_history_check
+from app.errors import register_constraint_error
+from app.kit.audit import record_audit
+from app.kit.correlation import current_actor
+from app.kit.pagination import PageParams, fetch_page
+
+register_constraint_error("invoice_immutable", 409, InvoiceImmutable.code, InvoiceImmutable.message)
+register_constraint_error("invoice_lines_immutable", 409, InvoiceImmutable.code, InvoiceImmutable.message)
+
+SERVICE_TYPES_OF_CATEGORY: dict[str, tuple[str, ...]] = {
+    "mobile": ("mobile",),
+    "internet": ("fiber", "adsl"),
+    "landline": ("landline",),
+}
+FAILED_CLIENTS_SHOWN = 200
+
+
+async def _client_has_invoices(session: AsyncSession, client_id: uuid.UUID) -> bool:
+    # Drafts count too: their rows reference the client (the foreign key would refuse the delete anyway).
+    return bool(await session.scalar(select(exists().where(Invoice.client_id == client_id))))
+
+
+register_client_history_check("invoice", _client_has_invoices)
+
+
+def business_today() -> date:
+    """Invoices are dated in UTC, like every timestamp of the platform."""
+    return datetime.now(UTC).date()
+
+
+async def create_billing_run(session: AsyncSession, payload: BillingRunCreate) -> BillingRun:
+    """Record a queued run and enqueue its planning job in the same transaction."""
+    actor = current_actor()
+    run = BillingRun(
+        status="queued",
+        dry_run=payload.dry_run,
+        period_start=payload.period_start,
+        period_end=payload.period_end,
+        issue_date=business_today(),
+        due_days=payload.due_days,
+        tax_rate=payload.tax_rate,
+        chunk_size=get_settings().billing_chunk_size,
+        chunks_total=0,
+        chunks_done=0,
+        clients_total=0,
+        clients_processed=0,
+        clients_failed=0,
+        contracts_count=0,
+        invoices_count=0,
+        lines_count=0,
+        total_amount=0,
+        pdfs_rendered=0,
+        pdfs_ready=False,
+        created_by=actor.subject,
+        updated_by=actor.subject,
+    )
+    session.add(run)
+    await session.flush()
+    await session.refresh(run)
+    await record_audit(
+        session,
+        action="billing_run.created",
+        entity_type="billing_run",
+        entity_id=run.id,
+        after=payload.model_dump(mode="json"),
+    )
+    await tasks.enqueue_run(session, run.id)
+    return run
+
+
+async def get_billing_run(session: AsyncSession, run_id: uuid.UUID) -> BillingRun:
+    """The run, or BillingRunNotFound."""
+    run = await session.get(BillingRun, run_id, populate_existing=True)
+    if run is None:
+        raise BillingRunNotFound()
+    return run
+
+
+async def list_billing_runs(
+    session: AsyncSession,
+    page: PageParams,
+    *,
+    status: str | None = None,
+    dry_run: bool | None = None,
+) -> tuple[list[BillingRun], int]:
+    """Runs, newest first."""
+    stmt = select(BillingRun).order_by(BillingRun.created_at.desc(), BillingRun.id)
+    if status is not None:
+        stmt = stmt.where(BillingRun.status == status)
+    if dry_run is not None:
+        stmt = stmt.where(BillingRun.dry_run.is_(dry_run))
+    return await fetch_page(session, stmt, page)
+
+
+async def list_run_failures(session: AsyncSession, run_id: uuid.UUID) -> list[BillingRunFailure]:
+    """The clients a run parked, with the reason (the first FAILED_CLIENTS_SHOWN)."""
+    return list(
+        await session.scalars(
+            select(BillingRunFailure)
+            .where(BillingRunFailure.billing_run_id == run_id)
+            .order_by(BillingRunFailure.created_at, BillingRunFailure.client_id)
+            .limit(FAILED_CLIENTS_SHOWN)
+        )
+    )
+
+
+async def discard_billing_run(session: AsyncSession, run_id: uuid.UUID) -> BillingRun:
+    """Discard the drafts of a finished dry run; issued invoices can never be discarded."""
+    run = await session.get(BillingRun, run_id, with_for_update=True, populate_existing=True)
+    if run is None:
+        raise BillingRunNotFound()
+    if not run.dry_run or run.status not in ("completed", "failed") or run.discarded_at is not None:
+        raise BillingRunNotDiscardable()
+    result = await session.execute(
+        update(Invoice)
+        .where(Invoice.billing_run_id == run.id, Invoice.status == "draft")
+        .values(status="discarded", updated_at=func.now())
+    )
+    run.discarded_at = datetime.now(UTC)
+    run.updated_by = current_actor().subject
+    await session.flush()
+    await record_audit(
+        session,
+        action="billing_run.discarded",
+        entity_type="billing_run",
+        entity_id=run.id,
+        after={"drafts_discarded": int(getattr(result, "rowcount", 0) or 0)},
+    )
+    await session.refresh(run)
+    return run
+
+
+async def run_billing_to_completion(
+    session: AsyncSession, run_id: uuid.UUID, *, render_pdfs: bool = True
+) -> BillingRun:
+    """Plan, bill every chunk and render every PDF of a run in the caller's transaction (tests, scripts).
+
+    The same functions the jobs call, minus the queue: jobs already enqueued for this run find their
+    work done and do nothing.
+    """
+    await runner.plan_run(session, run_id)
+    for chunk_index in await runner.pending_chunks(session, run_id):
+        await runner.bill_chunk(session, run_id, chunk_index)
+    if render_pdfs:
+        batch_size = get_settings().billing_pdf_batch_size
+        while await render_pdf_batch(session, run_id, None, limit=batch_size):
+            pass
+    return await get_billing_run(session, run_id)
+
+
+def _invoice_filters(
+    stmt: Select[tuple[Invoice]],
+    *,
+    client_id: uuid.UUID | None,
+    service: str | None,
+    offer_id: uuid.UUID | None,
+    status: str | None,
+    run_id: uuid.UUID | None,
+    period_start: date | None,
+    period_end: date | None,
+    invoice_number: str | None,
+) -> Select[tuple[Invoice]]:
+    if client_id is not None:
+        stmt = stmt.where(Invoice.client_id == client_id)
+    if status is not None:
+        stmt = stmt.where(Invoice.status == status)
+    if run_id is not None:
+        stmt = stmt.where(Invoice.billing_run_id == run_id)
+    if invoice_number is not None:
+        stmt = stmt.where(Invoice.invoice_number == invoice_number)
+    # An invoice matches a period when its own period overlaps it.
+    if period_start is not None:
+        stmt = stmt.where(Invoice.period_end >= period_start)
+    if period_end is not None:
+        stmt = stmt.where(Invoice.period_start <= period_end)
+    if service is not None:
+        stmt = stmt.where(
+            exists().where(
+                InvoiceLine.invoice_id == Invoice.id,
+                InvoiceLine.service_type.in_(SERVICE_TYPES_OF_CATEGORY[service]),
+            )
+        )
+    if offer_id is not None:
+        stmt = stmt.where(exists().where(InvoiceLine.invoice_id == Invoice.id, InvoiceLine.offer_id == offer_id))
+    return stmt
+
+
+async def list_invoices(
+    session: AsyncSession,
+    page: PageParams,
+    *,
+    client_id: uuid.UUID | None = None,
+    service: Literal["mobile", "internet", "landline"] | None = None,
+    offer_id: uuid.UUID | None = None,
+    status: str | None = None,
+    run_id: uuid.UUID | None = None,
+    period_start: date | None = None,
+    period_end: date | None = None,
+    invoice_number: str | None = None,
+) -> tuple[list[Invoice], int]:
+    """Invoices matching every given filter, newest first."""
+    stmt = _invoice_filters(
+        select(Invoice),
+        client_id=client_id,
+        service=service,
+        offer_id=offer_id,
+        status=status,
+        run_id=run_id,
+        period_start=period_start,
+        period_end=period_end,
+        invoice_number=invoice_number,
+    ).order_by(Invoice.issue_date.desc(), Invoice.invoice_number.desc().nulls_last(), Invoice.id)
+    return await fetch_page(session, stmt, page)
+
+
+async def get_invoice(session: AsyncSession, invoice_id: uuid.UUID) -> Invoice:
+    """The invoice, or InvoiceNotFound."""
+    invoice = await session.get(Invoice, invoice_id, populate_existing=True)
+    if invoice is None:
+        raise InvoiceNotFound()
+    return invoice
+
+
+async def get_invoice_lines(session: AsyncSession, invoice_id: uuid.UUID) -> list[InvoiceLine]:
+    """The lines of an invoice in print order: activation fees first, then by service and number."""
+    return list(
+        await session.scalars(
+            select(InvoiceLine)
+            .where(InvoiceLine.invoice_id == invoice_id)
+            .order_by(InvoiceLine.kind, InvoiceLine.service_type, InvoiceLine.phone_number, InvoiceLine.period_start)
+        )
+    )
+
+
+async def list_client_invoices(
+    session: AsyncSession, client_id: uuid.UUID, *, limit: int = 50, offset: int = 0
+) -> tuple[list[Invoice], int]:
+    """A client's legal invoices (drafts and discarded previews excluded), newest first."""
+    stmt = (
+        select(Invoice)
+        .where(Invoice.client_id == client_id, Invoice.invoice_number.is_not(None))
+        .order_by(Invoice.issue_date.desc(), Invoice.invoice_number.desc())
+    )
+    return await fetch_page(session, stmt, PageParams(limit=limit, offset=offset))
+
+
+async def get_invoice_pdf(session: AsyncSession, invoice_id: uuid.UUID) -> tuple[bytes, str]:
+    """The stored PDF bytes and file name, after checking them against the recorded SHA-256."""
+    invoice = await get_invoice(session, invoice_id)
+    if invoice.invoice_number is None:
+        raise InvoicePdfUnavailable()
+    document = await session.get(InvoiceDocument, invoice.id)
+    if document is None or invoice.pdf_sha256 is None:
+        raise InvoicePdfNotReady()
+    digest = hashlib.sha256(document.content).hexdigest()
+    if digest != invoice.pdf_sha256 or digest != document.sha256 or len(document.content) != invoice.pdf_size_bytes:
+        raise InvoicePdfIntegrityError()
+    return document.content, pdf_filename(invoice.invoice_number)
