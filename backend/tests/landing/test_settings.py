@@ -45,7 +45,7 @@ class TestLandingSecret:
         assert started.returncode != 0
         assert "InsecureConfigurationError" in started.stderr
         assert "MTF_LANDING_TOKEN_SECRET" in started.stderr
-        assert "set a real secret" in started.stderr
+        assert "set real, distinct secrets" in started.stderr
 
     def test_a_real_landing_secret_is_accepted_in_staging(self) -> None:
         settings = Settings(
