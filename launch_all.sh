@@ -99,7 +99,9 @@ MSG
 backend_tests() {
   cd "$BACKEND"
   local workers="${MTF_TEST_WORKERS:-2}"
-  say "backend tests (pytest -n $workers) on ${MTF_TEST_DATABASE_URL:+the server in MTF_TEST_DATABASE_URL}${MTF_TEST_DATABASE_URL:-the embedded PostgreSQL 16}"
+  local target="the embedded PostgreSQL 16"
+  [ -n "${MTF_TEST_DATABASE_URL:-}" ] && target="the server named by MTF_TEST_DATABASE_URL"
+  say "backend tests (pytest -n $workers) on $target"
   "$BACKEND/.venv/bin/pytest" -n "$workers" -p no:cacheprovider
 }
 
