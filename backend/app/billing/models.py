@@ -120,7 +120,14 @@ class Invoice(Base):
         CheckConstraint("paid_amount >= 0 AND paid_amount <= total", name="paid_within_total"),
         CheckConstraint("period_end >= period_start", name="period"),
         CheckConstraint("due_date >= issue_date", name="due_after_issue"),
-        CheckConstraint("subtotal >= 0 AND tax_amount >= 0 AND total = subtotal + tax_amount", name="totals"),
+        # A client whose lines add up to zero gets no invoice: every invoice has something to pay.
+        CheckConstraint("subtotal > 0 AND tax_amount >= 0 AND total = subtotal + tax_amount", name="totals"),
+        # paid: nothing outstanding; issued/overdue: something outstanding; drafts never receive money.
+        CheckConstraint(
+            "(status = 'paid') = (paid_amount = total) OR status IN ('draft', 'discarded')",
+            name="status_matches_payment",
+        ),
+        CheckConstraint("status NOT IN ('draft', 'discarded') OR paid_amount = 0", name="unpaid_when_draft"),
         CheckConstraint("(status IN ('draft', 'discarded')) = (invoice_number IS NULL)", name="number_when_issued"),
         CheckConstraint("invoice_number IS NULL OR invoice_number ~ '^FAC-[0-9]{4}-[0-9]{6,}$'", name="number_format"),
         Index("ix_invoices_client_id_issue_date", "client_id", "issue_date"),

@@ -28,7 +28,8 @@ COLUMNS = {
     "service": MARGIN + 58 * mm,
     "number": MARGIN + 83 * mm,
     "period": MARGIN + 108 * mm,
-    "days": MARGIN + 146 * mm,
+    # Right edge of the days column: far enough left that the "Tarif mensuel" header does not overlap it.
+    "days": MARGIN + 141 * mm,
     "unit": MARGIN + 162 * mm,
     "amount": PAGE_WIDTH - MARGIN,
 }
@@ -73,6 +74,19 @@ class InvoiceDocumentData:
     tax_amount: Decimal
     total: Decimal
     lines: tuple[InvoiceLineData, ...]
+
+
+# Room for a designation before the service column, with a small gap.
+DESCRIPTION_WIDTH = COLUMNS["service"] - COLUMNS["description"] - 2 * mm
+
+
+def fit(value: str, width: float, font: str = REGULAR, size: float = 8.5) -> str:
+    """The text, shortened with an ellipsis when it is wider than `width` points in this font."""
+    if stringWidth(value, font, size) <= width:
+        return value
+    while value and stringWidth(value + "…", font, size) > width:
+        value = value[:-1]
+    return value.rstrip() + "…"
 
 
 def _day(value: date) -> str:
@@ -167,7 +181,7 @@ def render_invoice_pdf(invoice: InvoiceDocumentData, operator: OperatorIdentity)
             page = _Page(pdf)
             y = _header(page, operator, invoice, number)
         label = "Frais d'activation" if line.kind == "activation" else "Abonnement"
-        page.left(COLUMNS["description"], y, f"{label} {line.offer_name}"[:44])
+        page.left(COLUMNS["description"], y, fit(f"{label} {line.offer_name}", DESCRIPTION_WIDTH))
         page.left(COLUMNS["service"], y, SERVICE_LABELS.get(line.service_type, line.service_type))
         page.left(COLUMNS["number"], y, line.phone_number)
         if line.kind == "activation":

@@ -181,6 +181,9 @@ _COMPUTE_LINES = text(
         FROM billable b
         WHERE activation_fee_pending AND activation_fee > 0
           AND start_date BETWEEN CAST(:period_start AS date) AND CAST(:period_end AS date)
+          -- A contract that ended before its first day (cancelled, or replaced on its start date, which
+          -- carries the fee to the new contract) was never activated.
+          AND (last_day IS NULL OR last_day >= start_date)
           AND NOT EXISTS (SELECT 1 FROM billed_activations a WHERE a.contract_id = b.contract_id)
     ), invoiced_clients AS (
         -- A client whose lines add up to zero gets no invoice (and nothing is recorded as billed).
@@ -298,11 +301,6 @@ _INSERT_INVOICES = text(
 
 _DEFERRED_CONSTRAINTS = "fk_invoice_lines_invoice_id_invoices, fk_billed_activations_invoice_id_invoices"
 
-# Errors that come from one client's data (an amount too large for numeric(14,2), a violated check):
-# the batch is split until the faulty client is isolated and parked. Anything else (lost connection,
-# deadlock, lock timeout) fails the chunk, whose job is retried.
-_CLIENT_DATA_ERRORS = (DataError, IntegrityError)
-
 
 def time_ordered_uuid() -> uuid.UUID:
     """A version-7 uuid (48-bit millisecond timestamp, then random bits): ids of one batch sort together."""
@@ -313,7 +311,14 @@ def time_ordered_uuid() -> uuid.UUID:
 
 
 class DoubleBillingRefused(RuntimeError):
-    """A day about to be billed is already billed: the chunk is rolled back rather than bill it twice."""
+    """A day about to be billed is already billed: the batch is rolled back rather than bill it twice."""
+
+
+# Errors that come from one client's data (an amount too large for numeric(14,2), a violated check, a day
+# already billed): the batch is split until the faulty client is isolated and parked, and the rest of the
+# run completes. Anything else (lost connection, deadlock, lock timeout) fails the chunk, whose job is
+# retried.
+_CLIENT_DATA_ERRORS = (DataError, IntegrityError, DoubleBillingRefused)
 
 
 @dataclass

@@ -7,7 +7,7 @@ import uuid
 from datetime import UTC, date, datetime
 from typing import Literal
 
-from sqlalchemy import Select, exists, func, select, update
+from sqlalchemy import Select, exists, func, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.billing import runner, tasks
@@ -21,9 +21,17 @@ from app.billing.exceptions import (
     InvoicePdfNotReady,
     InvoicePdfUnavailable,
 )
-from app.billing.models import BillingRun, BillingRunFailure, Invoice, InvoiceDocument, InvoiceLine
+from app.billing.models import (
+    BilledActivation,
+    BillingRun,
+    BillingRunFailure,
+    Invoice,
+    InvoiceDocument,
+    InvoiceLine,
+)
 from app.billing.schemas import BillingRunCreate
 from app.config import get_settings
+from app.contracts.billed_periods import register_billed_period_readers
 from app.customers.history import register_client_history_check
 from app.errors import register_constraint_error
 from app.kit.audit import record_audit
@@ -47,6 +55,24 @@ async def _client_has_invoices(session: AsyncSession, client_id: uuid.UUID) -> b
 
 
 register_client_history_check("invoice", _client_has_invoices)
+
+
+async def billed_through(session: AsyncSession, contract_id: uuid.UUID) -> date | None:
+    """The last day of the contract covered by a legal invoice (drafts claim no days), or None."""
+    last_day = await session.scalar(
+        text("SELECT billing_contract_billed_through(CAST(:contract_id AS uuid))"), {"contract_id": contract_id}
+    )
+    assert last_day is None or isinstance(last_day, date)
+    return last_day
+
+
+async def activation_billed(session: AsyncSession, contract_id: uuid.UUID) -> bool:
+    """True when the contract's activation fee is on a legal invoice."""
+    return bool(await session.scalar(select(exists().where(BilledActivation.contract_id == contract_id))))
+
+
+# Contracts asks these before a back-dated end, suspension or plan change (it cannot import billing).
+register_billed_period_readers(billed_through=billed_through, activation_billed=activation_billed)
 
 
 def business_today() -> date:

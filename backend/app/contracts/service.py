@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.catalog import service as catalog_service
 from app.catalog.models import Offer
 from app.catalog.usage import register_offer_usage_check
+from app.contracts import billed_periods
 from app.contracts.documents import TEMPLATE_VERSION, contract_sheet, render_contract_pdf
 from app.contracts.exceptions import (
     ClientTerminated,
@@ -571,8 +572,21 @@ async def _change_plan(
             f"A plan change starts on or after the start of contract {old.contract_number} "
             f"({old.start_date.isoformat()}).",
         )
+    # The old contract's days from the start on must not be invoiced already: both contracts would bill them.
+    await billed_periods.ensure_unbilled_from(session, old.id, start, field="contract_start_date", requested=start)
     actor = _actor()
     before = _contract_summary(old)
+    # Replaced on its own start date, the old contract ends before its first day and billing never charges
+    # its activation fee: a fee still owed moves to the new contract instead of being lost.
+    carried_fee = Decimal("0.00")
+    if (
+        start == old.start_date
+        and old.activation_fee_pending
+        and old.activation_fee > 0
+        and not await billed_periods.activation_billed(session, old.id)
+    ):
+        carried_fee = old.activation_fee
+        old.activation_fee_pending = False
     # The old contract ends the day before the new one starts. It leaves the live state at once, even when
     # that day is still ahead: billing reads start_date/end_date, and a line keeps one live contract.
     old.end_date = start - timedelta(days=1)
@@ -590,8 +604,8 @@ async def _change_plan(
     )
 
     technology_change = await _follow_offer_technology(session, line, offer)
-    # Same line, same technology: nothing to install, so no activation fee.
-    activation_fee = offer.activation_fee if technology_change else Decimal("0.00")
+    # Same line, same technology: nothing to install, so no new activation fee (only a carried one).
+    activation_fee = (offer.activation_fee if technology_change else Decimal("0.00")) + carried_fee
     decision = "downgraded" if offer.monthly_fee < old.monthly_fee else "upgraded"
     contract = await _sign(session, client, offer, line, start, decision, activation_fee, replaced=old)
     return ProvisioningResult(
@@ -805,6 +819,10 @@ async def suspend_contract(session: AsyncSession, contract_id: uuid.UUID, effect
             ["body", "effective_date"],
             f"The previous suspension lasted until {latest.resumed_on.isoformat()}; a new one starts on or after it.",
         )
+    # Suspended days are not billed: days already invoiced cannot become suspended ones.
+    await billed_periods.ensure_unbilled_from(
+        session, contract.id, effective_date, field="effective_date", requested=effective_date
+    )
     before = _contract_summary(contract)
     session.add(ContractSuspension(contract_id=contract.id, suspended_from=effective_date, created_by=_actor()))
     await _move_contract_and_line(
@@ -852,6 +870,10 @@ async def terminate_contract(session: AsyncSession, contract_id: uuid.UUID, effe
             ["body", "effective_date"],
             f"A suspension started on {suspension.suspended_from.isoformat()}; the contract cannot end before it.",
         )
+    # The client has been invoiced for the days after an end dated back into them.
+    await billed_periods.ensure_unbilled_from(
+        session, contract.id, effective_date + timedelta(days=1), field="effective_date", requested=effective_date
+    )
     if suspension is not None and suspension.resumed_on is None:
         # The suspension period closes with the contract (resumed_on is exclusive).
         suspension.resumed_on = effective_date + timedelta(days=1)

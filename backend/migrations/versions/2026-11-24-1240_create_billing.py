@@ -33,6 +33,13 @@ BEGIN
         END IF;
         RETURN OLD;
     END IF;
+    -- A draft is a preview: it can only be discarded, never become a legal invoice (numbers are taken at
+    -- issue by a run, without gaps); a discarded draft stays discarded.
+    IF (OLD.status = 'draft' AND NEW.status NOT IN ('draft', 'discarded'))
+       OR (OLD.status = 'discarded' AND NEW.status <> 'discarded') THEN
+        RAISE EXCEPTION 'a draft invoice can only be discarded'
+            USING ERRCODE = 'integrity_constraint_violation', CONSTRAINT = 'invoice_immutable';
+    END IF;
     IF OLD.status <> 'draft' AND (
         NEW.invoice_number IS DISTINCT FROM OLD.invoice_number
         OR NEW.client_id IS DISTINCT FROM OLD.client_id
@@ -110,6 +117,61 @@ CREATE FUNCTION billing_day_mask(first_day date, last_day date) RETURNS bigint
 LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
     SELECT (1::bigint << extract(day FROM last_day)::int) - (1::bigint << (extract(day FROM first_day)::int - 1))
 $$;
+"""
+
+
+# The last day billed for a contract: the highest day bit of its latest billed month (a row exists only
+# with at least one day set). Billed days are claimed only by real runs, in the transaction that issues
+# their invoices, and an issued invoice is never discarded: these are exactly the days legal invoices cover.
+BILLED_THROUGH_FUNCTION = """
+CREATE FUNCTION billing_contract_billed_through(contract uuid) RETURNS date
+LANGUAGE sql STABLE PARALLEL SAFE AS $$
+    SELECT billed_month + (length(ltrim(days_mask::bit(32)::text, '0')) - 1)
+    FROM billed_contract_months
+    WHERE contract_id = contract
+    ORDER BY billed_month DESC
+    LIMIT 1
+$$;
+"""
+
+# Nothing billed twice, also for changes dated back: a contract cannot end (plan change, termination)
+# or be suspended inside days already invoiced, which the client has paid for (corrections are credit
+# notes). The contracts service refuses such dates first with a 409 naming the field; these triggers
+# guard every other writer.
+BILLED_DAYS_GUARDS = """
+CREATE FUNCTION billing_contract_end_after_billed_days() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    billed date;
+BEGIN
+    IF NEW.end_date IS NOT NULL AND NEW.end_date < COALESCE(OLD.end_date, 'infinity'::date) THEN
+        billed := billing_contract_billed_through(NEW.id);
+        IF billed IS NOT NULL AND NEW.end_date < billed THEN
+            RAISE EXCEPTION 'contract % is billed through %; it cannot end on %', NEW.contract_number, billed,
+                NEW.end_date
+                USING ERRCODE = 'integrity_constraint_violation', CONSTRAINT = 'period_already_billed';
+        END IF;
+    END IF;
+    RETURN NEW;
+END;
+$$;
+CREATE TRIGGER trg_contracts_end_after_billed_days BEFORE UPDATE OF end_date ON contracts
+    FOR EACH ROW EXECUTE FUNCTION billing_contract_end_after_billed_days();
+
+CREATE FUNCTION billing_suspension_after_billed_days() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    billed date;
+BEGIN
+    billed := billing_contract_billed_through(NEW.contract_id);
+    IF billed IS NOT NULL AND NEW.suspended_from <= billed THEN
+        RAISE EXCEPTION 'the contract is billed through %; a suspension cannot start on %', billed,
+            NEW.suspended_from
+            USING ERRCODE = 'integrity_constraint_violation', CONSTRAINT = 'period_already_billed';
+    END IF;
+    RETURN NEW;
+END;
+$$;
+CREATE TRIGGER trg_contract_suspensions_after_billed_days BEFORE INSERT ON contract_suspensions
+    FOR EACH ROW EXECUTE FUNCTION billing_suspension_after_billed_days();
 """
 
 
@@ -234,8 +296,18 @@ def upgrade() -> None:
         sa.CheckConstraint("paid_amount >= 0 AND paid_amount <= total", name=op.f("ck_invoices_paid_within_total")),
         sa.CheckConstraint("period_end >= period_start", name=op.f("ck_invoices_period")),
         sa.CheckConstraint("due_date >= issue_date", name=op.f("ck_invoices_due_after_issue")),
+        # A client whose lines add up to zero gets no invoice: every invoice has something to pay.
         sa.CheckConstraint(
-            "subtotal >= 0 AND tax_amount >= 0 AND total = subtotal + tax_amount", name=op.f("ck_invoices_totals")
+            "subtotal > 0 AND tax_amount >= 0 AND total = subtotal + tax_amount", name=op.f("ck_invoices_totals")
+        ),
+        # The status tells the payment state: paid means nothing outstanding, issued/overdue something
+        # outstanding, and a draft or a discarded draft never receives money.
+        sa.CheckConstraint(
+            "(status = 'paid') = (paid_amount = total) OR status IN ('draft', 'discarded')",
+            name=op.f("ck_invoices_status_matches_payment"),
+        ),
+        sa.CheckConstraint(
+            "status NOT IN ('draft', 'discarded') OR paid_amount = 0", name=op.f("ck_invoices_unpaid_when_draft")
         ),
         sa.CheckConstraint(
             "(status IN ('draft', 'discarded')) = (invoice_number IS NULL)",
@@ -365,9 +437,16 @@ def upgrade() -> None:
     op.execute(INVOICE_IMMUTABILITY)
     op.execute(INVOICE_LINES_IMMUTABILITY)
     op.execute(DAY_MASK_FUNCTION)
+    op.execute(BILLED_THROUGH_FUNCTION)
+    op.execute(BILLED_DAYS_GUARDS)
 
 
 def downgrade() -> None:
+    op.execute("DROP TRIGGER IF EXISTS trg_contract_suspensions_after_billed_days ON contract_suspensions")
+    op.execute("DROP FUNCTION IF EXISTS billing_suspension_after_billed_days()")
+    op.execute("DROP TRIGGER IF EXISTS trg_contracts_end_after_billed_days ON contracts")
+    op.execute("DROP FUNCTION IF EXISTS billing_contract_end_after_billed_days()")
+    op.execute("DROP FUNCTION IF EXISTS billing_contract_billed_through(uuid)")
     op.execute("DROP FUNCTION IF EXISTS billing_day_mask(date, date)")
     op.execute("DROP TRIGGER IF EXISTS trg_invoice_lines_inserted ON invoice_lines")
     op.execute("DROP FUNCTION IF EXISTS billing_invoice_lines_inserted()")

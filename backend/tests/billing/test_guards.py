@@ -121,12 +121,73 @@ class TestIssuedInvoiceImmutability:
 
         assert (changed, removed, added) == ("invoice_lines_immutable",) * 3
 
+    async def test_a_draft_never_becomes_a_legal_invoice(self, session: AsyncSession) -> None:
+        draft = await _issued_invoice(session, dry_run=True)
+
+        refused = await _refused(
+            session,
+            "UPDATE invoices SET status = 'issued', invoice_number = 'FAC-2026-999999' WHERE id = :id",
+            id=draft.id,
+        )
+
+        assert refused == "invoice_immutable"
+
+    async def test_a_discarded_draft_stays_discarded(self, session: AsyncSession) -> None:
+        draft = await _issued_invoice(session, dry_run=True)
+        await session.execute(text("UPDATE invoices SET status = 'discarded' WHERE id = :id"), {"id": draft.id})
+
+        refused = await _refused(session, "UPDATE invoices SET status = 'draft' WHERE id = :id", id=draft.id)
+
+        assert refused == "invoice_immutable"
+
     async def test_a_draft_can_still_be_edited(self, session: AsyncSession) -> None:
         draft = await _issued_invoice(session, dry_run=True)
         [line] = await lines_of(session, draft)
 
         assert await _refused(session, "UPDATE invoice_lines SET amount = 1.00 WHERE id = :id", id=line.id) is None
         assert await _refused(session, "UPDATE invoices SET status = 'discarded' WHERE id = :id", id=draft.id) is None
+
+
+class TestInvoiceAmountsAndPaymentState:
+    async def test_an_invoice_with_a_zero_total_cannot_exist(self, session: AsyncSession) -> None:
+        invoice = await _issued_invoice(session)
+
+        refused = await _refused(
+            session,
+            "INSERT INTO invoices (invoice_number, billing_run_id, client_id, status, period_start, period_end, "
+            "issue_date, due_date, subtotal, tax_rate, tax_amount, total, lines_count) "
+            "SELECT NULL, billing_run_id, :client_id, 'draft', period_start, period_end, issue_date, "
+            "due_date, 0, tax_rate, 0, 0, 1 FROM invoices WHERE id = :id",
+            id=invoice.id,
+            client_id=(await create_client(session)).id,
+        )
+
+        assert refused == "ck_invoices_totals"
+
+    @pytest.mark.parametrize(
+        ("change", "constraint"),
+        [
+            ("status = 'paid'", "ck_invoices_status_matches_payment"),
+            ("paid_amount = total", "ck_invoices_status_matches_payment"),
+            ("paid_amount = total, status = 'overdue'", "ck_invoices_status_matches_payment"),
+            ("paid_amount = 10.00, status = 'paid'", "ck_invoices_status_matches_payment"),
+            ("paid_amount = total, status = 'paid'", None),
+            ("paid_amount = 10.00, status = 'overdue'", None),
+        ],
+    )
+    async def test_the_status_always_tells_the_payment_state(
+        self, session: AsyncSession, change: str, constraint: str | None
+    ) -> None:
+        invoice = await _issued_invoice(session)
+
+        assert await _refused(session, f"UPDATE invoices SET {change} WHERE id = :id", id=invoice.id) == constraint
+
+    async def test_a_draft_never_receives_money(self, session: AsyncSession) -> None:
+        draft = await _issued_invoice(session, dry_run=True)
+
+        refused = await _refused(session, "UPDATE invoices SET paid_amount = 10.00 WHERE id = :id", id=draft.id)
+
+        assert refused == "ck_invoices_unpaid_when_draft"
 
 
 class TestBilledPeriodGuard:

@@ -16,19 +16,23 @@ from decimal import Decimal
 from pathlib import Path
 
 import httpx
+import procrastinate
+import procrastinate.jobs
 import psycopg
 import pypdf
 import pytest
 from sqlalchemy import func, select, text
+from sqlalchemy.exc import OperationalError
 
 from app import jobs
-from app.billing import runner
+from app.billing import runner, tasks
 from app.billing.models import BilledContractMonth, BillingRun, Invoice, InvoiceLine
 from app.billing.schemas import BillingRunCreate
 from app.billing.service import business_today, create_billing_run
 from app.contracts.models import Contract
 from app.db import database
 from app.dbserver import libpq_dsn
+from app.kit.audit import AuditRecord
 from app.kit.locks import lock_client
 from tests.fixtures.auth import auth_headers
 from tests.fixtures.billing_factories import create_contract
@@ -202,6 +206,82 @@ class TestConcurrentRuns:
         assert set(statuses) <= {202, 409}
         async with database.sessionmaker() as session:
             assert await session.scalar(select(func.count()).select_from(BillingRun)) == 1
+
+
+class TestDaysClaimedMeanwhile:
+    async def test_days_claimed_by_another_transaction_mid_chunk_are_skipped_without_failing_the_chunk(
+        self, worker_database: str
+    ) -> None:
+        first, second = await _seed(2)
+        async with database.sessionmaker() as session, session.begin():
+            run = await create_billing_run(session, BillingRunCreate(period_start=JAN_1, period_end=JAN_31))
+        async with database.sessionmaker() as session, session.begin():
+            await runner.plan_run(session, run.id)
+            contract_id = await session.scalar(select(Contract.id).where(Contract.client_id == first))
+        dsn = libpq_dsn(worker_database)
+
+        async def bill_the_chunk() -> None:
+            async with database.sessionmaker() as session, session.begin():
+                await runner.bill_chunk(session, run.id, 0)
+
+        # Another writer claims the first client's January after the chunk computed its lines: the chunk's
+        # claim waits for it, then finds those days taken.
+        with psycopg.connect(dsn) as other:
+            other.execute(
+                "INSERT INTO billed_contract_months (contract_id, billed_month, days_mask, last_billing_run_id) "
+                "VALUES (%s, DATE '2026-01-01', %s, %s)",
+                (contract_id, 2**31 - 1, uuid.uuid4()),
+            )
+            chunk = asyncio.create_task(bill_the_chunk())
+            await _wait_for_backend_waiting_on("transactionid", dsn)
+            other.commit()
+        await chunk
+
+        finished = await _run(run.id)
+        assert (finished.status, finished.clients_failed, finished.invoices_count) == ("completed", 0, 1)
+        async with database.sessionmaker() as session:
+            invoiced = list(await session.scalars(select(Invoice.client_id).where(Invoice.billing_run_id == run.id)))
+        assert invoiced == [second]
+        assert await _numbers() == _expected_numbers(1)
+
+
+class TestChunkOutOfAttempts:
+    @staticmethod
+    def _context(attempts: int) -> procrastinate.JobContext:
+        job = procrastinate.jobs.Job(
+            queue=tasks.QUEUE, lock=None, queueing_lock=None, task_name=tasks.CHUNK_TASK, attempts=attempts
+        )
+        return procrastinate.JobContext(app=jobs.job_app, job=job, start_timestamp=0.0, abort_reason=lambda: None)
+
+    async def test_the_run_fails_only_after_the_last_attempt_and_its_other_chunks_then_stop(
+        self, worker_database: str
+    ) -> None:
+        await _seed(2)
+        async with database.sessionmaker() as session, session.begin():
+            run = await create_billing_run(session, BillingRunCreate(period_start=JAN_1, period_end=JAN_31))
+            run.chunk_size = 1
+        async with database.sessionmaker() as session, session.begin():
+            await runner.plan_run(session, run.id)
+        error = OperationalError("SELECT 1", {}, Exception("server closed the connection unexpectedly"))
+
+        await tasks._fail_run_after_last_attempt(self._context(tasks.MAX_ATTEMPTS - 2), str(run.id), error)
+        assert (await _run(run.id)).status == "running"
+        await tasks._fail_run_after_last_attempt(self._context(tasks.MAX_ATTEMPTS - 1), str(run.id), error)
+
+        failed = await _run(run.id)
+        assert failed.status == "failed"
+        assert failed.error is not None
+        assert "server closed the connection" in failed.error
+        async with database.sessionmaker() as session, session.begin():
+            outcome = await runner.bill_chunk(session, run.id, 1)
+            audited = await session.scalar(
+                select(func.count())
+                .select_from(AuditRecord)
+                .where(AuditRecord.entity_id == str(run.id), AuditRecord.action == "billing_run.failed")
+            )
+        assert outcome.billed is False
+        assert audited == 1
+        assert await _numbers() == []
 
 
 class TestClientLock:

@@ -130,6 +130,20 @@ class TestActivationFee:
         assert invoice is not None
         assert [line.kind for line in await lines_of(session, invoice)] == ["recurring"]
 
+    async def test_a_contract_ended_before_its_first_day_is_not_charged_an_activation_fee(
+        self, session: AsyncSession
+    ) -> None:
+        client = await create_client(session)
+        offer = await create_offer(session, "fiber", monthly_fee=money("349.00"), activation_fee=money("300.00"))
+        # cancelled before service: its last day is the day before its first
+        await create_contract(
+            session, client, offer, start_date=date(2026, 1, 10), end_date=date(2026, 1, 9), status="terminated"
+        )
+
+        run = await bill(session, JAN_1, JAN_31)
+
+        assert await invoice_of(session, run, client) is None
+
 
 class TestPlanChange:
     async def test_plan_change_mid_period_gives_two_prorated_lines(self, session: AsyncSession) -> None:
@@ -263,6 +277,26 @@ class TestInvoiceTotals:
         assert (run.clients_total, run.clients_processed, run.invoices_count) == (2, 2, 1)
         # nothing was recorded as billed for the idle contract
         assert await session.get(BilledContractMonth, (idle_contract.id, JAN_1)) is None
+
+    async def test_lines_adding_up_to_zero_give_no_invoice_and_take_no_number(self, session: AsyncSession) -> None:
+        billed = await create_client(session)
+        idle = await create_client(session)
+        cheap = await create_offer(session, "mobile", monthly_fee=money("0.10"))
+        # one day of 0.10 a month: 0.10 × 1/31 = 0.003 -> a 0.00 line
+        idle_contract = await create_contract(
+            session, idle, cheap, start_date=JAN_31, activation_fee="0.00", activation_fee_pending=False
+        )
+        await create_contract(session, billed, await create_offer(session, "mobile"), start_date=LONG_AGO)
+
+        run = await bill(session, JAN_1, JAN_31)
+
+        assert await invoice_of(session, run, idle) is None
+        assert await session.get(BilledContractMonth, (idle_contract.id, JAN_1)) is None
+        invoice = await invoice_of(session, run, billed)
+        assert invoice is not None
+        assert invoice.invoice_number == f"FAC-{service.business_today().year}-000001"
+        assert await session.scalar(select(func.min(Invoice.total)).where(Invoice.billing_run_id == run.id)) > 0
+        assert run.invoices_count == 1
 
     async def test_due_date_is_the_issue_date_plus_due_days(self, session: AsyncSession) -> None:
         client = await create_client(session)
