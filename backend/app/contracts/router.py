@@ -51,7 +51,7 @@ _PROVISION_ERRORS = _errors(
         409: (
             "client_terminated, provisioning_ambiguous (details list the candidate contracts), number_unavailable, "
             "contract_not_active, offer_already_subscribed, number_pool_exhausted, idempotency_key_conflict, "
-            "idempotency_key_in_progress"
+            "idempotency_key_in_progress, period_already_billed (a plan change starting on a day already invoiced)"
         ),
         422: (
             "validation_error (numbers in the wrong family, missing home landline, ...), offer_not_available, "
@@ -62,7 +62,7 @@ _PROVISION_ERRORS = _errors(
 _LIFECYCLE_ERRORS = _errors(
     {
         404: "not_found",
-        409: "invalid_status_transition",
+        409: "invalid_status_transition, period_already_billed (effective_date inside days already invoiced)",
         422: "validation_error (effective_date in the future or outside the contract)",
     }
 )

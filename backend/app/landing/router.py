@@ -247,7 +247,7 @@ async def submit_new(
             404: "contract_not_found (not a contract of this CIN)",
             409: (
                 "contract_not_active, offer_already_subscribed, client_terminated, idempotency_key_conflict, "
-                "idempotency_key_in_progress"
+                "idempotency_key_in_progress, period_already_billed"
             ),
             422: "validation_error (start date), offer_not_available, service_type_incompatible",
         }

@@ -130,9 +130,10 @@ class TestCaseOpening:
         assert len(opened) == 1
         assert opened[0].payload["total_overdue"] == "480.00"
         assert opened[0].payload["client_id"] == str(customer.id)
-        audit = await session.scalar(select(AuditRecord).where(AuditRecord.entity_id == str(case.id)))
+        audit = await session.scalar(
+            select(AuditRecord).where(AuditRecord.entity_id == str(case.id), AuditRecord.action == "case.opened")
+        )
         assert audit is not None
-        assert audit.action == "case.opened"
         detail = (await client.get(f"{CASES}/{case.id}", headers=collector())).json()
         assert [(row["invoice_id"], row["status"]) for row in detail["invoices"]] == [(str(invoice.id), "overdue")]
 
