@@ -153,10 +153,10 @@ def reset_billing(dsn: str) -> None:
     with psycopg.connect(dsn, autocommit=True) as conn:
         conn.execute(
             "TRUNCATE invoice_documents, invoice_lines, billed_contract_months, billed_activations, invoices, "
-            "billing_run_failures, billing_run_chunks, billing_runs, invoice_number_counters, procrastinate_jobs, "
-            "bench_copy_invoices, bench_copy_lines CASCADE"
+            "billing_run_failures, billing_run_chunks, billing_runs, invoice_number_counters, procrastinate_jobs "
+            "CASCADE"
         )
-        conn.execute("DROP TABLE bench_copy_invoices, bench_copy_lines")
+        conn.execute("DROP TABLE IF EXISTS bench_copy_invoices, bench_copy_lines")
         conn.execute("VACUUM ANALYZE")
 
 

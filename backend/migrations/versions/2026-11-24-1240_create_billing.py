@@ -89,14 +89,18 @@ $$;
 CREATE TRIGGER trg_invoice_lines_immutable BEFORE UPDATE OR DELETE ON invoice_lines
     FOR EACH ROW EXECUTE FUNCTION billing_invoice_line_immutable();
 
--- Index lookups of the parents, never a scan of every invoice, whatever the statement's size.
+-- One index lookup per parent, never a scan of every invoice, whatever the statement's size or the
+-- statistics the session's cached plan was made with: the lateral subquery keeps the inserted invoice
+-- ids on the outer side, and without sequential scans its only path is the primary key. (A plan made
+-- while `invoices` was empty, then reused by a worker's session for a whole run, used to scan every
+-- invoice for each statement: quadratic.)
 CREATE FUNCTION billing_invoice_lines_inserted() RETURNS trigger LANGUAGE plpgsql
-    SET enable_hashjoin = off SET enable_mergejoin = off AS $$
+    SET enable_hashjoin = off SET enable_mergejoin = off SET enable_seqscan = off AS $$
 BEGIN
     IF EXISTS (
         SELECT 1
         FROM (SELECT DISTINCT invoice_id FROM inserted_lines) AS n
-        JOIN invoices i ON i.id = n.invoice_id
+        CROSS JOIN LATERAL (SELECT i.status FROM invoices i WHERE i.id = n.invoice_id LIMIT 1) AS i
         WHERE i.status <> 'draft'
     ) THEN
         RAISE EXCEPTION 'lines cannot be added to an issued invoice'
