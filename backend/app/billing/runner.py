@@ -20,7 +20,7 @@ import os
 import time
 import uuid
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -344,6 +344,11 @@ class ChunkOutcome:
     invoices: int = 0
 
 
+def _numbering_date(run: BillingRun) -> date:
+    """The issue date of invoices numbered now: today (UTC), never before the run's own issue date."""
+    return max(run.issue_date, datetime.now(UTC).date())
+
+
 async def plan_run(session: AsyncSession, run_id: uuid.UUID) -> bool:
     """Split a queued run into chunks and mark it running; False when it was planned already."""
     run = await session.get(BillingRun, run_id, with_for_update=True, populate_existing=True)
@@ -489,9 +494,18 @@ async def _bill_batch(session: AsyncSession, run: BillingRun, client_ids: list[u
     await session.execute(_INSERT_LINES)
 
     first_number = 0
-    year = run.issue_date.year
+    issue_date = run.issue_date
+    year = issue_date.year
     if not run.dry_run:
+        # A number and its date go together: the date is read while the year's numbering lock is held, so a
+        # later number never carries an earlier date (a run created yesterday and numbered today is dated
+        # today). The second lock only matters for a chunk that waited across New Year's midnight.
+        year = _numbering_date(run).year
         await lock(session, LockNamespace.INVOICE_NUMBER, str(year))
+        issue_date = _numbering_date(run)
+        if issue_date.year != year:
+            year = issue_date.year
+            await lock(session, LockNamespace.INVOICE_NUMBER, str(year))
         await session.execute(_ENSURE_COUNTER, {"year": year})
         first_number = int(await session.scalar(_TAKE_NUMBERS, {"count": invoices, "year": year}) or 0)
     inserted = (
@@ -505,8 +519,8 @@ async def _bill_batch(session: AsyncSession, run: BillingRun, client_ids: list[u
                 "tax_rate": run.tax_rate,
                 "period_start": run.period_start,
                 "period_end": run.period_end,
-                "issue_date": run.issue_date,
-                "due_date": run.issue_date + timedelta(days=run.due_days),
+                "issue_date": issue_date,
+                "due_date": issue_date + timedelta(days=run.due_days),
             },
         )
     ).one()

@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.billing import service
 from app.billing.exceptions import BillingRunNotDiscardable
 from app.billing.models import BilledContractMonth, BillingRunFailure, Invoice
+from app.billing.schemas import BillingRunCreate
 from tests.fixtures.billing_factories import bill, change_plan, create_contract, invoice_of, lines_of, suspend
 from tests.fixtures.factories import create_client, create_offer
 
@@ -439,3 +440,23 @@ class TestDryRun:
         with pytest.raises(BillingRunNotDiscardable):
             await service.discard_billing_run(session, run.id)
         assert await session.scalar(select(func.count()).where(Invoice.status == "discarded")) == 0
+
+
+class TestNumberingDate:
+    async def test_a_run_created_yesterday_and_numbered_today_is_dated_today(self, session: AsyncSession) -> None:
+        client = await create_client(session)
+        offer = await create_offer(session, "mobile")
+        await create_contract(session, client, offer, start_date=LONG_AGO)
+        yesterday = service.business_today() - timedelta(days=1)
+        run = await service.create_billing_run(
+            session, BillingRunCreate(period_start=JAN_1, period_end=JAN_31, tax_rate=Decimal("0.20"), due_days=10)
+        )
+        run.issue_date = yesterday
+        await session.flush()
+
+        run = await service.run_billing_to_completion(session, run.id)
+
+        invoice = await invoice_of(session, run, client)
+        assert invoice is not None
+        assert invoice.issue_date == service.business_today()
+        assert invoice.due_date == service.business_today() + timedelta(days=10)
