@@ -130,7 +130,9 @@ class OfferUpdate(OfferComponents):
         return self
 
 
-class OfferRead(BaseModel):
+class OfferTerms(BaseModel):
+    """An offer's commercial terms and components: what anyone may see, the public landing included."""
+
     model_config = ConfigDict(from_attributes=True)
 
     id: uuid.UUID
@@ -141,10 +143,7 @@ class OfferRead(BaseModel):
     service_type: ServiceType
     monthly_fee: PositiveMoney
     activation_fee: NonNegativeMoney
-    valid_from: date
     valid_to: date | None
-    status: OfferStatus
-    retired_at: datetime | None
     mobile_data_gb: Decimal | None
     mobile_calls_hours: Decimal | None
     internet_access_type: Literal["fiber", "adsl"] | None
@@ -155,6 +154,12 @@ class OfferRead(BaseModel):
     landline_national_included: bool | None
     landline_international_hours: int | None
     landline_phone_hours: int | None
+
+
+class OfferRead(OfferTerms):
+    valid_from: date
+    status: OfferStatus
+    retired_at: datetime | None
     created_at: datetime
     updated_at: datetime
     created_by: str | None

@@ -8,19 +8,17 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
-from decimal import Decimal
 from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictBool, model_validator
 from pydantic_core import PydanticCustomError
 
+from app.catalog.schemas import OfferCategory, OfferTerms, ServiceType
 from app.customers.schemas import Address, Cin, City, ContactEmail, ContactPhone, PersonName
-from app.kit.money import Money, NonNegativeMoney, PositiveMoney
+from app.kit.money import Money
 from app.kit.phone import ACCEPTED_FORMATS, InvalidPhoneNumber, NumberKind, normalize_moroccan_number
 from app.kit.validation import field_errors
 
-OfferCategory = Literal["mobile", "internet", "landline"]
-ServiceType = Literal["mobile", "fiber", "adsl", "landline"]
 WizardStep = Literal["offer", "identity", "numbering", "start_date", "review"]
 
 
@@ -73,30 +71,8 @@ class _NumberingPaths(BaseModel):
 # --- bootstrap -------------------------------------------------------------------------------------------
 
 
-class LandingOffer(BaseModel):
+class LandingOffer(OfferTerms):
     """An offer as the public sees it: commercial terms and components, nothing internal."""
-
-    model_config = ConfigDict(from_attributes=True)
-
-    id: uuid.UUID
-    code: str
-    name: str
-    description: str | None
-    category: OfferCategory
-    service_type: ServiceType
-    monthly_fee: PositiveMoney
-    activation_fee: NonNegativeMoney
-    valid_to: date | None
-    mobile_data_gb: Decimal | None
-    mobile_calls_hours: Decimal | None
-    internet_access_type: Literal["fiber", "adsl"] | None
-    internet_fiber_speed_mbps: int | None
-    internet_adsl_speed_mbps: int | None
-    internet_landline_included: bool | None
-    internet_tv_included: bool | None
-    landline_national_included: bool | None
-    landline_international_hours: int | None
-    landline_phone_hours: int | None
 
 
 class LandingOfferCategory(BaseModel):
