@@ -32,6 +32,7 @@ from app.billing import metrics
 from app.billing.models import BillingRun, BillingRunChunk, BillingRunFailure
 from app.kit.audit import record_audit
 from app.kit.correlation import SYSTEM_ACTOR
+from app.kit.dates import utc_today
 from app.kit.locks import LockNamespace, lock
 
 logger = logging.getLogger(__name__)
@@ -346,7 +347,7 @@ class ChunkOutcome:
 
 def _numbering_date(run: BillingRun) -> date:
     """The issue date of invoices numbered now: today (UTC), never before the run's own issue date."""
-    return max(run.issue_date, datetime.now(UTC).date())
+    return max(run.issue_date, utc_today())
 
 
 async def plan_run(session: AsyncSession, run_id: uuid.UUID) -> bool:

@@ -36,6 +36,7 @@ from app.customers.history import register_client_history_check
 from app.errors import register_constraint_error
 from app.kit.audit import record_audit
 from app.kit.correlation import current_actor
+from app.kit.dates import utc_today
 from app.kit.pagination import PageParams, fetch_page
 
 register_constraint_error("invoice_immutable", 409, InvoiceImmutable.code, InvoiceImmutable.message)
@@ -75,11 +76,6 @@ async def activation_billed(session: AsyncSession, contract_id: uuid.UUID) -> bo
 register_billed_period_readers(billed_through=billed_through, activation_billed=activation_billed)
 
 
-def business_today() -> date:
-    """Invoices are dated in UTC, like every timestamp of the platform."""
-    return datetime.now(UTC).date()
-
-
 async def create_billing_run(session: AsyncSession, payload: BillingRunCreate) -> BillingRun:
     """Record a queued run and enqueue its planning job in the same transaction."""
     actor = current_actor()
@@ -88,7 +84,7 @@ async def create_billing_run(session: AsyncSession, payload: BillingRunCreate) -
         dry_run=payload.dry_run,
         period_start=payload.period_start,
         period_end=payload.period_end,
-        issue_date=business_today(),
+        issue_date=utc_today(),
         due_days=payload.due_days,
         tax_rate=payload.tax_rate,
         chunk_size=get_settings().billing_chunk_size,

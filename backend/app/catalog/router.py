@@ -22,6 +22,7 @@ from app.catalog.schemas import (
 )
 from app.db import SessionDep
 from app.kit.correlation import Actor
+from app.kit.dates import utc_today
 from app.kit.pagination import Page, PageDep
 
 router = APIRouter(prefix="/api/v1", tags=["catalog"])
@@ -87,7 +88,7 @@ async def retire_offer(offer_id: uuid.UUID, session: SessionDep, _: WriterDep) -
 
 
 async def _grouped(session: SessionDep) -> OfferCategories:
-    groups = await service.list_active_offers_grouped(session, service.catalog_today())
+    groups = await service.list_active_offers_grouped(session, utc_today())
     return OfferCategories(
         categories=[OfferCategoryGroup.model_validate(group, from_attributes=True) for group in groups]
     )

@@ -55,11 +55,6 @@ class OfferGroup:
     offers: list[Offer]
 
 
-def catalog_today() -> date:
-    """The business date used for "on sale today" (UTC calendar date)."""
-    return datetime.now(UTC).date()
-
-
 def _audit_value(value: Any) -> Any:
     # JSONB keeps strings for money and dates so the trail reads exactly as the API did.
     if isinstance(value, date):

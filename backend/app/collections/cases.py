@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 import uuid
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date
 from typing import Any
 
 from sqlalchemy import Date, Subquery, exists, func, literal, select, text, update
@@ -41,6 +41,7 @@ from app.config import get_settings
 from app.customers import service as customers_service
 from app.kit.audit import record_audit
 from app.kit.correlation import current_actor
+from app.kit.dates import utc_today
 from app.kit.locks import LockNamespace, try_lock
 from app.kit.pagination import PageParams, fetch_page
 
@@ -64,11 +65,6 @@ OPEN_CASE_INDEX_PREDICATE = text(OPEN_CASE_PREDICATE_SQL)
 POLICY_ACTION_INDEX_PREDICATE = text(POLICY_ACTION_PREDICATE_SQL)
 # Audit names: the notices sent to a client are reminders; a call is logged.
 _ACTION_AUDIT = {"call": "call.logged"}
-
-
-def business_today() -> date:
-    """Today's business date (UTC)."""
-    return datetime.now(UTC).date()
 
 
 def _pursued_overdue() -> Subquery:
@@ -290,7 +286,7 @@ async def _emit_transition(
 
 def _closing_day(case: CollectionCase) -> date:
     # Evaluations may be run for a later day than the calendar's; a case never closes before it was evaluated.
-    return max(business_today(), case.evaluated_on)
+    return max(utc_today(), case.evaluated_on)
 
 
 async def _resolve(session: AsyncSession, case: CollectionCase, *, reason: str) -> None:
@@ -417,7 +413,7 @@ async def evaluate_collections(session: AsyncSession, as_of: date) -> Evaluation
 
 async def evaluate_on_demand(session: AsyncSession, as_of: date | None) -> EvaluationSummary:
     """The evaluation an agent asks for: today by default, or a past day, never a day still to come."""
-    today = business_today()
+    today = utc_today()
     if as_of is not None and as_of > today:
         raise EvaluationDayInFuture()
     return await evaluate_collections(session, as_of or today)
@@ -435,7 +431,7 @@ async def change_case_status(session: AsyncSession, case_id: uuid.UUID, change: 
         raise CaseHasOverdueBalance()
     if change.status == "promise_to_pay":
         assert change.promised_date is not None
-        if change.promised_date < business_today():
+        if change.promised_date < utc_today():
             raise PromisedDateInPast()
         case.promised_date = change.promised_date
         case.promised_amount = change.promised_amount

@@ -49,6 +49,7 @@ from app.customers.exceptions import ClientNotFound
 from app.customers.history import register_client_history_check
 from app.kit.audit import record_audit
 from app.kit.correlation import current_actor
+from app.kit.dates import utc_today
 from app.kit.locks import lock_client
 from app.kit.pagination import PageParams, fetch_page
 
@@ -156,7 +157,7 @@ async def _record(
     )
     session.add(payment)
     await session.flush()
-    today = cases.business_today()
+    today = utc_today()
     settled: list[Invoice] = []
     for position, (invoice, share) in enumerate(plan):
         session.add(PaymentAllocation(payment_id=payment.id, invoice_id=invoice.id, amount=share, position=position))
@@ -378,7 +379,7 @@ async def overview(
     period_end: date | None = None,
 ) -> dict[str, Any]:
     """Collections figures: outstanding, overdue by aging bucket, cases by status, payments and rate."""
-    as_of = as_of or cases.business_today()
+    as_of = as_of or utc_today()
     period_start = period_start or as_of.replace(day=1)
     period_end = period_end or as_of
     if period_end < period_start:

@@ -55,6 +55,7 @@ from app.customers.models import Client
 from app.errors import BusinessValidationError, register_constraint_error
 from app.kit.audit import record_audit
 from app.kit.correlation import current_actor
+from app.kit.dates import utc_today
 from app.kit.locks import lock_client
 from app.kit.pagination import PageParams
 from app.kit.phone import InvalidPhoneNumber, NumberKind, normalize_moroccan_number
@@ -107,11 +108,6 @@ async def _client_has_live_contracts(session: AsyncSession, client_id: uuid.UUID
 
 
 register_live_service_check("contract", _client_has_live_contracts)
-
-
-def contracts_today() -> date:
-    """The business date of lifecycle rules (UTC calendar date, as the catalog uses)."""
-    return datetime.now(UTC).date()
 
 
 def _actor() -> str:
@@ -679,7 +675,7 @@ async def _sign(
     """Write the contract with the fees in force today, its PDF, and the audit record."""
     actor = _actor()
     # Taken last: the counter row stays locked until commit, so keep that window short.
-    number = await next_contract_number(session, contracts_today().year)
+    number = await next_contract_number(session, utc_today().year)
     contract = Contract(
         contract_number=number,
         client_id=client.id,
@@ -763,7 +759,7 @@ async def _contract_for_change(session: AsyncSession, contract_id: uuid.UUID) ->
 
 
 def _not_in_future(effective_date: date) -> None:
-    if effective_date > contracts_today():
+    if effective_date > utc_today():
         raise BusinessValidationError(
             ["body", "effective_date"],
             "The effective date cannot be in the future: lifecycle changes are recorded when they happen.",
@@ -906,7 +902,7 @@ async def create_subscriber(session: AsyncSession, payload: SubscriberCreate) ->
         raise ClientTerminated()
     number = _number_for_line(payload.phone_number, payload.service_type, "phone_number")
     await reserve_number(session, number)
-    return await _open_line(session, client.id, payload.service_type, number, payload.activated_on or contracts_today())
+    return await _open_line(session, client.id, payload.service_type, number, payload.activated_on or utc_today())
 
 
 async def _line_for_change(session: AsyncSession, subscriber_id: uuid.UUID) -> Subscriber:
@@ -949,7 +945,7 @@ async def terminate_subscriber(
         raise InvalidStatusTransition("This line is already terminated.")
     if await _live_contract_of(session, line.id) is not None:
         raise SubscriberHasLiveContract()
-    last_day = effective_date or contracts_today()
+    last_day = effective_date or utc_today()
     _not_in_future(last_day)
     # Same bound as a contract's last day: at the earliest the day before the line started (an empty line).
     if last_day < line.activated_on - timedelta(days=1):

@@ -14,6 +14,7 @@ from fastapi.responses import JSONResponse, Response
 from app.config import Settings, get_settings
 from app.db import SessionDep
 from app.errors import BusinessValidationError
+from app.kit.dates import utc_today
 from app.kit.idempotency import IdempotencyKeyDep, run_idempotent
 from app.kit.identity import CIN_FORMAT_HELP, normalize_cin
 from app.kit.pagination import PageDep
@@ -115,7 +116,7 @@ def _pdf(document: service.StoredDocument) -> Response:
     summary="Offers on sale by category, number formats, start-date window and legal texts",
 )
 async def get_bootstrap(session: SessionDep, settings: SettingsDep) -> LandingBootstrap:
-    return await service.bootstrap(session, settings, service.landing_today())
+    return await service.bootstrap(session, settings, utc_today())
 
 
 @router.post(
@@ -126,7 +127,7 @@ async def get_bootstrap(session: SessionDep, settings: SettingsDep) -> LandingBo
     responses=_errors({422: "validation_error, offer_not_available (the field is named)"}),
 )
 async def create_draft(body: DraftWrite, session: SessionDep, settings: SettingsDep) -> DraftRead:
-    return await service.create_draft(session, settings, body.answers, service.landing_today())
+    return await service.create_draft(session, settings, body.answers, utc_today())
 
 
 @router.get(
@@ -153,7 +154,7 @@ async def get_draft(draft_id: uuid.UUID, session: SessionDep) -> DraftRead:
     ),
 )
 async def update_draft(draft_id: uuid.UUID, body: DraftWrite, session: SessionDep, settings: SettingsDep) -> DraftRead:
-    return await service.update_draft(session, settings, draft_id, body.answers, service.landing_today())
+    return await service.update_draft(session, settings, draft_id, body.answers, utc_today())
 
 
 @router.post(
@@ -221,7 +222,7 @@ async def submit_new(
     body: NewSubscriptionSubmit, session: SessionDep, settings: SettingsDep, idempotency_key: IdempotencyKeyDep
 ) -> JSONResponse:
     async def handler() -> NewSubscriptionResult:
-        return await service.submit_new(session, settings, body, service.landing_today())
+        return await service.submit_new(session, settings, body, utc_today())
 
     return await run_idempotent(
         session,
@@ -260,7 +261,7 @@ async def submit_plan_change(
     tokens.verify_lookup_token(settings, body.lookup_token, body.cin)
 
     async def handler() -> PlanChangeResult:
-        return await service.submit_plan_change(session, settings, body, service.landing_today())
+        return await service.submit_plan_change(session, settings, body, utc_today())
 
     return await run_idempotent(
         session,

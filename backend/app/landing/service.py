@@ -81,11 +81,6 @@ _NUMBERING = {"mobile": "mobile", "internet": "home_landline", "landline": "home
 _MOBILE_NUMBER_FIELDS = ("existing_mobile_local_number", "requested_mobile_local_number")
 
 
-def landing_today() -> date:
-    """The business date of the landing rules (UTC calendar date, as catalog and contracts use)."""
-    return datetime.now(UTC).date()
-
-
 def act_as_landing(cin: str | None = None) -> None:
     """Make the public caller the actor of audit records and `created_by`: `landing` or `landing:<masked CIN>`."""
     subject = LANDING_SUBJECT if cin is None else f"{LANDING_SUBJECT}:{mask_cin(cin)}"

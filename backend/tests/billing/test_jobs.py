@@ -28,11 +28,12 @@ from app import jobs
 from app.billing import runner, tasks
 from app.billing.models import BilledContractMonth, BillingRun, Invoice, InvoiceLine
 from app.billing.schemas import BillingRunCreate
-from app.billing.service import business_today, create_billing_run
+from app.billing.service import create_billing_run
 from app.contracts.models import Contract
 from app.db import database
 from app.dbserver import libpq_dsn
 from app.kit.audit import AuditRecord
+from app.kit.dates import utc_today
 from app.kit.locks import lock_client
 from tests.fixtures.auth import auth_headers
 from tests.fixtures.billing_factories import create_contract
@@ -82,7 +83,7 @@ async def _numbers() -> list[str]:
 
 
 def _expected_numbers(count: int) -> list[str]:
-    year = business_today().year
+    year = utc_today().year
     return [f"FAC-{year}-{n:06d}" for n in range(1, count + 1)]
 
 
@@ -311,7 +312,7 @@ class TestWorkerCrash:
         self, worker_database: str
     ) -> None:
         client_ids = await _seed(4)
-        year = business_today().year
+        year = utc_today().year
         async with database.sessionmaker() as session, session.begin():
             run = await create_billing_run(session, BillingRunCreate(period_start=JAN_1, period_end=JAN_31))
             await session.execute(

@@ -13,6 +13,7 @@ from app.billing import service
 from app.billing.exceptions import BillingRunNotDiscardable
 from app.billing.models import BilledContractMonth, BillingRunFailure, Invoice
 from app.billing.schemas import BillingRunCreate
+from app.kit.dates import utc_today
 from tests.fixtures.billing_factories import bill, change_plan, create_contract, invoice_of, lines_of, suspend
 from tests.fixtures.factories import create_client, create_offer
 
@@ -295,7 +296,7 @@ class TestInvoiceTotals:
         assert await session.get(BilledContractMonth, (idle_contract.id, JAN_1)) is None
         invoice = await invoice_of(session, run, billed)
         assert invoice is not None
-        assert invoice.invoice_number == f"FAC-{service.business_today().year}-000001"
+        assert invoice.invoice_number == f"FAC-{utc_today().year}-000001"
         assert await session.scalar(select(func.min(Invoice.total)).where(Invoice.billing_run_id == run.id)) > 0
         assert run.invoices_count == 1
 
@@ -308,7 +309,7 @@ class TestInvoiceTotals:
 
         invoice = await invoice_of(session, run, client)
         assert invoice is not None
-        assert invoice.issue_date == service.business_today()
+        assert invoice.issue_date == utc_today()
         assert invoice.due_date == invoice.issue_date + timedelta(days=30)
         assert (invoice.period_start, invoice.period_end) == (JAN_1, JAN_31)
 
@@ -362,7 +363,7 @@ class TestLegalNumbering:
             await create_contract(session, client, offer, start_date=LONG_AGO)
         second = await bill(session, JAN_1, JAN_31, chunk_size=2)
 
-        year = service.business_today().year
+        year = utc_today().year
         numbers = list(
             await session.scalars(
                 select(Invoice.invoice_number)
@@ -391,7 +392,7 @@ class TestLegalNumbering:
         assert "numeric field overflow" in failure.reason
         assert await invoice_of(session, run, faulty) is None
         numbers = sorted(await session.scalars(select(Invoice.invoice_number).where(Invoice.billing_run_id == run.id)))
-        year = service.business_today().year
+        year = utc_today().year
         assert numbers == [f"FAC-{year}-{n:06d}" for n in range(1, 4)]
 
 
@@ -447,7 +448,7 @@ class TestNumberingDate:
         client = await create_client(session)
         offer = await create_offer(session, "mobile")
         await create_contract(session, client, offer, start_date=LONG_AGO)
-        yesterday = service.business_today() - timedelta(days=1)
+        yesterday = utc_today() - timedelta(days=1)
         run = await service.create_billing_run(
             session, BillingRunCreate(period_start=JAN_1, period_end=JAN_31, tax_rate=Decimal("0.20"), due_days=10)
         )
@@ -458,5 +459,5 @@ class TestNumberingDate:
 
         invoice = await invoice_of(session, run, client)
         assert invoice is not None
-        assert invoice.issue_date == service.business_today()
-        assert invoice.due_date == service.business_today() + timedelta(days=10)
+        assert invoice.issue_date == utc_today()
+        assert invoice.due_date == utc_today() + timedelta(days=10)

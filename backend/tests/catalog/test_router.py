@@ -11,8 +11,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.catalog import usage
 from app.catalog.models import Offer
-from app.catalog.service import catalog_today
 from app.kit.audit import AuditRecord
+from app.kit.dates import utc_today
 from app.main import create_app
 from tests.fixtures.auth import auth_headers
 from tests.fixtures.catalog_factories import offer_payload
@@ -515,7 +515,7 @@ class TestOfferCategories:
     async def test_groups_offers_on_sale_today_in_the_fixed_category_order(
         self, client: httpx.AsyncClient, session: AsyncSession
     ) -> None:
-        today = catalog_today()
+        today = utc_today()
         mobile = await create_offer(session, "mobile", valid_from=today)
         fiber = await create_offer(session, "fiber", valid_to=today)
         adsl = await create_offer(session, "adsl")

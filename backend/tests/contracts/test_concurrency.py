@@ -13,8 +13,8 @@ import pytest
 from sqlalchemy import func, select
 
 from app.contracts.models import Contract, Subscriber
-from app.contracts.service import contracts_today
 from app.db import database
+from app.kit.dates import utc_today
 from tests.fixtures.auth import auth_headers
 from tests.fixtures.factories import create_client, create_offer
 
@@ -34,7 +34,7 @@ def _provision(http: httpx.AsyncClient, client_id: uuid.UUID, offer_id: uuid.UUI
     body = {
         "client_id": str(client_id),
         "offer_id": str(offer_id),
-        "contract_start_date": contracts_today().isoformat(),
+        "contract_start_date": utc_today().isoformat(),
         **fields,
     }
     return http.post("/api/v1/contracts", json=body, headers=auth_headers("operator", **{"Idempotency-Key": key}))

@@ -26,9 +26,9 @@ from app.contracts.exceptions import (
     ServiceTypeIncompatible,
 )
 from app.contracts.models import Contract, Subscriber
-from app.contracts.service import contracts_today
 from app.customers.exceptions import ClientNotFound
 from app.errors import AppError, BusinessValidationError
+from app.kit.dates import utc_today
 from tests.fixtures.contracts_factories import (
     create_contract,
     create_subscriber,
@@ -55,7 +55,7 @@ class TestNewLine:
         assert result.decision == "created"
         assert result.replaced_contract is None
         contract, line = result.contract, result.subscriber
-        assert re.fullmatch(rf"CT-{contracts_today().year}-\d{{6}}", contract.contract_number)
+        assert re.fullmatch(rf"CT-{utc_today().year}-\d{{6}}", contract.contract_number)
         assert (contract.client_id, contract.offer_id, contract.subscriber_id) == (client.id, offer.id, line.id)
         assert contract.status == "active"
         assert (contract.start_date, contract.end_date) == (START, None)
@@ -486,7 +486,7 @@ class TestPlanChangeDates:
     ) -> None:
         client = await create_client(session)
         await create_contract(session, client, await create_offer(session, "mobile"))
-        start = contracts_today() + timedelta(days=20)
+        start = utc_today() + timedelta(days=20)
         result = await service.provision_contract(
             session, provision_request(client, await create_offer(session, "mobile"), start=start)
         )
@@ -514,7 +514,7 @@ class TestPlanChangeDates:
         client = await create_client(session)
         original_offer = await create_offer(session, "mobile")
         await create_contract(session, client, original_offer)
-        start = contracts_today() + timedelta(days=20)
+        start = utc_today() + timedelta(days=20)
         planned = await service.provision_contract(
             session, provision_request(client, await create_offer(session, "mobile"), start=start)
         )

@@ -14,9 +14,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.catalog.models import Offer
 from app.contracts.models import Contract, ContractSuspension, Subscriber
-from app.contracts.service import contracts_today
 from app.customers.models import Client
 from app.kit.audit import AuditRecord
+from app.kit.dates import utc_today
 from tests.fixtures.auth import auth_headers
 from tests.fixtures.contracts_factories import create_contract, create_subscriber
 from tests.fixtures.factories import create_client, create_offer
@@ -304,7 +304,7 @@ class TestContractReads:
 
 
 def _days_ago(days: int) -> str:
-    return (contracts_today() - timedelta(days=days)).isoformat()
+    return (utc_today() - timedelta(days=days)).isoformat()
 
 
 async def _post(client: httpx.AsyncClient, contract: Contract, action: str, effective: str) -> httpx.Response:
@@ -379,7 +379,7 @@ class TestLifecycle:
         assert body["terminated_at"] is not None
         line = await session.get(Subscriber, contract.subscriber_id, populate_existing=True)
         assert line is not None
-        assert (line.status, line.terminated_on) == ("terminated", contracts_today() - timedelta(days=1))
+        assert (line.status, line.terminated_on) == ("terminated", utc_today() - timedelta(days=1))
 
         reuse = await client.post(
             PROVISION,
@@ -404,7 +404,7 @@ class TestLifecycle:
             .execution_options(populate_existing=True)
         )
         assert period is not None
-        assert period.resumed_on == contracts_today() - timedelta(days=1)
+        assert period.resumed_on == utc_today() - timedelta(days=1)
 
     async def test_each_lifecycle_change_is_audited_with_before_and_after_status(
         self, client: httpx.AsyncClient, session: AsyncSession
@@ -432,14 +432,14 @@ class TestLifecycle:
         assert (await _post(client, contract, "terminate", _days_ago(2))).status_code == 200
         line = await session.get(Subscriber, contract.subscriber_id, populate_existing=True)
         assert line is not None
-        assert (line.status, line.terminated_on) == ("terminated", contracts_today() - timedelta(days=2))
+        assert (line.status, line.terminated_on) == ("terminated", utc_today() - timedelta(days=2))
 
     @pytest.mark.parametrize("action", ["suspend", "resume", "terminate"])
     async def test_a_future_effective_date_is_refused(
         self, client: httpx.AsyncClient, session: AsyncSession, action: str
     ) -> None:
         contract = await create_contract(session, status="suspended" if action == "resume" else "active")
-        tomorrow = (contracts_today() + timedelta(days=1)).isoformat()
+        tomorrow = (utc_today() + timedelta(days=1)).isoformat()
         response = await _post(client, contract, action, tomorrow)
         assert response.status_code == 422
         assert response.json()["error"]["details"][0]["loc"] == ["body", "effective_date"]
@@ -460,7 +460,7 @@ class TestLifecycle:
     async def test_terminating_before_the_contract_starts_is_refused(
         self, client: httpx.AsyncClient, session: AsyncSession
     ) -> None:
-        contract = await create_contract(session, start_date=contracts_today() - timedelta(days=3))
+        contract = await create_contract(session, start_date=utc_today() - timedelta(days=3))
         response = await _post(client, contract, "terminate", _days_ago(5))
         assert response.status_code == 422
 

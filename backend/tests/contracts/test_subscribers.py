@@ -10,8 +10,8 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.contracts.service import contracts_today
 from app.kit.audit import AuditRecord
+from app.kit.dates import utc_today
 from tests.fixtures.auth import auth_headers
 from tests.fixtures.contracts_factories import (
     create_contract,
@@ -67,7 +67,7 @@ class TestSubscriberCreate:
         assert response.status_code == 201, response.text
         body = response.json()
         assert (body["phone_number"], body["status"], body["service_type"]) == ("+212522987654", "active", "adsl")
-        assert body["activated_on"] == contracts_today().isoformat()
+        assert body["activated_on"] == utc_today().isoformat()
 
     @pytest.mark.parametrize("role", ["operator", "billing", "auditor"])
     async def test_only_admin_writes_lines(self, client: httpx.AsyncClient, session: AsyncSession, role: str) -> None:
@@ -209,7 +209,7 @@ class TestSubscriberTerminate:
         self, client: httpx.AsyncClient, session: AsyncSession
     ) -> None:
         line = await create_subscriber(session)
-        yesterday = (contracts_today() - timedelta(days=1)).isoformat()
+        yesterday = (utc_today() - timedelta(days=1)).isoformat()
         response = await client.post(
             f"{LINES}/{line.id}/terminate", json={"effective_date": yesterday}, headers=auth_headers("admin")
         )
@@ -225,8 +225,8 @@ class TestSubscriberTerminate:
     async def test_the_last_day_cannot_be_before_the_day_before_the_line_started(
         self, client: httpx.AsyncClient, session: AsyncSession
     ) -> None:
-        line = await create_subscriber(session, activated_on=contracts_today() - timedelta(days=10))
-        too_early = (contracts_today() - timedelta(days=12)).isoformat()
+        line = await create_subscriber(session, activated_on=utc_today() - timedelta(days=10))
+        too_early = (utc_today() - timedelta(days=12)).isoformat()
         response = await client.post(
             f"{LINES}/{line.id}/terminate", json={"effective_date": too_early}, headers=auth_headers("admin")
         )

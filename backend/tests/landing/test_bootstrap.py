@@ -6,7 +6,7 @@ from decimal import Decimal
 import httpx
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.landing.service import landing_today
+from app.kit.dates import utc_today
 from tests.fixtures.factories import create_offer
 from tests.fixtures.landing_factories import LANDING
 
@@ -19,7 +19,7 @@ class TestBootstrap:
         fiber = await create_offer(session, "fiber")
         landline = await create_offer(session, "landline")
         retired = await create_offer(session, "mobile", status="retired")
-        future = await create_offer(session, "adsl", valid_from=landing_today() + timedelta(days=10))
+        future = await create_offer(session, "adsl", valid_from=utc_today() + timedelta(days=10))
 
         response = await client.get(f"{LANDING}/bootstrap")
 
@@ -52,7 +52,7 @@ class TestBootstrap:
         assert "06 55 33 44 22" in formats["accepted_examples"]
         assert formats["mobile_first_digits"] == ["6", "7"]
         assert formats["landline_first_digits"] == ["5", "8"]
-        today = landing_today()
+        today = utc_today()
         assert body["contract_start_dates"] == {
             "earliest": today.isoformat(),
             "latest": (today + timedelta(days=90)).isoformat(),
