@@ -105,6 +105,12 @@ def register_constraint_error(
     CONSTRAINT_ERRORS[constraint] = (status_code, code, message, field)
 
 
+def error_responses(codes: dict[int, str]) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI error answers, each described by the machine codes it can carry (the envelope schema is
+    attached to every error answer by create_app)."""
+    return {status: {"description": text} for status, text in codes.items()}
+
+
 def envelope(
     status_code: int,
     code: str,

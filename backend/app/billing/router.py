@@ -26,6 +26,7 @@ from app.billing.schemas import (
     ServiceCategory,
 )
 from app.db import SessionDep
+from app.errors import error_responses
 from app.kit.correlation import Actor
 from app.kit.idempotency import IdempotencyKeyDep, run_idempotent
 from app.kit.pagination import Page, PageDep
@@ -36,10 +37,6 @@ BillingWriterDep = Annotated[Actor, Depends(require_roles(Role.BILLING))]
 BillingReaderDep = Annotated[Actor, Depends(require_roles(Role.BILLING, read=True))]
 # Collections staff read invoices to follow up payments; they cannot start or discard runs.
 InvoiceReaderDep = Annotated[Actor, Depends(require_roles(Role.BILLING, Role.COLLECTIONS, read=True))]
-
-
-def _errors(codes: dict[int, str]) -> dict[int | str, dict[str, Any]]:
-    return {status: {"description": description} for status, description in codes.items()}
 
 
 async def _run_detail(session: SessionDep, run: BillingRun) -> BillingRunDetail:
@@ -69,7 +66,7 @@ async def _run_detail(session: SessionDep, run: BillingRun) -> BillingRunDetail:
                 }
             }
         },
-        **_errors(
+        **error_responses(
             {
                 400: "idempotency_key_required, idempotency_key_invalid",
                 401: "not_authenticated",
@@ -99,7 +96,7 @@ async def create_billing_run(
     "/api/v1/billing/runs",
     operation_id="billing-runs-list",
     summary="List billing runs, newest first",
-    responses=_errors({401: "not_authenticated", 403: "forbidden"}),
+    responses=error_responses({401: "not_authenticated", 403: "forbidden"}),
 )
 async def list_billing_runs(
     session: SessionDep,
@@ -118,7 +115,7 @@ async def list_billing_runs(
     "/api/v1/billing/runs/{run_id}",
     operation_id="billing-runs-get",
     summary="A billing run: status, progress, counts, timings and parked clients",
-    responses=_errors({401: "not_authenticated", 403: "forbidden", 404: "not_found"}),
+    responses=error_responses({401: "not_authenticated", 403: "forbidden", 404: "not_found"}),
 )
 async def get_billing_run(run_id: uuid.UUID, session: SessionDep, _: BillingReaderDep) -> BillingRunDetail:
     return await _run_detail(session, await service.get_billing_run(session, run_id))
@@ -128,7 +125,7 @@ async def get_billing_run(run_id: uuid.UUID, session: SessionDep, _: BillingRead
     "/api/v1/billing/runs/{run_id}/discard",
     operation_id="billing-runs-discard",
     summary="Discard the draft invoices of a finished dry run",
-    responses=_errors(
+    responses=error_responses(
         {401: "not_authenticated", 403: "forbidden", 404: "not_found", 409: "billing_run_not_discardable"}
     ),
 )
@@ -140,7 +137,7 @@ async def discard_billing_run(run_id: uuid.UUID, session: SessionDep, _: Billing
     "/api/v1/invoices",
     operation_id="invoices-list",
     summary="List invoices with filters, newest first",
-    responses=_errors({401: "not_authenticated", 403: "forbidden"}),
+    responses=error_responses({401: "not_authenticated", 403: "forbidden"}),
 )
 async def list_invoices(
     session: SessionDep,
@@ -179,7 +176,7 @@ async def list_invoices(
     "/api/v1/invoices/{invoice_id}",
     operation_id="invoices-get",
     summary="An invoice with its lines",
-    responses=_errors({401: "not_authenticated", 403: "forbidden", 404: "not_found"}),
+    responses=error_responses({401: "not_authenticated", 403: "forbidden", 404: "not_found"}),
 )
 async def get_invoice(invoice_id: uuid.UUID, session: SessionDep, _: InvoiceReaderDep) -> InvoiceDetail:
     invoice = await service.get_invoice(session, invoice_id)
@@ -199,7 +196,7 @@ async def get_invoice(invoice_id: uuid.UUID, session: SessionDep, _: InvoiceRead
     response_class=Response,
     responses={
         200: {"content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}}},
-        **_errors(
+        **error_responses(
             {
                 401: "not_authenticated",
                 403: "forbidden",

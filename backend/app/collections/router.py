@@ -30,6 +30,7 @@ from app.collections.schemas import (
     PaymentRecorded,
 )
 from app.db import SessionDep
+from app.errors import error_responses
 from app.kit.idempotency import IdempotencyKeyDep, run_idempotent
 from app.kit.pagination import Page, PageDep
 
@@ -44,7 +45,7 @@ def _errors(*codes: tuple[int, str]) -> dict[int | str, dict[str, Any]]:
     described: dict[int, list[str]] = {}
     for status, code in codes:
         described.setdefault(status, []).append(code)
-    return {status: {"description": ", ".join(names)} for status, names in described.items()}
+    return error_responses({status: ", ".join(names) for status, names in described.items()})
 
 
 _AUTH = ((401, "not_authenticated"), (403, "forbidden"))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
 from fastapi.responses import JSONResponse, Response
@@ -26,7 +26,7 @@ from app.contracts.schemas import (
     SubscriberUpdate,
 )
 from app.db import SessionDep
-from app.errors import BusinessValidationError
+from app.errors import BusinessValidationError, error_responses
 from app.kit.correlation import Actor
 from app.kit.idempotency import IdempotencyKeyDep, run_idempotent
 from app.kit.pagination import Page, PageDep
@@ -39,12 +39,7 @@ AdminDep = Annotated[Actor, Depends(require_roles())]
 StaffReadDep = Annotated[Actor, Depends(require_roles(Role.OPERATOR, Role.BILLING, Role.COLLECTIONS, read=True))]
 
 
-def _errors(codes: dict[int, str]) -> dict[int | str, dict[str, Any]]:
-    """OpenAPI error answers with the codes each status can carry."""
-    return {status: {"description": text} for status, text in codes.items()}
-
-
-_PROVISION_ERRORS = _errors(
+_PROVISION_ERRORS = error_responses(
     {
         400: "idempotency_key_required, idempotency_key_invalid",
         404: "not_found (client or offer)",
@@ -59,7 +54,7 @@ _PROVISION_ERRORS = _errors(
         ),
     }
 )
-_LIFECYCLE_ERRORS = _errors(
+_LIFECYCLE_ERRORS = error_responses(
     {
         404: "not_found",
         409: "invalid_status_transition, period_already_billed (effective_date inside days already invoiced)",
@@ -121,7 +116,7 @@ async def list_contracts(
     "/api/v1/contracts/{contract_id}",
     operation_id="contracts-get",
     summary="One contract",
-    responses=_errors({404: "not_found"}),
+    responses=error_responses({404: "not_found"}),
 )
 async def get_contract(contract_id: uuid.UUID, session: SessionDep, _: StaffReadDep) -> ContractRead:
     return await service.describe_contract(session, await service.get_contract(session, contract_id))
@@ -170,7 +165,7 @@ async def terminate_contract(
     "/api/v1/contracts/{contract_id}/suspensions",
     operation_id="contracts-suspensions-list",
     summary="The suspension periods of a contract (from inclusive, resumed_on exclusive)",
-    responses=_errors({404: "not_found"}),
+    responses=error_responses({404: "not_found"}),
 )
 async def list_suspensions(
     contract_id: uuid.UUID, session: SessionDep, _: StaffReadDep
@@ -185,7 +180,7 @@ async def list_suspensions(
     response_class=Response,
     responses={
         200: {"content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}}},
-        **_errors({404: "not_found (contract or document)", 500: "document_integrity_error"}),
+        **error_responses({404: "not_found (contract or document)", 500: "document_integrity_error"}),
     },
 )
 async def get_contract_document(contract_id: uuid.UUID, session: SessionDep, _: StaffReadDep) -> Response:
@@ -242,7 +237,7 @@ async def list_subscribers(
     "/api/v1/subscribers/{subscriber_id}",
     operation_id="subscribers-get",
     summary="One line",
-    responses=_errors({404: "not_found"}),
+    responses=error_responses({404: "not_found"}),
 )
 async def get_subscriber(subscriber_id: uuid.UUID, session: SessionDep, _: StaffReadDep) -> SubscriberRead:
     return SubscriberRead.model_validate(await service.get_subscriber(session, subscriber_id))
@@ -253,7 +248,7 @@ async def get_subscriber(subscriber_id: uuid.UUID, session: SessionDep, _: Staff
     status_code=201,
     operation_id="subscribers-create",
     summary="Create a line by hand (admin, technical operation)",
-    responses=_errors({404: "not_found (client)", 409: "client_terminated, number_unavailable"}),
+    responses=error_responses({404: "not_found (client)", 409: "client_terminated, number_unavailable"}),
 )
 async def create_subscriber(payload: SubscriberCreate, session: SessionDep, _: AdminDep) -> SubscriberRead:
     return SubscriberRead.model_validate(await service.create_subscriber(session, payload))
@@ -263,7 +258,7 @@ async def create_subscriber(payload: SubscriberCreate, session: SessionDep, _: A
     "/api/v1/subscribers/{subscriber_id}",
     operation_id="subscribers-update",
     summary="Change a line's number or access technology (admin, technical operation)",
-    responses=_errors(
+    responses=error_responses(
         {
             404: "not_found",
             409: "number_unavailable, invalid_status_transition",
@@ -281,7 +276,7 @@ async def update_subscriber(
     "/api/v1/subscribers/{subscriber_id}/terminate",
     operation_id="subscribers-terminate",
     summary="Terminate a line without a live contract (admin, technical operation)",
-    responses=_errors(
+    responses=error_responses(
         {
             404: "not_found",
             409: "subscriber_has_live_contract, invalid_status_transition",

@@ -6,14 +6,14 @@ import asyncio
 import time
 import uuid
 from collections.abc import AsyncIterator
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Query
 from fastapi.responses import JSONResponse, Response
 
 from app.config import Settings, get_settings
 from app.db import SessionDep
-from app.errors import BusinessValidationError
+from app.errors import BusinessValidationError, error_responses
 from app.kit.dates import utc_today
 from app.kit.idempotency import IdempotencyKeyDep, run_idempotent
 from app.kit.identity import CIN_FORMAT_HELP, normalize_cin
@@ -43,10 +43,6 @@ async def _public_caller() -> None:
     service.act_as_landing()
 
 
-def _errors(codes: dict[int, str]) -> dict[int | str, dict[str, Any]]:
-    return {status: {"description": text} for status, text in codes.items()}
-
-
 router = APIRouter(
     prefix=service.API_PREFIX,
     tags=["landing"],
@@ -54,7 +50,7 @@ router = APIRouter(
         Depends(_public_caller),
         Depends(rate_limit("landing", lambda settings: settings.landing_rate_limit)),
     ],
-    responses=_errors({429: "rate_limited (see the Retry-After header)"}),
+    responses=error_responses({429: "rate_limited (see the Retry-After header)"}),
 )
 
 SettingsDep = Annotated[Settings, Depends(get_settings)]
@@ -124,7 +120,7 @@ async def get_bootstrap(session: SessionDep, settings: SettingsDep) -> LandingBo
     status_code=201,
     operation_id="landing-drafts-create",
     summary="Save the wizard's first answers; the draft id is the only key to it",
-    responses=_errors({422: "validation_error, offer_not_available (the field is named)"}),
+    responses=error_responses({422: "validation_error, offer_not_available (the field is named)"}),
 )
 async def create_draft(body: DraftWrite, session: SessionDep, settings: SettingsDep) -> DraftRead:
     return await service.create_draft(session, settings, body.answers, utc_today())
@@ -134,7 +130,7 @@ async def create_draft(body: DraftWrite, session: SessionDep, settings: Settings
     "/drafts/{draft_id}",
     operation_id="landing-drafts-get",
     summary="Resume a draft",
-    responses=_errors({404: "draft_not_found", 410: "draft_expired"}),
+    responses=error_responses({404: "draft_not_found", 410: "draft_expired"}),
 )
 async def get_draft(draft_id: uuid.UUID, session: SessionDep) -> DraftRead:
     return await service.get_draft(session, draft_id)
@@ -144,7 +140,7 @@ async def get_draft(draft_id: uuid.UUID, session: SessionDep) -> DraftRead:
     "/drafts/{draft_id}",
     operation_id="landing-drafts-update",
     summary="Replace a draft's answers (incomplete is fine, invalid is refused)",
-    responses=_errors(
+    responses=error_responses(
         {
             404: "draft_not_found",
             409: "draft_already_submitted",
@@ -163,7 +159,7 @@ async def update_draft(draft_id: uuid.UUID, body: DraftWrite, session: SessionDe
     summary="Prove a CIN: a short-lived lookup token and masked contacts (same answer shape for any CIN)",
     # The padding is listed before the session (an endpoint parameter), so it is left after the commit.
     dependencies=[_VERIFY_CIN_LIMIT, Depends(_verify_cin_padding, scope="function")],
-    responses=_errors({429: "rate_limited: per client address and per CIN (see Retry-After)"}),
+    responses=error_responses({429: "rate_limited: per client address and per CIN (see Retry-After)"}),
 )
 async def verify_cin(body: VerifyCinRequest, session: SessionDep, settings: SettingsDep) -> VerifyCinResponse:
     await limiter.hit(
@@ -178,7 +174,7 @@ async def verify_cin(body: VerifyCinRequest, session: SessionDep, settings: Sett
     "/clients/{cin}/subscriptions",
     operation_id="landing-subscriptions-list",
     summary="The CIN's live subscriptions (lookup token required)",
-    responses=_errors({401: "invalid_lookup_token (missing, expired, tampered or for another CIN)"}),
+    responses=error_responses({401: "invalid_lookup_token (missing, expired, tampered or for another CIN)"}),
 )
 async def list_subscriptions(
     cin: CinPath, session: SessionDep, settings: SettingsDep, lookup_token: LookupTokenQuery = None
@@ -190,7 +186,7 @@ async def list_subscriptions(
     "/clients/{cin}/invoices",
     operation_id="landing-invoices-list",
     summary="The CIN's invoices with signed PDF links (lookup token required)",
-    responses=_errors({401: "invalid_lookup_token (missing, expired, tampered or for another CIN)"}),
+    responses=error_responses({401: "invalid_lookup_token (missing, expired, tampered or for another CIN)"}),
 )
 async def list_invoices(
     cin: CinPath, session: SessionDep, settings: SettingsDep, page: PageDep, lookup_token: LookupTokenQuery = None
@@ -205,7 +201,7 @@ async def list_invoices(
     summary="Subscribe: create or reuse the client by CIN and provision a new line",
     dependencies=[_SUBMIT_LIMIT],
     response_model=NewSubscriptionResult,
-    responses=_errors(
+    responses=error_responses(
         {
             400: "idempotency_key_required, idempotency_key_invalid",
             404: "draft_not_found",
@@ -241,7 +237,7 @@ async def submit_new(
     summary="Change the plan of one of the CIN's contracts from contract_start_date (lookup token required)",
     dependencies=[_SUBMIT_LIMIT],
     response_model=PlanChangeResult,
-    responses=_errors(
+    responses=error_responses(
         {
             400: "idempotency_key_required, idempotency_key_invalid",
             401: "invalid_lookup_token",
@@ -277,7 +273,7 @@ async def submit_plan_change(
     "/contracts/{contract_id}/document-link",
     operation_id="landing-contract-document-link",
     summary="A signed link (15 minutes) to the contract PDF, for a contract of the CIN",
-    responses=_errors(
+    responses=error_responses(
         {
             401: "invalid_lookup_token",
             404: "contract_not_found (not a contract of this CIN), document_not_available",
@@ -297,7 +293,7 @@ async def contract_document_link(
     response_class=Response,
     responses={
         200: _PDF,
-        **_errors(
+        **error_responses(
             {
                 401: "invalid_document_token (missing, expired or tampered)",
                 403: "document_token_mismatch (a token for another document)",
@@ -320,7 +316,7 @@ async def contract_document(
     response_class=Response,
     responses={
         200: _PDF,
-        **_errors(
+        **error_responses(
             {
                 401: "invalid_document_token (missing, expired or tampered)",
                 403: "document_token_mismatch (a token for another document)",
