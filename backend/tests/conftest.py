@@ -9,6 +9,7 @@ os.environ["MTF_ENVIRONMENT"] = "test"
 os.environ.setdefault("MTF_LOG_JSON", "false")
 
 pytest_plugins = [
+    "tests.fixtures.error_codes",
     "tests.fixtures.database",
     "tests.fixtures.client",
 ]

@@ -11,12 +11,13 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from app.auth.roles import Role
 from app.auth.service import decode_access_token
 from app.config import get_settings
-from app.errors import Forbidden, NotAuthenticated
+from app.errors import Forbidden, NotAuthenticated, raises
 from app.kit.correlation import Actor, actor_var
 
 _bearer = HTTPBearer(auto_error=False, description="JWT from POST /api/v1/auth/token")
 
 
+@raises(NotAuthenticated)
 async def authenticated_actor(
     request: Request, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
 ) -> Actor:
@@ -40,4 +41,4 @@ def require_roles(*roles: Role, read: bool = False) -> Callable[..., Coroutine[A
         return actor
 
     guard.__name__ = f"require_{'_'.join(sorted(accepted))}"
-    return guard
+    return raises(Forbidden)(guard)

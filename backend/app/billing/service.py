@@ -39,8 +39,8 @@ from app.kit.correlation import current_actor
 from app.kit.dates import utc_today
 from app.kit.pagination import PageParams, fetch_page
 
-register_constraint_error("invoice_immutable", 409, InvoiceImmutable.code, InvoiceImmutable.message)
-register_constraint_error("invoice_lines_immutable", 409, InvoiceImmutable.code, InvoiceImmutable.message)
+register_constraint_error("invoice_immutable", InvoiceImmutable)
+register_constraint_error("invoice_lines_immutable", InvoiceImmutable)
 
 SERVICE_TYPES_OF_CATEGORY: dict[str, tuple[str, ...]] = {
     "mobile": ("mobile",),

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import uuid
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Response
 
 from app.auth.deps import require_roles
 from app.auth.roles import Role
 from app.catalog import service
+from app.catalog.exceptions import OfferCodeTaken, OfferInUse, OfferNotFound, OfferRetired
 from app.catalog.schemas import (
     OfferCategories,
     OfferCategory,
@@ -21,6 +22,7 @@ from app.catalog.schemas import (
     ServiceType,
 )
 from app.db import SessionDep
+from app.errors import error_responses
 from app.kit.correlation import Actor
 from app.kit.dates import utc_today
 from app.kit.pagination import Page, PageDep
@@ -30,7 +32,6 @@ router = APIRouter(prefix="/api/v1", tags=["catalog"])
 WriterDep = Annotated[Actor, Depends(require_roles(Role.OPERATOR))]
 ReaderDep = Annotated[Actor, Depends(require_roles(Role.OPERATOR, Role.BILLING, Role.COLLECTIONS, read=True))]
 
-_NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"description": "not_found"}}
 SUCCESSOR_LINK = '</api/v1/offer-categories>; rel="successor-version"'
 
 
@@ -39,7 +40,7 @@ SUCCESSOR_LINK = '</api/v1/offer-categories>; rel="successor-version"'
     status_code=201,
     operation_id="offers-create",
     summary="Create an offer of one category",
-    responses={409: {"description": "offer_code_taken"}},
+    responses=error_responses(OfferCodeTaken),
 )
 async def create_offer(payload: OfferCreate, session: SessionDep, _: WriterDep) -> OfferRead:
     return OfferRead.model_validate(await service.create_offer(session, payload))
@@ -62,7 +63,9 @@ async def list_offers(
     return Page(items=[OfferRead.model_validate(r) for r in rows], total=total, limit=page.limit, offset=page.offset)
 
 
-@router.get("/offers/{offer_id}", operation_id="offers-get", summary="Get an offer", responses=_NOT_FOUND)
+@router.get(
+    "/offers/{offer_id}", operation_id="offers-get", summary="Get an offer", responses=error_responses(OfferNotFound)
+)
 async def get_offer(offer_id: uuid.UUID, session: SessionDep, _: ReaderDep) -> OfferRead:
     return OfferRead.model_validate(await service.get_offer(session, offer_id))
 
@@ -71,7 +74,7 @@ async def get_offer(offer_id: uuid.UUID, session: SessionDep, _: ReaderDep) -> O
     "/offers/{offer_id}",
     operation_id="offers-update",
     summary="Update an active offer (components re-checked against its category)",
-    responses={**_NOT_FOUND, 409: {"description": "offer_retired, offer_in_use (access type of an offer in use)"}},
+    responses=error_responses(OfferNotFound, OfferRetired, OfferInUse, OfferCodeTaken),
 )
 async def update_offer(offer_id: uuid.UUID, payload: OfferUpdate, session: SessionDep, _: WriterDep) -> OfferRead:
     return OfferRead.model_validate(await service.update_offer(session, offer_id, payload))
@@ -81,7 +84,7 @@ async def update_offer(offer_id: uuid.UUID, payload: OfferUpdate, session: Sessi
     "/offers/{offer_id}/retire",
     operation_id="offers-retire",
     summary="Retire an offer (offers are never deleted)",
-    responses={**_NOT_FOUND, 409: {"description": "offer_retired (already retired)"}},
+    responses=error_responses(OfferNotFound, OfferRetired),
 )
 async def retire_offer(offer_id: uuid.UUID, session: SessionDep, _: WriterDep) -> OfferRead:
     return OfferRead.model_validate(await service.retire_offer(session, offer_id))

@@ -29,7 +29,7 @@ from app.kit.pagination import PageParams, fetch_page
 
 logger = logging.getLogger(__name__)
 
-register_constraint_error("uq_offers_code", 409, OfferCodeTaken.code, OfferCodeTaken.message, field="code")
+register_constraint_error("uq_offers_code", OfferCodeTaken, field="code")
 
 _AUDITED_FIELDS = (
     "code",

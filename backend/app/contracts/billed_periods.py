@@ -31,16 +31,13 @@ class _Readers:
 
 _readers = _Readers()
 
-register_constraint_error(
-    "period_already_billed",
-    409,
-    "period_already_billed",
-    "The contract's days from this date are already invoiced; corrections are made with a credit note.",
-)
-
 
 class PeriodAlreadyBilled(Conflict):
+    """A change dated into days already invoiced would bill them twice."""
+
     code = "period_already_billed"
+    message = "The contract's days from this date are already invoiced; corrections are made with a credit note."
+    action = "Choose a date after the invoiced days; corrections of billed days are made with a credit note."
 
     def __init__(self, field: str, requested: date, billed_through: date) -> None:
         message = (
@@ -59,6 +56,9 @@ class PeriodAlreadyBilled(Conflict):
                 }
             ],
         )
+
+
+register_constraint_error("period_already_billed", PeriodAlreadyBilled)
 
 
 def register_billed_period_readers(*, billed_through: BilledThrough, activation_billed: ActivationBilled) -> None:

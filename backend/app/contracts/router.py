@@ -10,7 +10,28 @@ from fastapi.responses import JSONResponse, Response
 
 from app.auth.deps import require_roles
 from app.auth.roles import Role
+from app.catalog.exceptions import OfferNotFound
 from app.contracts import service
+from app.contracts.billed_periods import PeriodAlreadyBilled
+from app.contracts.exceptions import (
+    ClientTerminated,
+    ContractDocumentNotFound,
+    ContractNotActive,
+    ContractNotFound,
+    DocumentIntegrityError,
+    InvalidStatusTransition,
+    InvalidTargetContract,
+    NoContractToChange,
+    NumberMismatch,
+    NumberPoolExhausted,
+    NumberUnavailable,
+    OfferAlreadySubscribed,
+    OfferNotAvailable,
+    ProvisioningAmbiguous,
+    ServiceTypeIncompatible,
+    SubscriberHasLiveContract,
+    SubscriberNotFound,
+)
 from app.contracts.schemas import (
     ContractProvisionRequest,
     ContractRead,
@@ -25,6 +46,7 @@ from app.contracts.schemas import (
     SubscriberTerminateRequest,
     SubscriberUpdate,
 )
+from app.customers.exceptions import ClientNotFound
 from app.db import SessionDep
 from app.errors import BusinessValidationError, error_responses
 from app.kit.correlation import Actor
@@ -40,27 +62,22 @@ StaffReadDep = Annotated[Actor, Depends(require_roles(Role.OPERATOR, Role.BILLIN
 
 
 _PROVISION_ERRORS = error_responses(
-    {
-        400: "idempotency_key_required, idempotency_key_invalid",
-        404: "not_found (client or offer)",
-        409: (
-            "client_terminated, provisioning_ambiguous (details list the candidate contracts), number_unavailable, "
-            "contract_not_active, offer_already_subscribed, number_pool_exhausted, idempotency_key_conflict, "
-            "idempotency_key_in_progress, period_already_billed (a plan change starting on a day already invoiced)"
-        ),
-        422: (
-            "validation_error (numbers in the wrong family, missing home landline, ...), offer_not_available, "
-            "service_type_incompatible, invalid_target_contract, no_contract_to_change, number_mismatch"
-        ),
-    }
+    ClientNotFound,
+    OfferNotFound,
+    ClientTerminated,
+    ProvisioningAmbiguous,
+    NumberUnavailable,
+    ContractNotActive,
+    OfferAlreadySubscribed,
+    NumberPoolExhausted,
+    PeriodAlreadyBilled,
+    OfferNotAvailable,
+    ServiceTypeIncompatible,
+    InvalidTargetContract,
+    NoContractToChange,
+    NumberMismatch,
 )
-_LIFECYCLE_ERRORS = error_responses(
-    {
-        404: "not_found",
-        409: "invalid_status_transition, period_already_billed (effective_date inside days already invoiced)",
-        422: "validation_error (effective_date in the future or outside the contract)",
-    }
-)
+_LIFECYCLE_ERRORS = error_responses(ContractNotFound, InvalidStatusTransition, PeriodAlreadyBilled)
 
 
 @router.post(
@@ -116,7 +133,7 @@ async def list_contracts(
     "/api/v1/contracts/{contract_id}",
     operation_id="contracts-get",
     summary="One contract",
-    responses=error_responses({404: "not_found"}),
+    responses=error_responses(ContractNotFound),
 )
 async def get_contract(contract_id: uuid.UUID, session: SessionDep, _: StaffReadDep) -> ContractRead:
     return await service.describe_contract(session, await service.get_contract(session, contract_id))
@@ -165,7 +182,7 @@ async def terminate_contract(
     "/api/v1/contracts/{contract_id}/suspensions",
     operation_id="contracts-suspensions-list",
     summary="The suspension periods of a contract (from inclusive, resumed_on exclusive)",
-    responses=error_responses({404: "not_found"}),
+    responses=error_responses(ContractNotFound),
 )
 async def list_suspensions(
     contract_id: uuid.UUID, session: SessionDep, _: StaffReadDep
@@ -180,7 +197,7 @@ async def list_suspensions(
     response_class=Response,
     responses={
         200: {"content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}}},
-        **error_responses({404: "not_found (contract or document)", 500: "document_integrity_error"}),
+        **error_responses(ContractNotFound, ContractDocumentNotFound, DocumentIntegrityError),
     },
 )
 async def get_contract_document(contract_id: uuid.UUID, session: SessionDep, _: StaffReadDep) -> Response:
@@ -237,7 +254,7 @@ async def list_subscribers(
     "/api/v1/subscribers/{subscriber_id}",
     operation_id="subscribers-get",
     summary="One line",
-    responses=error_responses({404: "not_found"}),
+    responses=error_responses(SubscriberNotFound),
 )
 async def get_subscriber(subscriber_id: uuid.UUID, session: SessionDep, _: StaffReadDep) -> SubscriberRead:
     return SubscriberRead.model_validate(await service.get_subscriber(session, subscriber_id))
@@ -248,7 +265,7 @@ async def get_subscriber(subscriber_id: uuid.UUID, session: SessionDep, _: Staff
     status_code=201,
     operation_id="subscribers-create",
     summary="Create a line by hand (admin, technical operation)",
-    responses=error_responses({404: "not_found (client)", 409: "client_terminated, number_unavailable"}),
+    responses=error_responses(ClientNotFound, ClientTerminated, NumberUnavailable),
 )
 async def create_subscriber(payload: SubscriberCreate, session: SessionDep, _: AdminDep) -> SubscriberRead:
     return SubscriberRead.model_validate(await service.create_subscriber(session, payload))
@@ -258,13 +275,7 @@ async def create_subscriber(payload: SubscriberCreate, session: SessionDep, _: A
     "/api/v1/subscribers/{subscriber_id}",
     operation_id="subscribers-update",
     summary="Change a line's number or access technology (admin, technical operation)",
-    responses=error_responses(
-        {
-            404: "not_found",
-            409: "number_unavailable, invalid_status_transition",
-            422: "validation_error, service_type_incompatible",
-        }
-    ),
+    responses=error_responses(SubscriberNotFound, NumberUnavailable, InvalidStatusTransition, ServiceTypeIncompatible),
 )
 async def update_subscriber(
     subscriber_id: uuid.UUID, payload: SubscriberUpdate, session: SessionDep, _: AdminDep
@@ -276,13 +287,7 @@ async def update_subscriber(
     "/api/v1/subscribers/{subscriber_id}/terminate",
     operation_id="subscribers-terminate",
     summary="Terminate a line without a live contract (admin, technical operation)",
-    responses=error_responses(
-        {
-            404: "not_found",
-            409: "subscriber_has_live_contract, invalid_status_transition",
-            422: "validation_error (effective_date in the future or before the day before the line started)",
-        }
-    ),
+    responses=error_responses(SubscriberNotFound, SubscriberHasLiveContract, InvalidStatusTransition),
 )
 async def terminate_subscriber(
     subscriber_id: uuid.UUID, payload: SubscriberTerminateRequest, session: SessionDep, _: AdminDep

@@ -30,6 +30,7 @@ from app.contracts.exceptions import (
     InvalidStatusTransition,
     InvalidTargetContract,
     NoContractToChange,
+    NumberMismatch,
     NumberUnavailable,
     OfferAlreadySubscribed,
     OfferNotAvailable,
@@ -52,7 +53,7 @@ from app.contracts.schemas import (
 from app.customers import service as customers_service
 from app.customers.history import register_client_history_check, register_live_service_check
 from app.customers.models import Client
-from app.errors import BusinessValidationError, register_constraint_error
+from app.errors import BusinessValidationError, ValidationFailed, register_constraint_error
 from app.kit.audit import record_audit
 from app.kit.correlation import current_actor
 from app.kit.dates import utc_today
@@ -67,22 +68,15 @@ COMPATIBLE_SERVICE_TYPES: dict[str, tuple[str, ...]] = {
     "landline": ("landline",),
 }
 
+register_constraint_error("uq_subscribers_number_live", NumberUnavailable, field="phone_number")
 register_constraint_error(
-    "uq_subscribers_number_live",
-    409,
-    "number_unavailable",
-    "This number already belongs to another live line.",
-    "phone_number",
-)
-register_constraint_error(
-    "uq_contracts_subscriber_live", 409, "subscriber_has_live_contract", "This line already has a live contract."
+    "uq_contracts_subscriber_live", SubscriberHasLiveContract, message="This line already has a live contract."
 )
 register_constraint_error(
     "ck_subscribers_number_family",
-    422,
-    "validation_error",
-    "Mobile lines take mobile numbers (6/7); internet and landline lines take landline numbers (5/8).",
-    "phone_number",
+    ValidationFailed,
+    field="phone_number",
+    message="Mobile lines take mobile numbers (6/7); internet and landline lines take landline numbers (5/8).",
 )
 
 
@@ -428,11 +422,7 @@ async def _plan_on_target(
     _ensure_changeable(contract, subscriber, offer, "target_contract_id")
     for name, number in given:
         if number != subscriber.phone_number:
-            raise BusinessValidationError(
-                ["body", name],
-                f"This number is not the line of contract {contract.contract_number}.",
-                code="number_mismatch",
-            )
+            raise NumberMismatch(["body", name], f"This number is not the line of contract {contract.contract_number}.")
     return _Plan(contract, subscriber)
 
 

@@ -10,8 +10,16 @@ from fastapi import APIRouter, Depends, Query, Response
 from app.auth.deps import require_roles
 from app.auth.roles import Role
 from app.customers import service
+from app.customers.exceptions import (
+    ClientCinTaken,
+    ClientDeleteBlocked,
+    ClientHasLiveServices,
+    ClientNotFound,
+    ClientStatusManagedByCollections,
+)
 from app.customers.schemas import ClientCreate, ClientFilters, ClientKind, ClientRead, ClientStatus, ClientUpdate
 from app.db import SessionDep
+from app.errors import error_responses
 from app.kit.correlation import Actor
 from app.kit.idempotency import OptionalIdempotencyKeyDep, run_idempotent
 from app.kit.pagination import Page, PageDep
@@ -20,8 +28,6 @@ router = APIRouter(prefix="/api/v1/clients", tags=["customers"])
 
 WriterDep = Annotated[Actor, Depends(require_roles(Role.OPERATOR))]
 ReaderDep = Annotated[Actor, Depends(require_roles(Role.OPERATOR, Role.BILLING, Role.COLLECTIONS, read=True))]
-
-_NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"description": "not_found"}}
 
 
 @router.post(
@@ -39,8 +45,7 @@ _NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"description": "not_found"}
                 }
             }
         },
-        400: {"description": "idempotency_key_invalid"},
-        409: {"description": "client_cin_taken, idempotency_key_conflict, idempotency_key_in_progress"},
+        **error_responses(ClientCinTaken),
     },
 )
 async def create_client(
@@ -97,7 +102,9 @@ async def list_clients(
     return Page(items=[ClientRead.model_validate(r) for r in rows], total=total, limit=page.limit, offset=page.offset)
 
 
-@router.get("/{client_id}", operation_id="clients-get", summary="Get a client", responses=_NOT_FOUND)
+@router.get(
+    "/{client_id}", operation_id="clients-get", summary="Get a client", responses=error_responses(ClientNotFound)
+)
 async def get_client(client_id: uuid.UUID, session: SessionDep, _: ReaderDep) -> ClientRead:
     return ClientRead.model_validate(await service.get_client(session, client_id))
 
@@ -106,7 +113,7 @@ async def get_client(client_id: uuid.UUID, session: SessionDep, _: ReaderDep) ->
     "/{client_id}",
     operation_id="clients-update",
     summary="Update a client (only the fields sent)",
-    responses={**_NOT_FOUND, 409: {"description": "client_cin_taken, client_status_managed_by_collections"}},
+    responses=error_responses(ClientNotFound, ClientCinTaken, ClientStatusManagedByCollections, ClientHasLiveServices),
 )
 async def update_client(client_id: uuid.UUID, payload: ClientUpdate, session: SessionDep, _: WriterDep) -> ClientRead:
     return ClientRead.model_validate(await service.update_client(session, client_id, payload))
@@ -117,7 +124,7 @@ async def update_client(client_id: uuid.UUID, payload: ClientUpdate, session: Se
     status_code=204,
     operation_id="clients-delete",
     summary="Delete a client that has no history",
-    responses={**_NOT_FOUND, 409: {"description": "client_delete_blocked (details list the kinds of history)"}},
+    responses=error_responses(ClientNotFound, ClientDeleteBlocked),
 )
 async def delete_client(client_id: uuid.UUID, session: SessionDep, _: WriterDep) -> Response:
     await service.delete_client(session, client_id)

@@ -33,7 +33,7 @@ from app.kit.phone import InvalidPhoneNumber, normalize_moroccan_number
 
 logger = logging.getLogger(__name__)
 
-register_constraint_error("uq_clients_cin_live", 409, ClientCinTaken.code, ClientCinTaken.message, field="cin")
+register_constraint_error("uq_clients_cin_live", ClientCinTaken, field="cin")
 
 _FOREIGN_KEY_VIOLATION = "23503"
 _AUDITED_FIELDS = (

@@ -24,7 +24,7 @@ from app.catalog.exceptions import OfferNotFound
 from app.catalog.models import Offer
 from app.config import Settings
 from app.contracts import service as contracts_service
-from app.contracts.exceptions import ContractDocumentNotFound, ContractNotFound
+from app.contracts.exceptions import ContractDocumentNotFound, ContractNotFound, OfferNotAvailable
 from app.contracts.schemas import ContractProvisionRequest, ContractRead, ProvisioningResult
 from app.customers import service as customers_service
 from app.customers.models import Client
@@ -144,12 +144,10 @@ async def offer_on_sale(session: AsyncSession, offer_id: uuid.UUID, on: date, lo
     try:
         offer = await catalog_service.get_offer(session, offer_id)
     except OfferNotFound as exc:
-        raise BusinessValidationError(loc, "No offer has this id.", code="offer_not_available") from exc
+        raise OfferNotAvailable("No offer has this id.", loc) from exc
     if not catalog_service.is_offer_available(offer, on):
-        raise BusinessValidationError(
-            loc,
-            f"Offer {offer.code} is not on sale on {on.isoformat()} (retired or outside its validity).",
-            code="offer_not_available",
+        raise OfferNotAvailable(
+            f"Offer {offer.code} is not on sale on {on.isoformat()} (retired or outside its validity).", loc
         )
     return offer
 
