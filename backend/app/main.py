@@ -11,6 +11,7 @@ from fastapi import FastAPI
 from sqlalchemy import inspect as sa_inspect
 
 from app import health, jobs
+from app.audit.router import router as audit_router
 from app.auth import service as auth_service
 from app.auth.router import router as auth_router
 from app.billing.router import router as billing_router
@@ -22,10 +23,11 @@ from app.customers.router import router as customers_router
 from app.db import database
 from app.dbserver import resolve_database_url
 from app.errors import document_errors, install_exception_handlers
-from app.kit.audit_router import router as audit_router
 from app.kit.logging import configure_logging, install_masking_filter
 from app.landing.router import router as landing_router
 from app.middleware import EnvelopeCORSMiddleware, RequestContextMiddleware
+from app.webhooks.router import router as webhooks_router
+from app.wiring import wire
 
 logger = logging.getLogger(__name__)
 API_TITLE = "MT-Facturation API"
@@ -45,6 +47,7 @@ async def _bootstrap(settings: Settings) -> None:
 
 def create_app(settings: Settings | None = None, *, manage_database: bool = True) -> FastAPI:
     settings = settings or get_settings()
+    wire()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -84,6 +87,7 @@ def create_app(settings: Settings | None = None, *, manage_database: bool = True
         billing_router,
         collections_router,
         landing_router,
+        webhooks_router,
         audit_router,
     ):
         app.include_router(router)

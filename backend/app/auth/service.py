@@ -16,13 +16,11 @@ from app.auth.models import User
 from app.auth.roles import Role
 from app.auth.schemas import UserCreate, UserUpdate
 from app.config import Settings
-from app.errors import NotAuthenticated, register_constraint_error
+from app.errors import NotAuthenticated
 from app.kit.audit import record_audit
 from app.kit.correlation import current_actor
 
 ACCESS_TOKEN_TYPE = "access"  # noqa: S105
-# Two creations racing past the early check: the unique constraint answers the same 409.
-register_constraint_error("uq_users_username", UsernameTaken, field="username")
 _hasher = PasswordHash.recommended()
 # Verifying against a fixed hash when the user is unknown keeps the answer time the same, so the token
 # endpoint does not reveal which usernames exist.

@@ -22,7 +22,7 @@ from sqlalchemy import Select, case, func, literal, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.billing.models import Invoice
-from app.errors import AppError, BusinessValidationError, register_constraint_error
+from app.errors import AppError, BusinessValidationError
 
 # Statuses in which an invoice can still receive money.
 PAYABLE_STATUSES = ("issued", "overdue")
@@ -37,14 +37,6 @@ class Overpayment(BusinessValidationError):
 
     def __init__(self, loc: list[str | int], msg: str) -> None:
         super().__init__(loc, msg, type_="overpayment")
-
-
-register_constraint_error(
-    "ck_invoices_paid_within_total",
-    Overpayment,
-    field="amount",
-    message="The payment would exceed the invoice's outstanding amount.",
-)
 
 
 class InvoiceNotPayable(AppError):

@@ -22,14 +22,12 @@ from app.catalog.exceptions import InvalidOffer, OfferCodeTaken, OfferInUse, Off
 from app.catalog.models import OFFER_CATEGORIES, Offer
 from app.catalog.schemas import OfferCreate, OfferUpdate
 from app.catalog.usage import offer_usage
-from app.errors import register_constraint_error
 from app.kit.audit import record_audit
 from app.kit.correlation import current_actor
 from app.kit.pagination import PageParams, fetch_page
 
 logger = logging.getLogger(__name__)
 
-register_constraint_error("uq_offers_code", OfferCodeTaken, field="code")
 
 _AUDITED_FIELDS = (
     "code",

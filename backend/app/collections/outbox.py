@@ -64,3 +64,8 @@ async def mark_delivered(session: AsyncSession, event_ids: list[uuid.UUID]) -> N
             .values(delivered_at=func.now())
             .execution_options(synchronize_session=False)
         )
+
+
+async def get_event(session: AsyncSession, event_id: uuid.UUID) -> OutboxEvent:
+    """One event by id (the webhook dispatcher reads the event of a delivery)."""
+    return await session.get_one(OutboxEvent, event_id)

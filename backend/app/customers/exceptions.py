@@ -63,6 +63,35 @@ class InvalidClient(ValidationFailed):
         )
 
 
+class ClientNotTerminated(Conflict):
+    """Only a terminated client can be anonymised."""
+
+    code = "client_not_terminated"
+    message = "Only a terminated client can be anonymised; terminate it first."
+    action = "Terminate the client (after its contracts), then anonymise it."
+
+
+class ClientAlreadyAnonymised(Conflict):
+    """The client's personal data were already replaced by placeholders."""
+
+    code = "client_already_anonymised"
+    message = "This client is already anonymised."
+    action = "Nothing to do: anonymisation cannot be repeated or undone."
+
+
+class ClientHasOutstandingBalance(Conflict):
+    """The client still owes money; details list the kinds (e.g. invoice)."""
+
+    code = "client_has_outstanding_balance"
+    message = "The client still owes money; it can be anonymised once nothing is outstanding."
+    action = "Record the payments (or credit notes) first, then anonymise."
+
+    def __init__(self, kinds: list[str]) -> None:
+        super().__init__(
+            details=[{"loc": ["path", "client_id"], "msg": f"outstanding {kind}", "type": self.code} for kind in kinds]
+        )
+
+
 class ClientHasLiveServices(Conflict):
     """The client still holds live contracts."""
 

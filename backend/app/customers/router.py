@@ -11,10 +11,13 @@ from app.auth.deps import require_roles
 from app.auth.roles import Role
 from app.customers import service
 from app.customers.exceptions import (
+    ClientAlreadyAnonymised,
     ClientCinTaken,
     ClientDeleteBlocked,
     ClientHasLiveServices,
+    ClientHasOutstandingBalance,
     ClientNotFound,
+    ClientNotTerminated,
     ClientStatusManagedByCollections,
 )
 from app.customers.schemas import ClientCreate, ClientFilters, ClientKind, ClientRead, ClientStatus, ClientUpdate
@@ -27,6 +30,7 @@ from app.kit.pagination import Page, PageDep
 router = APIRouter(prefix="/api/v1/clients", tags=["customers"])
 
 WriterDep = Annotated[Actor, Depends(require_roles(Role.OPERATOR))]
+AdminDep = Annotated[Actor, Depends(require_roles())]
 ReaderDep = Annotated[Actor, Depends(require_roles(Role.OPERATOR, Role.BILLING, Role.COLLECTIONS, read=True))]
 
 
@@ -117,6 +121,23 @@ async def get_client(client_id: uuid.UUID, session: SessionDep, _: ReaderDep) ->
 )
 async def update_client(client_id: uuid.UUID, payload: ClientUpdate, session: SessionDep, _: WriterDep) -> ClientRead:
     return ClientRead.model_validate(await service.update_client(session, client_id, payload))
+
+
+@router.post(
+    "/{client_id}/anonymise",
+    operation_id="clients-anonymise",
+    summary="Anonymise a terminated client with nothing outstanding (admin, irreversible)",
+    description=(
+        "Replaces the client's names, CIN, contact data and address by placeholders, here and in landing "
+        "drafts (Moroccan law 09-08 on personal data). Invoices, credit notes and their stored PDFs keep "
+        "what they were issued with (legal retention). Audited without the erased values."
+    ),
+    responses=error_responses(
+        ClientNotFound, ClientAlreadyAnonymised, ClientNotTerminated, ClientHasOutstandingBalance
+    ),
+)
+async def anonymise_client(client_id: uuid.UUID, session: SessionDep, _: AdminDep) -> ClientRead:
+    return ClientRead.model_validate(await service.anonymise_client(session, client_id))
 
 
 @router.delete(
