@@ -3,19 +3,17 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
 
 from alembic.config import Config
 from alembic.script import ScriptDirectory
-from fastapi import APIRouter, Depends, Response
+from fastapi import APIRouter, Response
 from fastapi.responses import JSONResponse, PlainTextResponse
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from sqlalchemy import text
 
-from app.auth.deps import require_roles
+from app.auth.deps import AdminOrAuditorDep
 from app.db import database
 from app.errors import AppError, error_responses
-from app.kit.correlation import Actor
 
 router = APIRouter(tags=["health"])
 
@@ -78,5 +76,5 @@ async def ready() -> JSONResponse:
     ),
     response_class=PlainTextResponse,
 )
-async def metrics(_: Annotated[Actor, Depends(require_roles(read=True))]) -> Response:
+async def metrics(_: AdminOrAuditorDep) -> Response:
     return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)

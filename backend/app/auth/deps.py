@@ -42,3 +42,19 @@ def require_roles(*roles: Role, read: bool = False) -> Callable[..., Coroutine[A
 
     guard.__name__ = f"require_{'_'.join(sorted(accepted))}"
     return raises(Forbidden)(guard)
+
+
+# The role aliases every router uses: who may do what is read here, in one place.
+AuthenticatedDep = Annotated[Actor, Depends(authenticated_actor)]
+AdminDep = Annotated[Actor, Depends(require_roles())]
+AdminOrAuditorDep = Annotated[Actor, Depends(require_roles(read=True))]
+OperatorDep = Annotated[Actor, Depends(require_roles(Role.OPERATOR))]
+# Staff reading clients, offers and contracts: operators, billing, collections (and auditors, admins).
+StaffReaderDep = Annotated[Actor, Depends(require_roles(Role.OPERATOR, Role.BILLING, Role.COLLECTIONS, read=True))]
+BillingWriterDep = Annotated[Actor, Depends(require_roles(Role.BILLING))]
+BillingReaderDep = Annotated[Actor, Depends(require_roles(Role.BILLING, read=True))]
+# Collections agents read invoices to collect them.
+InvoiceReaderDep = Annotated[Actor, Depends(require_roles(Role.BILLING, Role.COLLECTIONS, read=True))]
+# Collections writes; billing and the auditor may read. Route-level lists (the routes take no actor argument).
+COLLECTIONS_WRITE = [Depends(require_roles(Role.COLLECTIONS))]
+COLLECTIONS_READ = [Depends(require_roles(Role.COLLECTIONS, Role.BILLING, read=True))]

@@ -9,21 +9,18 @@ from fastapi import APIRouter, Depends, Form, Request
 from sqlalchemy import select
 
 from app.auth import service
-from app.auth.deps import authenticated_actor, require_roles
+from app.auth.deps import AdminDep, AdminOrAuditorDep, AuthenticatedDep
 from app.auth.exceptions import LastAdmin, UnsupportedGrantType, UsernameTaken, UserNotFound
 from app.auth.models import User
 from app.auth.schemas import Principal, TokenResponse, UserCreate, UserRead, UserUpdate
 from app.config import get_settings
 from app.db import SessionDep
 from app.errors import NotAuthenticated, error_responses
-from app.kit.correlation import Actor
 from app.kit.pagination import Page, PageDep, fetch_page
 from app.kit.ratelimit import rate_limit
 
 router = APIRouter(prefix="/api/v1/auth", tags=["auth"])
-AdminDep = Annotated[Actor, Depends(require_roles())]
 # The auditor reads everything, the user list included; only admins change users.
-AdminOrAuditorDep = Annotated[Actor, Depends(require_roles(read=True))]
 
 
 def _basic_client_credentials(request: Request) -> tuple[str, str] | None:
@@ -78,7 +75,7 @@ async def token(
 
 
 @router.get("/me", operation_id="auth-me", summary="The caller's identity and roles")
-async def me(actor: Annotated[Actor, Depends(authenticated_actor)]) -> Principal:
+async def me(actor: AuthenticatedDep) -> Principal:
     return Principal(sub=actor.subject, roles=sorted(actor.roles), typ="access")
 
 

@@ -7,10 +7,9 @@ import uuid
 from datetime import date
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, Response
+from fastapi import APIRouter, Query, Response
 
-from app.auth.deps import require_roles
-from app.auth.roles import Role
+from app.auth.deps import BillingReaderDep, BillingWriterDep, InvoiceReaderDep
 from app.billing import service
 from app.billing.exceptions import (
     BillingRunNotDiscardable,
@@ -35,16 +34,12 @@ from app.billing.schemas import (
 )
 from app.db import SessionDep
 from app.errors import error_responses
-from app.kit.correlation import Actor
 from app.kit.idempotency import IdempotencyKeyDep, run_idempotent
 from app.kit.pagination import Page, PageDep
 
 router = APIRouter(tags=["billing"])
 
-BillingWriterDep = Annotated[Actor, Depends(require_roles(Role.BILLING))]
-BillingReaderDep = Annotated[Actor, Depends(require_roles(Role.BILLING, read=True))]
 # Collections staff read invoices to follow up payments; they cannot start or discard runs.
-InvoiceReaderDep = Annotated[Actor, Depends(require_roles(Role.BILLING, Role.COLLECTIONS, read=True))]
 
 
 async def _run_detail(session: SessionDep, run: BillingRun) -> BillingRunDetail:

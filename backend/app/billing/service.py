@@ -29,17 +29,13 @@ from app.billing.models import (
     InvoiceLine,
 )
 from app.billing.schemas import BillingRunCreate
+from app.catalog.components import SERVICE_TYPES_OF_CATEGORY
 from app.config import get_settings
 from app.kit.audit import record_audit
 from app.kit.correlation import current_actor
 from app.kit.dates import utc_today
 from app.kit.pagination import PageParams, fetch_page
 
-SERVICE_TYPES_OF_CATEGORY: dict[str, tuple[str, ...]] = {
-    "mobile": ("mobile",),
-    "internet": ("fiber", "adsl"),
-    "landline": ("landline",),
-}
 FAILED_CLIENTS_SHOWN = 200
 
 

@@ -5,10 +5,9 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Response
+from fastapi import APIRouter, Query, Response
 
-from app.auth.deps import require_roles
-from app.auth.roles import Role
+from app.auth.deps import OperatorDep, StaffReaderDep
 from app.catalog import service
 from app.catalog.exceptions import OfferCodeTaken, OfferInUse, OfferNotFound, OfferRetired
 from app.catalog.schemas import (
@@ -23,14 +22,11 @@ from app.catalog.schemas import (
 )
 from app.db import SessionDep
 from app.errors import error_responses
-from app.kit.correlation import Actor
 from app.kit.dates import utc_today
 from app.kit.pagination import Page, PageDep
 
 router = APIRouter(prefix="/api/v1", tags=["catalog"])
 
-WriterDep = Annotated[Actor, Depends(require_roles(Role.OPERATOR))]
-ReaderDep = Annotated[Actor, Depends(require_roles(Role.OPERATOR, Role.BILLING, Role.COLLECTIONS, read=True))]
 
 SUCCESSOR_LINK = '</api/v1/offer-categories>; rel="successor-version"'
 
@@ -42,7 +38,7 @@ SUCCESSOR_LINK = '</api/v1/offer-categories>; rel="successor-version"'
     summary="Create an offer of one category",
     responses=error_responses(OfferCodeTaken),
 )
-async def create_offer(payload: OfferCreate, session: SessionDep, _: WriterDep) -> OfferRead:
+async def create_offer(payload: OfferCreate, session: SessionDep, _: OperatorDep) -> OfferRead:
     return OfferRead.model_validate(await service.create_offer(session, payload))
 
 
@@ -50,7 +46,7 @@ async def create_offer(payload: OfferCreate, session: SessionDep, _: WriterDep) 
 async def list_offers(
     session: SessionDep,
     page: PageDep,
-    _: ReaderDep,
+    _: StaffReaderDep,
     category: OfferCategory | None = None,
     service_type: ServiceType | None = None,
     status: OfferStatus | None = None,
@@ -66,7 +62,7 @@ async def list_offers(
 @router.get(
     "/offers/{offer_id}", operation_id="offers-get", summary="Get an offer", responses=error_responses(OfferNotFound)
 )
-async def get_offer(offer_id: uuid.UUID, session: SessionDep, _: ReaderDep) -> OfferRead:
+async def get_offer(offer_id: uuid.UUID, session: SessionDep, _: StaffReaderDep) -> OfferRead:
     return OfferRead.model_validate(await service.get_offer(session, offer_id))
 
 
@@ -76,7 +72,7 @@ async def get_offer(offer_id: uuid.UUID, session: SessionDep, _: ReaderDep) -> O
     summary="Update an active offer (components re-checked against its category)",
     responses=error_responses(OfferNotFound, OfferRetired, OfferInUse, OfferCodeTaken),
 )
-async def update_offer(offer_id: uuid.UUID, payload: OfferUpdate, session: SessionDep, _: WriterDep) -> OfferRead:
+async def update_offer(offer_id: uuid.UUID, payload: OfferUpdate, session: SessionDep, _: OperatorDep) -> OfferRead:
     return OfferRead.model_validate(await service.update_offer(session, offer_id, payload))
 
 
@@ -86,7 +82,7 @@ async def update_offer(offer_id: uuid.UUID, payload: OfferUpdate, session: Sessi
     summary="Retire an offer (offers are never deleted)",
     responses=error_responses(OfferNotFound, OfferRetired),
 )
-async def retire_offer(offer_id: uuid.UUID, session: SessionDep, _: WriterDep) -> OfferRead:
+async def retire_offer(offer_id: uuid.UUID, session: SessionDep, _: OperatorDep) -> OfferRead:
     return OfferRead.model_validate(await service.retire_offer(session, offer_id))
 
 
@@ -102,7 +98,7 @@ async def _grouped(session: SessionDep) -> OfferCategories:
     operation_id="offer-categories-list",
     summary="Offers on sale today, grouped by category (mobile, internet, landline)",
 )
-async def list_offer_categories(session: SessionDep, _: ReaderDep) -> OfferCategories:
+async def list_offer_categories(session: SessionDep, _: StaffReaderDep) -> OfferCategories:
     return await _grouped(session)
 
 
@@ -120,7 +116,7 @@ async def list_offer_categories(session: SessionDep, _: ReaderDep) -> OfferCateg
         }
     },
 )
-async def list_offer_families(session: SessionDep, _: ReaderDep, response: Response) -> OfferCategories:
+async def list_offer_families(session: SessionDep, _: StaffReaderDep, response: Response) -> OfferCategories:
     response.headers["Deprecation"] = "true"
     response.headers["Link"] = SUCCESSOR_LINK
     return await _grouped(session)

@@ -6,11 +6,10 @@ import uuid
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Body, Depends, Query
+from fastapi import APIRouter, Body, Query
 from fastapi.responses import JSONResponse
 
-from app.auth.deps import require_roles
-from app.auth.roles import Role
+from app.auth.deps import COLLECTIONS_READ, COLLECTIONS_WRITE
 from app.collections import cases, service
 from app.collections.exceptions import (
     AllocationInvoiceNotPayable,
@@ -56,10 +55,6 @@ from app.kit.pagination import Page, PageDep
 
 router = APIRouter(tags=["collections"])
 
-# Collections writes; billing and the auditor may read (admin is always accepted).
-WRITE = [Depends(require_roles(Role.COLLECTIONS))]
-READ = [Depends(require_roles(Role.COLLECTIONS, Role.BILLING, read=True))]
-
 
 @router.post(
     "/api/v1/collections/payments",
@@ -72,7 +67,7 @@ READ = [Depends(require_roles(Role.COLLECTIONS, Role.BILLING, read=True))]
     ),
     status_code=201,
     response_model=PaymentRecorded,
-    dependencies=WRITE,
+    dependencies=COLLECTIONS_WRITE,
     responses=error_responses(
         Overpayment,
         AllocationMismatch,
@@ -103,7 +98,7 @@ async def create_payment(session: SessionDep, key: IdempotencyKeyDep, body: Paym
     ),
     status_code=201,
     response_model=PaymentRecorded,
-    dependencies=WRITE,
+    dependencies=COLLECTIONS_WRITE,
     responses=error_responses(InvoiceNotFound, InvoiceAlreadyPaid, InvoiceNotPayableConflict),
 )
 async def approve_invoice_paid(
@@ -128,7 +123,7 @@ async def approve_invoice_paid(
     operation_id="collections-payments-list",
     summary="List payments",
     response_model=Page[PaymentRead],
-    dependencies=READ,
+    dependencies=COLLECTIONS_READ,
     responses=error_responses(InvalidPeriod),
 )
 async def list_payments(
@@ -157,7 +152,7 @@ async def list_payments(
     operation_id="collections-payments-get",
     summary="Get a payment",
     response_model=PaymentRead,
-    dependencies=READ,
+    dependencies=COLLECTIONS_READ,
     responses=error_responses(PaymentNotFound),
 )
 async def get_payment(session: SessionDep, payment_id: uuid.UUID) -> PaymentRead:
@@ -175,7 +170,7 @@ async def get_payment(session: SessionDep, payment_id: uuid.UUID) -> PaymentRead
         "default and never a later day (422)."
     ),
     response_model=EvaluationRead,
-    dependencies=WRITE,
+    dependencies=COLLECTIONS_WRITE,
     responses=error_responses(EvaluationInProgress, EvaluationDayInFuture),
 )
 async def run_evaluation(
@@ -190,7 +185,7 @@ async def run_evaluation(
     operation_id="collections-cases-list",
     summary="List collection cases",
     response_model=Page[CaseRead],
-    dependencies=READ,
+    dependencies=COLLECTIONS_READ,
 )
 async def list_cases(
     session: SessionDep,
@@ -216,7 +211,7 @@ async def _case_detail(session: SessionDep, case_id: uuid.UUID) -> CaseDetail:
     operation_id="collections-cases-get",
     summary="Get a collection case with its invoices",
     response_model=CaseDetail,
-    dependencies=READ,
+    dependencies=COLLECTIONS_READ,
     responses=error_responses(CaseNotFound),
 )
 async def get_case(session: SessionDep, case_id: uuid.UUID) -> CaseDetail:
@@ -234,7 +229,7 @@ async def get_case(session: SessionDep, case_id: uuid.UUID) -> CaseDetail:
         "while overdue invoices remain (payments resolve the case)."
     ),
     response_model=CaseDetail,
-    dependencies=WRITE,
+    dependencies=COLLECTIONS_WRITE,
     responses=error_responses(CaseNotFound, InvalidTransition, CaseHasOverdueBalance, PromisedDateInPast),
 )
 async def change_case_status(session: SessionDep, case_id: uuid.UUID, body: CaseStatusChange) -> CaseDetail:
@@ -247,7 +242,7 @@ async def change_case_status(session: SessionDep, case_id: uuid.UUID, body: Case
     operation_id="collections-cases-actions-list",
     summary="List a case's actions",
     response_model=Page[ActionRead],
-    dependencies=READ,
+    dependencies=COLLECTIONS_READ,
     responses=error_responses(CaseNotFound),
 )
 async def list_case_actions(session: SessionDep, case_id: uuid.UUID, page: PageDep) -> Page[ActionRead]:
@@ -264,7 +259,7 @@ async def list_case_actions(session: SessionDep, case_id: uuid.UUID, page: PageD
     description="Reminders, letters, calls and suspension notices; each is published to the outbox.",
     status_code=201,
     response_model=ActionRead,
-    dependencies=WRITE,
+    dependencies=COLLECTIONS_WRITE,
     responses=error_responses(CaseNotFound, CaseClosed, PromisedDateInPast),
 )
 async def create_case_action(session: SessionDep, case_id: uuid.UUID, body: ActionCreate) -> ActionRead:
@@ -281,7 +276,7 @@ async def create_case_action(session: SessionDep, case_id: uuid.UUID, body: Acti
         "rate: paid so far / invoiced, over the invoices issued in the period."
     ),
     response_model=CollectionsOverview,
-    dependencies=READ,
+    dependencies=COLLECTIONS_READ,
     responses=error_responses(InvalidPeriod),
 )
 async def collections_overview(

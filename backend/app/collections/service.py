@@ -178,7 +178,7 @@ async def _record(
         action="payment.recorded",
         entity_type="payment",
         entity_id=payment.id,
-        after=outbox.json_ready(summary),
+        after=summary,
     )
     await outbox.publish(session, "payment.recorded", summary)
     await cases.settle_after_payment(session, client_id)

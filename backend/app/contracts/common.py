@@ -2,33 +2,21 @@
 
 from __future__ import annotations
 
-import uuid
-from datetime import date
-from decimal import Decimal
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.catalog.components import SERVICE_TYPES_OF_CATEGORY
 from app.catalog.models import Offer
 from app.contracts.models import Contract, Subscriber
 from app.kit.correlation import current_actor
 
-# The subscriber service types an offer category fits (spec 5.2); fiber <-> adsl is a technology change.
-COMPATIBLE_SERVICE_TYPES: dict[str, tuple[str, ...]] = {
-    "mobile": ("mobile",),
-    "internet": ("fiber", "adsl"),
-    "landline": ("landline",),
-}
+# The catalog owns which line service types an offer category fits (spec 5.2).
+COMPATIBLE_SERVICE_TYPES = SERVICE_TYPES_OF_CATEGORY
 
 
 def actor_subject() -> str:
     return current_actor().subject
-
-
-def _text(value: Any) -> Any:
-    if isinstance(value, date | Decimal | uuid.UUID):
-        return str(value)
-    return value
 
 
 def contract_summary(contract: Contract) -> dict[str, Any]:
@@ -47,12 +35,12 @@ def contract_summary(contract: Contract) -> dict[str, Any]:
         "activation_fee",
         "activation_fee_pending",
     )
-    return {name: _text(getattr(contract, name)) for name in fields}
+    return {name: getattr(contract, name) for name in fields}
 
 
 def subscriber_summary(subscriber: Subscriber) -> dict[str, Any]:
     fields = ("client_id", "service_type", "phone_number", "status", "activated_on", "terminated_on")
-    return {name: _text(getattr(subscriber, name)) for name in fields}
+    return {name: getattr(subscriber, name) for name in fields}
 
 
 async def flush_and_refresh(session: AsyncSession, *rows: object) -> None:

@@ -5,11 +5,10 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse, Response
 
-from app.auth.deps import require_roles
-from app.auth.roles import Role
+from app.auth.deps import AdminDep, OperatorDep, StaffReaderDep
 from app.catalog.exceptions import OfferNotFound
 from app.contracts import service
 from app.contracts.billed_periods import PeriodAlreadyBilled
@@ -49,16 +48,11 @@ from app.contracts.schemas import (
 from app.customers.exceptions import ClientNotFound
 from app.db import SessionDep
 from app.errors import BusinessValidationError, error_responses
-from app.kit.correlation import Actor
 from app.kit.idempotency import IdempotencyKeyDep, run_idempotent
 from app.kit.pagination import Page, PageDep
 from app.kit.phone import InvalidPhoneNumber, normalize_moroccan_number
 
 router = APIRouter(tags=["contracts"])
-
-OperatorDep = Annotated[Actor, Depends(require_roles(Role.OPERATOR))]
-AdminDep = Annotated[Actor, Depends(require_roles())]
-StaffReadDep = Annotated[Actor, Depends(require_roles(Role.OPERATOR, Role.BILLING, Role.COLLECTIONS, read=True))]
 
 
 _PROVISION_ERRORS = error_responses(
@@ -108,7 +102,7 @@ async def provision_contract(
 async def list_contracts(
     session: SessionDep,
     page: PageDep,
-    _: StaffReadDep,
+    _: StaffReaderDep,
     client_id: uuid.UUID | None = None,
     status: LineStatus | None = None,
     service_category: Annotated[
@@ -135,7 +129,7 @@ async def list_contracts(
     summary="One contract",
     responses=error_responses(ContractNotFound),
 )
-async def get_contract(contract_id: uuid.UUID, session: SessionDep, _: StaffReadDep) -> ContractRead:
+async def get_contract(contract_id: uuid.UUID, session: SessionDep, _: StaffReaderDep) -> ContractRead:
     return await service.describe_contract(session, await service.get_contract(session, contract_id))
 
 
@@ -185,7 +179,7 @@ async def terminate_contract(
     responses=error_responses(ContractNotFound),
 )
 async def list_suspensions(
-    contract_id: uuid.UUID, session: SessionDep, _: StaffReadDep
+    contract_id: uuid.UUID, session: SessionDep, _: StaffReaderDep
 ) -> list[ContractSuspensionRead]:
     return [ContractSuspensionRead.model_validate(s) for s in await service.list_suspensions(session, contract_id)]
 
@@ -200,7 +194,7 @@ async def list_suspensions(
         **error_responses(ContractNotFound, ContractDocumentNotFound, DocumentIntegrityError),
     },
 )
-async def get_contract_document(contract_id: uuid.UUID, session: SessionDep, _: StaffReadDep) -> Response:
+async def get_contract_document(contract_id: uuid.UUID, session: SessionDep, _: StaffReaderDep) -> Response:
     document = await service.get_contract_document(session, contract_id)
     content = service.verified_document_content(document)
     return Response(
@@ -231,7 +225,7 @@ def _number_filter(raw: str | None) -> str | None:
 async def list_subscribers(
     session: SessionDep,
     page: PageDep,
-    _: StaffReadDep,
+    _: StaffReaderDep,
     client_id: uuid.UUID | None = None,
     status: LineStatus | None = None,
     service_type: ServiceType | None = None,
@@ -256,7 +250,7 @@ async def list_subscribers(
     summary="One line",
     responses=error_responses(SubscriberNotFound),
 )
-async def get_subscriber(subscriber_id: uuid.UUID, session: SessionDep, _: StaffReadDep) -> SubscriberRead:
+async def get_subscriber(subscriber_id: uuid.UUID, session: SessionDep, _: StaffReaderDep) -> SubscriberRead:
     return SubscriberRead.model_validate(await service.get_subscriber(session, subscriber_id))
 
 

@@ -5,10 +5,9 @@ from __future__ import annotations
 import uuid
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, Response
+from fastapi import APIRouter, Query, Response
 
-from app.auth.deps import require_roles
-from app.auth.roles import Role
+from app.auth.deps import AdminDep, OperatorDep, StaffReaderDep
 from app.customers import service
 from app.customers.exceptions import (
     ClientAlreadyAnonymised,
@@ -23,15 +22,10 @@ from app.customers.exceptions import (
 from app.customers.schemas import ClientCreate, ClientFilters, ClientKind, ClientRead, ClientStatus, ClientUpdate
 from app.db import SessionDep
 from app.errors import error_responses
-from app.kit.correlation import Actor
 from app.kit.idempotency import OptionalIdempotencyKeyDep, run_idempotent
 from app.kit.pagination import Page, PageDep
 
 router = APIRouter(prefix="/api/v1/clients", tags=["customers"])
-
-WriterDep = Annotated[Actor, Depends(require_roles(Role.OPERATOR))]
-AdminDep = Annotated[Actor, Depends(require_roles())]
-ReaderDep = Annotated[Actor, Depends(require_roles(Role.OPERATOR, Role.BILLING, Role.COLLECTIONS, read=True))]
 
 
 @router.post(
@@ -53,7 +47,7 @@ ReaderDep = Annotated[Actor, Depends(require_roles(Role.OPERATOR, Role.BILLING, 
     },
 )
 async def create_client(
-    payload: ClientCreate, session: SessionDep, _: WriterDep, idempotency_key: OptionalIdempotencyKeyDep
+    payload: ClientCreate, session: SessionDep, _: OperatorDep, idempotency_key: OptionalIdempotencyKeyDep
 ) -> Any:
     async def create() -> ClientRead:
         return ClientRead.model_validate(await service.create_client(session, payload))
@@ -75,7 +69,7 @@ async def create_client(
 async def list_clients(
     session: SessionDep,
     page: PageDep,
-    _: ReaderDep,
+    _: StaffReaderDep,
     q: Annotated[
         str | None,
         Query(max_length=100, description="Matches name, company, CIN, email or phone (any intake format)."),
@@ -109,7 +103,7 @@ async def list_clients(
 @router.get(
     "/{client_id}", operation_id="clients-get", summary="Get a client", responses=error_responses(ClientNotFound)
 )
-async def get_client(client_id: uuid.UUID, session: SessionDep, _: ReaderDep) -> ClientRead:
+async def get_client(client_id: uuid.UUID, session: SessionDep, _: StaffReaderDep) -> ClientRead:
     return ClientRead.model_validate(await service.get_client(session, client_id))
 
 
@@ -119,7 +113,7 @@ async def get_client(client_id: uuid.UUID, session: SessionDep, _: ReaderDep) ->
     summary="Update a client (only the fields sent)",
     responses=error_responses(ClientNotFound, ClientCinTaken, ClientStatusManagedByCollections, ClientHasLiveServices),
 )
-async def update_client(client_id: uuid.UUID, payload: ClientUpdate, session: SessionDep, _: WriterDep) -> ClientRead:
+async def update_client(client_id: uuid.UUID, payload: ClientUpdate, session: SessionDep, _: OperatorDep) -> ClientRead:
     return ClientRead.model_validate(await service.update_client(session, client_id, payload))
 
 
@@ -147,6 +141,6 @@ async def anonymise_client(client_id: uuid.UUID, session: SessionDep, _: AdminDe
     summary="Delete a client that has no history",
     responses=error_responses(ClientNotFound, ClientDeleteBlocked),
 )
-async def delete_client(client_id: uuid.UUID, session: SessionDep, _: WriterDep) -> Response:
+async def delete_client(client_id: uuid.UUID, session: SessionDep, _: OperatorDep) -> Response:
     await service.delete_client(session, client_id)
     return Response(status_code=204)

@@ -34,6 +34,7 @@ from app.kit.locks import lock_client
 from app.kit.masking import mask_cin
 from app.kit.pagination import PageParams, fetch_page
 from app.kit.phone import InvalidPhoneNumber, normalize_moroccan_number
+from app.kit.search import escape_like
 
 logger = logging.getLogger(__name__)
 
@@ -164,13 +165,9 @@ async def set_client_status(session: AsyncSession, client_id: uuid.UUID, status:
     return client
 
 
-def _escape_like(term: str) -> str:
-    return term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
-
 def _search_conditions(q: str) -> list[ColumnElement[bool]]:
     term = q.strip()
-    like = f"%{_escape_like(term)}%"
+    like = f"%{escape_like(term)}%"
     conditions: list[ColumnElement[bool]] = [
         Client.first_name.ilike(like, escape="\\"),
         Client.last_name.ilike(like, escape="\\"),
@@ -220,7 +217,7 @@ def _list_statement(
     if kind:
         stmt = stmt.where(Client.kind == kind)
     if city and city.strip():
-        stmt = stmt.where(Client.city.ilike(_escape_like(city.strip()), escape="\\"))
+        stmt = stmt.where(Client.city.ilike(escape_like(city.strip()), escape="\\"))
     return stmt.order_by(Client.created_at.desc(), Client.id.desc())
 
 

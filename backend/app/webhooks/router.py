@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import uuid
-from typing import Annotated
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter
 
-from app.auth.deps import require_roles
+from app.auth.deps import AdminDep, AdminOrAuditorDep
 from app.db import SessionDep
 from app.errors import error_responses
-from app.kit.correlation import Actor
 from app.kit.pagination import Page, PageDep
 from app.webhooks import service
 from app.webhooks.exceptions import WebhookDeliveryNotFound, WebhookEndpointNotFound
@@ -24,8 +22,6 @@ from app.webhooks.schemas import (
 )
 
 router = APIRouter(prefix="/api/v1/webhooks", tags=["webhooks"])
-AdminDep = Annotated[Actor, Depends(require_roles())]
-AdminOrAuditorDep = Annotated[Actor, Depends(require_roles(read=True))]
 
 
 @router.post(
@@ -40,7 +36,8 @@ AdminOrAuditorDep = Annotated[Actor, Depends(require_roles(read=True))]
     ),
 )
 async def create_endpoint(payload: WebhookEndpointCreate, session: SessionDep, _: AdminDep) -> WebhookEndpointCreated:
-    return await service.create_endpoint(session, payload)
+    endpoint, secret = await service.create_endpoint(session, payload)
+    return WebhookEndpointCreated(**WebhookEndpointRead.model_validate(endpoint).model_dump(), secret=secret)
 
 
 @router.get("/endpoints", operation_id="webhook-endpoints-list", summary="List webhook endpoints (admin, auditor)")

@@ -40,8 +40,6 @@ from app.webhooks.schemas import (
     SECRET_PREFIX,
     DeliveryStatus,
     WebhookEndpointCreate,
-    WebhookEndpointCreated,
-    WebhookEndpointRead,
     WebhookEndpointUpdate,
 )
 
@@ -57,8 +55,8 @@ def _summary(endpoint: WebhookEndpoint) -> dict[str, Any]:
     return {"url": endpoint.url, "event_types": list(endpoint.event_types), "is_active": endpoint.is_active}
 
 
-async def create_endpoint(session: AsyncSession, payload: WebhookEndpointCreate) -> WebhookEndpointCreated:
-    """Register an endpoint; the answer is the only one that shows its secret."""
+async def create_endpoint(session: AsyncSession, payload: WebhookEndpointCreate) -> tuple[WebhookEndpoint, str]:
+    """Register an endpoint; its row and its secret (generated when not given), shown in this answer only."""
     secret = payload.secret or SECRET_PREFIX + base64.b64encode(secrets.token_bytes(32)).decode()
     endpoint = WebhookEndpoint(
         url=str(payload.url),
@@ -77,7 +75,7 @@ async def create_endpoint(session: AsyncSession, payload: WebhookEndpointCreate)
         entity_id=endpoint.id,
         after=_summary(endpoint),
     )
-    return WebhookEndpointCreated(**WebhookEndpointRead.model_validate(endpoint).model_dump(), secret=secret)
+    return endpoint, secret
 
 
 async def get_endpoint(session: AsyncSession, endpoint_id: uuid.UUID) -> WebhookEndpoint:
