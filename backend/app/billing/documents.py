@@ -71,6 +71,7 @@ async def _load_documents(
             InvoiceLine.period_start,
             InvoiceLine.period_end,
             InvoiceLine.active_days,
+            InvoiceLine.suspended_days,
             InvoiceLine.days_in_period,
             InvoiceLine.unit_amount,
             InvoiceLine.amount,

@@ -177,6 +177,7 @@ class InvoiceLine(Base):
         CheckConstraint("active_days >= 0 AND active_days <= days_in_period", name="active_days"),
         CheckConstraint("amount >= 0", name="amount_non_negative"),
         CheckConstraint("unit_amount >= 0", name="unit_amount_non_negative"),
+        CheckConstraint("suspended_days >= 0", name="suspended_days"),
         Index("ix_invoice_lines_invoice_id", "invoice_id"),
     )
 
@@ -200,6 +201,8 @@ class InvoiceLine(Base):
     period_start: Mapped[date] = mapped_column(Date, nullable=False)
     period_end: Mapped[date] = mapped_column(Date, nullable=False)
     active_days: Mapped[int] = mapped_column(SmallInteger, nullable=False)
+    # Days between period_start and period_end the contract was suspended (not billed, printed on the PDF).
+    suspended_days: Mapped[int] = mapped_column(SmallInteger, nullable=False, server_default=text("0"))
     days_in_period: Mapped[int] = mapped_column(SmallInteger, nullable=False)
     unit_amount: Mapped[Decimal] = mapped_column(MONEY_SQL, nullable=False)
     amount: Mapped[Decimal] = mapped_column(MONEY_SQL, nullable=False)

@@ -53,6 +53,7 @@ class InvoiceLineData:
     period_start: date
     period_end: date
     active_days: int
+    suspended_days: int
     days_in_period: int
     unit_amount: Decimal
     amount: Decimal
@@ -193,6 +194,12 @@ def render_invoice_pdf(invoice: InvoiceDocumentData, operator: OperatorIdentity)
         page.right(COLUMNS["unit"], y, format_money(line.unit_amount))
         page.right(COLUMNS["amount"], y, format_money(line.amount))
         y -= LINE_HEIGHT
+        if line.suspended_days:
+            # The service span printed above includes days the line was suspended, which are not billed.
+            page.left(
+                COLUMNS["period"], y + 1 * mm, f"dont {line.suspended_days} j. de suspension non facturés", REGULAR, 7
+            )
+            y -= LINE_HEIGHT * 0.7
 
     y -= 2 * mm
     right = PAGE_WIDTH - MARGIN

@@ -72,6 +72,7 @@ async def _run_detail(session: SessionDep, run: BillingRun) -> BillingRunDetail:
                 401: "not_authenticated",
                 403: "forbidden",
                 409: "idempotency_key_conflict, idempotency_key_in_progress",
+                422: "validation_error, period_too_far_ahead",
             }
         ),
     },

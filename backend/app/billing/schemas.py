@@ -197,6 +197,7 @@ class InvoiceLineRead(BaseModel):
     period_start: date
     period_end: date
     active_days: int
+    suspended_days: int = Field(description="Days of the span the contract was suspended (not billed).")
     days_in_period: int
     unit_amount: Money
     amount: Money

@@ -33,7 +33,7 @@ from app.billing.schemas import BillingRunCreate
 from app.config import get_settings
 from app.contracts.billed_periods import register_billed_period_readers
 from app.customers.history import register_client_history_check
-from app.errors import register_constraint_error
+from app.errors import BusinessValidationError, register_constraint_error
 from app.kit.audit import record_audit
 from app.kit.correlation import current_actor
 from app.kit.dates import utc_today
@@ -41,6 +41,7 @@ from app.kit.pagination import PageParams, fetch_page
 
 register_constraint_error("invoice_immutable", 409, InvoiceImmutable.code, InvoiceImmutable.message)
 register_constraint_error("invoice_lines_immutable", 409, InvoiceImmutable.code, InvoiceImmutable.message)
+register_constraint_error("invoice_document_immutable", 409, InvoiceImmutable.code, InvoiceImmutable.message)
 
 SERVICE_TYPES_OF_CATEGORY: dict[str, tuple[str, ...]] = {
     "mobile": ("mobile",),
@@ -76,8 +77,33 @@ async def activation_billed(session: AsyncSession, contract_id: uuid.UUID) -> bo
 register_billed_period_readers(billed_through=billed_through, activation_billed=activation_billed)
 
 
+def latest_allowed_period_start(today: date, months_ahead: int) -> date:
+    """The latest first day a run may bill: the first day of the month `months_ahead` after today's."""
+    month_index = today.year * 12 + today.month - 1 + months_ahead
+    return date(month_index // 12, month_index % 12 + 1, 1)
+
+
+def _check_run_request(payload: BillingRunCreate) -> None:
+    settings = get_settings()
+    if payload.tax_rate not in settings.billing_tax_rates:
+        legal = ", ".join(f"{rate:.2f}" for rate in sorted(settings.billing_tax_rates, reverse=True))
+        raise BusinessValidationError(
+            ["body", "tax_rate"], f"{payload.tax_rate} is not a legal TVA rate; the configured rates are {legal}."
+        )
+    # Invoices for a service that has not started go overdue and trigger dunning for nothing.
+    latest = latest_allowed_period_start(utc_today(), settings.billing_max_months_ahead)
+    if payload.period_start > latest:
+        raise BusinessValidationError(
+            ["body", "period_start"],
+            f"A billing period may start on {latest.isoformat()} at the latest "
+            f"({settings.billing_max_months_ahead} calendar month(s) ahead).",
+            code="period_too_far_ahead",
+        )
+
+
 async def create_billing_run(session: AsyncSession, payload: BillingRunCreate) -> BillingRun:
     """Record a queued run and enqueue its planning job in the same transaction."""
+    _check_run_request(payload)
     actor = current_actor()
     run = BillingRun(
         status="queued",

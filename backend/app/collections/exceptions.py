@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from datetime import date, datetime
 from typing import Any
 
 from app.errors import BusinessValidationError, Conflict, NotFound
@@ -69,6 +70,39 @@ class ReceivedInFuture(BusinessValidationError):
         super().__init__(["body", "received_at"], "received_at cannot be in the future.", code="validation_error")
 
 
+class ReceivedBeforeClient(BusinessValidationError):
+    def __init__(self, client_since: datetime) -> None:
+        super().__init__(
+            ["body", "received_at"],
+            f"received_at is before the client existed ({client_since.isoformat()}): no money can have been "
+            "received from it then.",
+            code="received_before_client",
+        )
+
+
+class PossibleDuplicatePayment(Conflict):
+    """The same money seems to be recorded twice (two keys for one bank line): confirm it on purpose."""
+
+    code = "possible_duplicate_payment"
+
+    def __init__(self, existing_id: object) -> None:
+        message = (
+            "A payment with the same client, reference, amount and day is already recorded. Send "
+            '"confirm_duplicate": true if this is really a second payment.'
+        )
+        super().__init__(
+            message,
+            details=[
+                {
+                    "loc": ["body", "reference"],
+                    "msg": message,
+                    "type": self.code,
+                    "existing_payment_id": str(existing_id),
+                }
+            ],
+        )
+
+
 class InvoiceAlreadyPaid(Conflict):
     code = "invoice_already_paid"
     message = "The invoice is already paid."
@@ -107,6 +141,29 @@ class PromisedDateInPast(BusinessValidationError):
 class EvaluationInProgress(Conflict):
     code = "evaluation_in_progress"
     message = "A collections evaluation is already running; retry when it has finished."
+
+
+class EvaluationBeforeLastDay(Conflict):
+    """Evaluations only move forward in time: an earlier day would move cases' days past due backwards."""
+
+    code = "evaluation_before_last_evaluated_day"
+
+    def __init__(self, requested: date, last_evaluated: date) -> None:
+        message = (
+            f"Collections were last evaluated for {last_evaluated.isoformat()}; an evaluation for "
+            f"{requested.isoformat()} would move cases back in time. Evaluate that day or a later one."
+        )
+        super().__init__(
+            message,
+            details=[
+                {
+                    "loc": ["body", "as_of"],
+                    "msg": message,
+                    "type": self.code,
+                    "last_evaluated_on": last_evaluated.isoformat(),
+                }
+            ],
+        )
 
 
 class InvalidPeriod(BusinessValidationError):

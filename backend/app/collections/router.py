@@ -71,12 +71,14 @@ _IDEMPOTENCY = (
     responses=_errors(
         *_AUTH,
         *_IDEMPOTENCY,
+        (409, "possible_duplicate_payment"),
         (422, "overpayment"),
         (422, "allocation_mismatch"),
         (422, "invoice_of_another_client"),
         (422, "invoice_not_found"),
         (422, "invoice_not_payable"),
         (422, "client_not_found"),
+        (422, "received_before_client"),
         (422, "validation_error"),
     ),
 )
@@ -181,7 +183,12 @@ async def get_payment(session: SessionDep, payment_id: uuid.UUID) -> PaymentRead
     ),
     response_model=EvaluationRead,
     dependencies=WRITE,
-    responses=_errors(*_AUTH, (409, "evaluation_in_progress"), (422, "validation_error")),
+    responses=_errors(
+        *_AUTH,
+        (409, "evaluation_in_progress"),
+        (409, "evaluation_before_last_evaluated_day"),
+        (422, "validation_error"),
+    ),
 )
 async def run_evaluation(
     session: SessionDep, body: Annotated[EvaluationRequest | None, Body()] = None

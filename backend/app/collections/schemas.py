@@ -69,6 +69,10 @@ class PaymentCreate(BaseModel):
     reference: Reference | None = Field(default=None, description="Bank, cheque or receipt reference.")
     received_at: ReceivedAt | None = Field(default=None, description="When the money was received; now if absent.")
     allocations: list[AllocationCreate] | None = Field(default=None, min_length=1, max_length=200)
+    confirm_duplicate: bool = Field(
+        default=False,
+        description="Record it even though a payment with the same client, reference, amount and day exists.",
+    )
 
     @model_validator(mode="after")
     def _one_allocation_per_invoice(self) -> PaymentCreate:

@@ -14,7 +14,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import ColumnElement, func, select, true
+from sqlalchemy import ColumnElement, func, select, text, true
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
@@ -31,6 +31,8 @@ from app.collections.exceptions import (
     InvoiceOfAnotherClient,
     Overpayment,
     PaymentNotFound,
+    PossibleDuplicatePayment,
+    ReceivedBeforeClient,
     ReceivedInFuture,
     UnknownAllocationInvoice,
     UnknownPaymentClient,
@@ -144,6 +146,36 @@ async def _record(
     source: str,
     plan: list[tuple[Invoice, Decimal]],
 ) -> PaymentRecorded:
+    """Write the payment and its allocations, settle the invoices, announce it, refresh the client's case."""
+    payment = await _write_payment(
+        session,
+        client_id=client_id,
+        amount=amount,
+        method=method,
+        reference=reference,
+        received_at=received_at,
+        source=source,
+    )
+    settled = await _allocate(session, payment, plan)
+    allocations = [
+        {"invoice_id": invoice.id, "invoice_number": invoice.invoice_number, "amount": share} for invoice, share in plan
+    ]
+    await _announce(session, payment, allocations)
+    await cases.settle_after_payment(session, client_id)
+    logger.info("payment %s of %s MAD recorded for client %s", payment.id, amount, client_id)
+    return _recorded_answer(payment, allocations, settled)
+
+
+async def _write_payment(
+    session: AsyncSession,
+    *,
+    client_id: uuid.UUID,
+    amount: Decimal,
+    method: str,
+    reference: str | None,
+    received_at: datetime,
+    source: str,
+) -> Payment:
     actor = current_actor().subject
     payment = Payment(
         client_id=client_id,
@@ -157,6 +189,11 @@ async def _record(
     )
     session.add(payment)
     await session.flush()
+    return payment
+
+
+async def _allocate(session: AsyncSession, payment: Payment, plan: list[tuple[Invoice, Decimal]]) -> list[Invoice]:
+    """One allocation row per invoice of the plan, each invoice settled for its share (as of today UTC)."""
     today = utc_today()
     settled: list[Invoice] = []
     for position, (invoice, share) in enumerate(plan):
@@ -164,19 +201,20 @@ async def _record(
         settled.append(await settlement.apply_payment_to_invoice(session, invoice, share, as_of=today))
     await session.flush()
     await session.refresh(payment, ["created_at"])
+    return settled
 
-    allocations = [
-        {"invoice_id": invoice.id, "invoice_number": invoice.invoice_number, "amount": share} for invoice, share in plan
-    ]
+
+async def _announce(session: AsyncSession, payment: Payment, allocations: list[dict[str, Any]]) -> None:
+    """The audit record and the outbox event of a recorded payment (same payload)."""
     summary: dict[str, Any] = {
         "payment_id": payment.id,
-        "client_id": client_id,
-        "amount": amount,
+        "client_id": payment.client_id,
+        "amount": payment.amount,
         "currency": payment.currency,
-        "method": method,
-        "reference": reference,
-        "received_at": received_at,
-        "source": source,
+        "method": payment.method,
+        "reference": payment.reference,
+        "received_at": payment.received_at,
+        "source": payment.source,
         "allocations": allocations,
     }
     await record_audit(
@@ -187,17 +225,18 @@ async def _record(
         after=outbox.json_ready(summary),
     )
     await outbox.publish(session, "payment.recorded", summary)
-    await cases.settle_after_payment(session, client_id)
-    logger.info("payment %s of %s MAD recorded for client %s", payment.id, amount, client_id)
+
+
+def _recorded_answer(payment: Payment, allocations: list[dict[str, Any]], settled: list[Invoice]) -> PaymentRecorded:
     return PaymentRecorded(
         id=payment.id,
-        client_id=client_id,
-        amount=amount,
+        client_id=payment.client_id,
+        amount=payment.amount,
         currency=payment.currency,
-        method=method,
-        reference=reference,
-        received_at=received_at,
-        source=source,
+        method=payment.method,
+        reference=payment.reference,
+        received_at=payment.received_at,
+        source=payment.source,
         allocations=allocations,
         created_at=payment.created_at,
         created_by=payment.created_by,
@@ -215,14 +254,42 @@ async def _record(
     )
 
 
+async def _refuse_questionable(
+    session: AsyncSession, client: Any, request: PaymentCreate, received_at: datetime
+) -> None:
+    """What a controller would question: money received before the client existed, or the same bank line
+    (client, reference, amount, day) recorded a second time under another key without confirmation."""
+    await session.refresh(client, ["created_at"])
+    if received_at < client.created_at:
+        raise ReceivedBeforeClient(client.created_at)
+    if request.reference is None or request.confirm_duplicate:
+        return
+    day = received_at.date()
+    existing = await session.scalar(
+        select(Payment.id)
+        .where(
+            Payment.client_id == request.client_id,
+            Payment.reference == request.reference,
+            Payment.amount == request.amount,
+            _received_on_or_after(day),
+            _received_on_or_before(day),
+        )
+        .limit(1)
+    )
+    if existing is not None:
+        raise PossibleDuplicatePayment(existing)
+
+
 async def record_payment(session: AsyncSession, request: PaymentCreate) -> PaymentRecorded:
     """Record money received from a client and apply it to its invoices (oldest due date first by default)."""
     received_at = _received_at(request.received_at)
     try:
-        await customers_service.get_client(session, request.client_id)
+        client = await customers_service.get_client(session, request.client_id)
     except ClientNotFound as exc:
         raise UnknownPaymentClient() from exc
     await lock_client(session, request.client_id)
+    # Under the client lock: two requests for the same bank line cannot both pass the duplicate check.
+    await _refuse_questionable(session, client, request, received_at)
     open_invoices = await settlement.open_invoices_for_client(session, request.client_id)
     owed = sum((_outstanding(invoice) for invoice in open_invoices), Decimal("0.00"))
     if request.amount > owed:
@@ -371,6 +438,49 @@ async def list_payments(
     return [_payment_read(payment, numbers) for payment in rows], total
 
 
+# What each legal invoice issued by `as_of` still owed at the end of that day: today's outstanding amount
+# plus what was settled after it (payments received later, credit applied later). Overdue means due before
+# `as_of`; each overdue invoice is aged on `as_of`.
+_OUTSTANDING_ON = text(
+    """
+    WITH settled_later AS (
+        SELECT a.invoice_id, a.amount
+        FROM payment_allocations a JOIN payments p ON p.id = a.payment_id
+        WHERE CAST(:day_after AS timestamptz) IS NOT NULL AND p.received_at >= CAST(:day_after AS timestamptz)
+    ), owed AS (
+        SELECT i.id, i.due_date,
+               i.outstanding_amount + COALESCE((SELECT sum(s.amount) FROM settled_later s WHERE s.invoice_id = i.id), 0)
+                   AS amount
+        FROM invoices i
+        WHERE i.status NOT IN ('draft', 'discarded') AND i.issue_date <= CAST(:as_of AS date)
+    ), overdue AS (
+        SELECT amount,
+               CASE WHEN CAST(:as_of AS date) - due_date <= 30 THEN '0-30'
+                    WHEN CAST(:as_of AS date) - due_date <= 60 THEN '31-60'
+                    WHEN CAST(:as_of AS date) - due_date <= 90 THEN '61-90'
+                    ELSE '90+' END AS bucket
+        FROM owed
+        WHERE amount > 0 AND due_date < CAST(:as_of AS date)
+    )
+    SELECT 'total' AS bucket, COALESCE(sum(amount), 0) AS amount, count(*) AS invoices FROM owed WHERE amount > 0
+    UNION ALL
+    SELECT bucket, sum(amount), count(*) FROM overdue GROUP BY bucket
+    """
+)
+
+
+async def _outstanding_on(session: AsyncSession, as_of: date) -> tuple[Decimal, list[settlement.AgingRow]]:
+    """(total outstanding, overdue per aging bucket) at the end of the day `as_of`."""
+    day_after = None if as_of == date.max else _day_start(as_of + timedelta(days=1))
+    rows = {
+        row.bucket: (Decimal(row.amount), int(row.invoices))
+        for row in await session.execute(_OUTSTANDING_ON, {"as_of": as_of, "day_after": day_after})
+    }
+    total = rows.pop("total", (Decimal("0.00"), 0))[0]
+    zero = (Decimal("0.00"), 0)
+    return total, [settlement.AgingRow(name, *rows.get(name, zero)) for name in ("0-30", "31-60", "61-90", "90+")]
+
+
 async def overview(
     session: AsyncSession,
     *,
@@ -384,7 +494,7 @@ async def overview(
     period_end = period_end or as_of
     if period_end < period_start:
         raise InvalidPeriod()
-    aging = await settlement.overdue_by_aging_bucket(session, as_of)
+    outstanding, aging = await _outstanding_on(session, as_of)
     by_status = dict(
         (await session.execute(select(CollectionCase.status, func.count()).group_by(CollectionCase.status))).all()
     )
@@ -398,7 +508,7 @@ async def overview(
     invoiced, paid = await settlement.invoiced_and_paid_between(session, period_start, period_end)
     return {
         "as_of": as_of,
-        "total_outstanding": await settlement.total_outstanding(session),
+        "total_outstanding": outstanding,
         "overdue_total": sum((row.amount for row in aging), Decimal("0.00")),
         "overdue_by_aging_bucket": [{"bucket": row.bucket, "amount": row.amount, "count": row.count} for row in aging],
         "cases_by_status": {status: int(by_status.get(status, 0)) for status in CASE_STATUSES},

@@ -575,7 +575,14 @@ async def _change_plan(
     # Replaced on its own start date, the old contract ends before its first day and billing never charges
     # its activation fee: a fee still owed moves to the new contract instead of being lost.
     carried_fee = Decimal("0.00")
-    if (
+    technology_before = line.service_type
+    cancelled_change = await _change_that_never_started(session, old, start)
+    if cancelled_change is not None:
+        # Replacing a plan change before it started undoes it: billing sees a change from the contract it
+        # replaced, and the cancelled change's own fee (it was for its technology change) is not owed.
+        technology_before = cancelled_change.service_type
+        old.activation_fee_pending = False
+    elif (
         start == old.start_date
         and old.activation_fee_pending
         and old.activation_fee > 0
@@ -599,7 +606,8 @@ async def _change_plan(
         after=_contract_summary(old),
     )
 
-    technology_change = await _follow_offer_technology(session, line, offer)
+    await _follow_offer_technology(session, line, offer)
+    technology_change = offer.service_type != technology_before
     # Same line, same technology: nothing to install, so no new activation fee (only a carried one).
     activation_fee = (offer.activation_fee if technology_change else Decimal("0.00")) + carried_fee
     decision = "downgraded" if offer.monthly_fee < old.monthly_fee else "upgraded"
@@ -610,6 +618,17 @@ async def _change_plan(
         subscriber=SubscriberRead.model_validate(line),
         replaced_contract=contract_read(old, line.phone_number),
     )
+
+
+async def _change_that_never_started(session: AsyncSession, old: Contract, start: date) -> Contract | None:
+    """The contract `old` replaced, when `old` is a plan change replaced on its own start date (it never
+    started) and that contract ran until the change: the state the new change really starts from."""
+    if start != old.start_date or old.replaced_contract_id is None:
+        return None
+    previous = await session.get(Contract, old.replaced_contract_id)
+    if previous is None or previous.end_date != old.start_date - timedelta(days=1):
+        return None
+    return previous
 
 
 async def _open_line(
@@ -680,6 +699,7 @@ async def _sign(
         contract_number=number,
         client_id=client.id,
         offer_id=offer.id,
+        offer_name=offer.name,
         subscriber_id=line.id,
         service_type=offer.service_type,
         status="active",
