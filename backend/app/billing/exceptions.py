@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from app.errors import AppError, Conflict, NotFound
+from decimal import Decimal
+
+from app.errors import AppError, BusinessValidationError, Conflict, NotFound
 
 
 class BillingRunNotFound(NotFound):
@@ -37,3 +39,33 @@ class InvoicePdfIntegrityError(AppError):
 class InvoiceImmutable(Conflict):
     code = "invoice_immutable"
     message = "An issued invoice cannot be changed; corrections are made with a credit note."
+
+
+class CreditNoteNotFound(NotFound):
+    message = "Credit note not found."
+
+
+class InvoiceNotCreditable(Conflict):
+    code = "invoice_not_creditable"
+    message = "Only an issued, overdue or paid invoice with something left to credit can receive a credit note."
+
+
+class CreditNotePdfIntegrityError(AppError):
+    status_code = 500
+    code = "credit_note_pdf_integrity_error"
+    message = "The stored credit note PDF does not match its recorded SHA-256; it was not served."
+
+
+class CreditExceedsCreditable(BusinessValidationError):
+    def __init__(self, loc: list[str | int], creditable: Decimal) -> None:
+        super().__init__(
+            loc,
+            f"A credit note cannot credit more than what is still creditable on the invoice ({creditable:.2f} "
+            "excl. tax).",
+            code="credit_exceeds_creditable",
+        )
+
+
+class CreditNoteLineInvalid(BusinessValidationError):
+    def __init__(self, index: int, message: str) -> None:
+        super().__init__(["body", "line_ids", index], message, code="credit_note_line_invalid")

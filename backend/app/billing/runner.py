@@ -27,7 +27,7 @@ from sqlalchemy import select, text, update
 from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.billing import metrics
+from app.billing import credit_notes, metrics
 from app.billing.models import BillingRun, BillingRunChunk, BillingRunFailure
 from app.kit.audit import record_audit
 from app.kit.correlation import SYSTEM_ACTOR
@@ -525,6 +525,8 @@ async def _bill_batch(session: AsyncSession, run: BillingRun, client_ids: list[u
     # Deferred foreign keys are checked here, inside the savepoint, so a violation is this batch's failure.
     await session.execute(text(f"SET CONSTRAINTS {_DEFERRED_CONSTRAINTS} IMMEDIATE"))
     if not run.dry_run:
+        # A client's credit balance (credit notes beyond what it owed) settles its new invoice first.
+        await session.execute(credit_notes.APPLY_BALANCES_TO_RUN, {"run_id": str(run.id)})
         await _audit_issued(session, run, first_invoice, last_invoice, count, total)
     return BatchOutcome(invoices=count, lines=lines, contracts=contracts, amount=total)
 

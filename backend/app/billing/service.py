@@ -10,12 +10,13 @@ from typing import Literal
 from sqlalchemy import Select, exists, func, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.billing import runner, tasks
+from app.billing import credit_notes, runner, settlement, tasks
 from app.billing.documents import pdf_filename, render_pdf_batch
 from app.billing.exceptions import (
     BillingRunNotDiscardable,
     BillingRunNotFound,
     InvoiceImmutable,
+    InvoiceNotCreditable,
     InvoiceNotFound,
     InvoicePdfIntegrityError,
     InvoicePdfNotReady,
@@ -25,11 +26,12 @@ from app.billing.models import (
     BilledActivation,
     BillingRun,
     BillingRunFailure,
+    CreditNote,
     Invoice,
     InvoiceDocument,
     InvoiceLine,
 )
-from app.billing.schemas import BillingRunCreate
+from app.billing.schemas import BillingRunCreate, CreditNoteCreate
 from app.config import get_settings
 from app.contracts.billed_periods import register_billed_period_readers
 from app.customers.history import register_client_history_check
@@ -330,3 +332,14 @@ async def get_invoice_pdf(session: AsyncSession, invoice_id: uuid.UUID) -> tuple
     if digest != invoice.pdf_sha256 or digest != document.sha256 or len(document.content) != invoice.pdf_size_bytes:
         raise InvoicePdfIntegrityError()
     return document.content, pdf_filename(invoice.invoice_number)
+
+
+async def create_credit_note(session: AsyncSession, invoice_id: uuid.UUID, payload: CreditNoteCreate) -> CreditNote:
+    """Issue a credit note on the invoice as asked (whole invoice, chosen lines, or an amount with a reason)."""
+    invoice = await credit_notes.locked_invoice(session, invoice_id)
+    if invoice.status not in settlement.CREDITABLE_STATUSES:
+        raise InvoiceNotCreditable()
+    lines = await credit_notes.lines_for_request(
+        session, invoice, kind=payload.kind, line_ids=payload.line_ids, amount=payload.amount, reason=payload.reason
+    )
+    return await credit_notes.issue_credit_note(session, invoice, kind=payload.kind, reason=payload.reason, lines=lines)

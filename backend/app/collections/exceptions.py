@@ -180,3 +180,12 @@ class EvaluationDayInFuture(BusinessValidationError):
             "An evaluation cannot be run for a day still to come: it would mark invoices overdue and send "
             "dunning notices before they are due.",
         )
+
+
+class RefundExceedsCreditBalance(BusinessValidationError):
+    def __init__(self, balance: object) -> None:
+        super().__init__(
+            ["body", "amount"],
+            f"A refund pays back at most the client's credit balance ({balance}).",
+            code="refund_exceeds_credit_balance",
+        )

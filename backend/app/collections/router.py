@@ -22,12 +22,14 @@ from app.collections.schemas import (
     CaseStatus,
     CaseStatusChange,
     CollectionsOverview,
+    CreditBalanceRead,
     EvaluationRead,
     EvaluationRequest,
     PaymentCreate,
     PaymentMethod,
     PaymentRead,
     PaymentRecorded,
+    RefundCreate,
 )
 from app.db import SessionDep
 from app.errors import error_responses
@@ -169,6 +171,48 @@ async def list_payments(
 )
 async def get_payment(session: SessionDep, payment_id: uuid.UUID) -> PaymentRead:
     return await service.get_payment(session, payment_id)
+
+
+@router.post(
+    "/api/v1/collections/refunds",
+    operation_id="collections-refunds-create",
+    summary="Refund a client's credit balance",
+    description=(
+        "Records money paid back to a client out of its credit balance (credit notes beyond what it owed) as a "
+        "payment with source `refund`; never more than the balance."
+    ),
+    status_code=201,
+    response_model=PaymentRead,
+    dependencies=WRITE,
+    responses=_errors(
+        *_AUTH,
+        *_IDEMPOTENCY,
+        (422, "refund_exceeds_credit_balance"),
+        (422, "client_not_found"),
+        (422, "validation_error"),
+    ),
+)
+async def create_refund(session: SessionDep, key: IdempotencyKeyDep, body: RefundCreate) -> JSONResponse:
+    return await run_idempotent(
+        session,
+        operation="collections-refunds-create",
+        key=key,
+        payload=body.model_dump(mode="json"),
+        status_code=201,
+        handler=lambda: service.record_refund(session, body),
+    )
+
+
+@router.get(
+    "/api/v1/collections/clients/{client_id}/credit-balance",
+    operation_id="collections-credit-balance-get",
+    summary="A client's credit balance",
+    response_model=CreditBalanceRead,
+    dependencies=READ,
+    responses=_errors(*_AUTH, (404, "not_found")),
+)
+async def get_credit_balance(session: SessionDep, client_id: uuid.UUID) -> CreditBalanceRead:
+    return CreditBalanceRead(client_id=client_id, balance=await service.client_credit_balance(session, client_id))
 
 
 @router.post(

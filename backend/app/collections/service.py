@@ -18,7 +18,7 @@ from sqlalchemy import ColumnElement, func, select, text, true
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
-from app.billing import settlement
+from app.billing import credit_notes, settlement
 from app.billing.models import Invoice
 from app.collections import cases, outbox
 from app.collections.exceptions import (
@@ -34,6 +34,7 @@ from app.collections.exceptions import (
     PossibleDuplicatePayment,
     ReceivedBeforeClient,
     ReceivedInFuture,
+    RefundExceedsCreditBalance,
     UnknownAllocationInvoice,
     UnknownPaymentClient,
 )
@@ -44,6 +45,7 @@ from app.collections.schemas import (
     PaymentCreate,
     PaymentRead,
     PaymentRecorded,
+    RefundCreate,
     SettledInvoice,
 )
 from app.customers import service as customers_service
@@ -291,6 +293,9 @@ async def record_payment(session: AsyncSession, request: PaymentCreate) -> Payme
     # Under the client lock: two requests for the same bank line cannot both pass the duplicate check.
     await _refuse_questionable(session, client, request, received_at)
     open_invoices = await settlement.open_invoices_for_client(session, request.client_id)
+    # Credit the client holds (credit notes beyond what it owed) settles its invoices before its money does.
+    if await credit_notes.use_credit_balance(session, request.client_id, open_invoices) > 0:
+        open_invoices = [invoice for invoice in open_invoices if _outstanding(invoice) > 0]
     owed = sum((_outstanding(invoice) for invoice in open_invoices), Decimal("0.00"))
     if request.amount > owed:
         raise Overpayment(["body", "amount"], f"The amount exceeds what the client owes ({owed:.2f}).")
@@ -447,6 +452,13 @@ _OUTSTANDING_ON = text(
         SELECT a.invoice_id, a.amount
         FROM payment_allocations a JOIN payments p ON p.id = a.payment_id
         WHERE CAST(:day_after AS timestamptz) IS NOT NULL AND p.received_at >= CAST(:day_after AS timestamptz)
+        UNION ALL
+        SELECT n.invoice_id, n.applied_to_invoice FROM credit_notes n
+        WHERE n.issue_date > CAST(:as_of AS date) AND n.applied_to_invoice > 0
+        UNION ALL
+        SELECT m.invoice_id, -m.amount FROM client_credit_movements m
+        WHERE m.source IN ('payment', 'billing_run') AND CAST(:day_after AS timestamptz) IS NOT NULL
+          AND m.created_at >= CAST(:day_after AS timestamptz)
     ), owed AS (
         SELECT i.id, i.due_date,
                i.outstanding_amount + COALESCE((SELECT sum(s.amount) FROM settled_later s WHERE s.invoice_id = i.id), 0)
@@ -501,7 +513,7 @@ async def overview(
     collected_amount, collected_count = (
         await session.execute(
             select(func.coalesce(func.sum(Payment.amount), 0), func.count()).where(
-                _received_on_or_after(period_start), _received_on_or_before(period_end)
+                Payment.source != "refund", _received_on_or_after(period_start), _received_on_or_before(period_end)
             )
         )
     ).one()
@@ -521,3 +533,64 @@ async def overview(
         "invoiced_in_period": invoiced,
         "collection_rate": (paid / invoiced).quantize(_RATIO) if invoiced > 0 else None,
     }
+
+
+async def record_refund(session: AsyncSession, request: RefundCreate) -> PaymentRead:
+    """Pay back part or all of a client's credit balance: recorded as a payment with source `refund`."""
+    received_at = _received_at(request.paid_at)
+    try:
+        await customers_service.get_client(session, request.client_id)
+    except ClientNotFound as exc:
+        raise UnknownPaymentClient() from exc
+    await lock_client(session, request.client_id)
+    balance = await credit_notes.credit_balance(session, request.client_id)
+    if request.amount > balance:
+        raise RefundExceedsCreditBalance(balance)
+    payment = await _write_payment(
+        session,
+        client_id=request.client_id,
+        amount=request.amount,
+        method=request.method,
+        reference=request.reference,
+        received_at=received_at,
+        source="refund",
+    )
+    await credit_notes.refund_from_balance(session, request.client_id, request.amount, payment.id)
+    await session.refresh(payment, ["created_at"])
+    summary: dict[str, Any] = {
+        "payment_id": payment.id,
+        "client_id": request.client_id,
+        "amount": request.amount,
+        "currency": payment.currency,
+        "method": request.method,
+        "reference": request.reference,
+        "paid_at": received_at,
+        "credit_balance_after": balance - request.amount,
+    }
+    await record_audit(
+        session, action="refund.recorded", entity_type="payment", entity_id=payment.id, after=outbox.json_ready(summary)
+    )
+    await outbox.publish(session, "refund.recorded", summary)
+    return _payment_read_without_allocations(payment)
+
+
+def _payment_read_without_allocations(payment: Payment) -> PaymentRead:
+    return PaymentRead(
+        id=payment.id,
+        client_id=payment.client_id,
+        amount=payment.amount,
+        currency=payment.currency,
+        method=payment.method,
+        reference=payment.reference,
+        received_at=payment.received_at,
+        source=payment.source,
+        allocations=[],
+        created_at=payment.created_at,
+        created_by=payment.created_by,
+    )
+
+
+async def client_credit_balance(session: AsyncSession, client_id: uuid.UUID) -> Decimal:
+    """The client's credit balance; 404 for an unknown client."""
+    await customers_service.get_client(session, client_id)
+    return await credit_notes.credit_balance(session, client_id)

@@ -105,7 +105,7 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.execute("DROP TRIGGER trg_invoice_documents_immutable ON invoice_documents")
     op.execute("DROP FUNCTION billing_document_immutable()")
-    op.drop_constraint("ck_invoice_lines_suspended_days", "invoice_lines", type_="check")
+    op.drop_constraint(op.f("ck_invoice_lines_suspended_days"), "invoice_lines", type_="check")
     op.drop_column("invoice_lines", "suspended_days")
     op.execute("DROP TRIGGER trg_contracts_offer_name ON contracts")
     op.execute("DROP FUNCTION contracts_offer_name_at_signature()")
