@@ -162,8 +162,8 @@ async def lines_for_request(
             )
         )
     subtotal = sum((line.amount for line in result), ZERO)
-    if kind == "invoice" and subtotal > creditable:
-        # Amount notes credit no line: what is left to credit is less than the lines' remainders.
+    if kind == "invoice" and subtotal != creditable and creditable > 0:
+        # Amount notes credit no line: what is left to credit differs from the lines' remainders.
         result = [CreditLine(description=f"Solde de la facture {invoice.invoice_number}", amount=creditable)]
         subtotal = creditable
     if subtotal <= 0:
@@ -346,13 +346,18 @@ async def _move_balance(
 ) -> None:
     """Add `amount` (negative: use) to the client's credit balance, with its movement (never below zero:
     the check constraint is the last guard, the caller holds the client lock)."""
-    await session.execute(
-        text(
+    if amount > 0:
+        statement = (
             "INSERT INTO client_credit_balances AS b (client_id, balance) VALUES (:client_id, :amount) "
             "ON CONFLICT (client_id) DO UPDATE SET balance = b.balance + EXCLUDED.balance, updated_at = now()"
-        ),
-        {"client_id": client_id, "amount": amount},
-    )
+        )
+    else:
+        # A use never creates the row (a negative insert would be checked before the conflict is seen).
+        statement = (
+            "UPDATE client_credit_balances SET balance = balance + :amount, updated_at = now() "
+            "WHERE client_id = :client_id"
+        )
+    await session.execute(text(statement), {"client_id": client_id, "amount": amount})
     session.add(
         ClientCreditMovement(
             client_id=client_id,

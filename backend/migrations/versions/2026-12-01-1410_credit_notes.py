@@ -68,13 +68,18 @@ def upgrade() -> None:
     op.add_column(
         "invoices",
         sa.Column(
-            "outstanding_amount", MONEY, sa.Computed("total - paid_amount - credit_applied", persisted=True), nullable=False
+            "outstanding_amount",
+            MONEY,
+            sa.Computed("total - paid_amount - credit_applied", persisted=True),
+            nullable=False,
         ),
     )
     for name in ("status", "paid_within_total", "status_matches_payment", "unpaid_when_draft"):
         op.drop_constraint(op.f(f"ck_invoices_{name}"), "invoices", type_="check")
     op.create_check_constraint(
-        op.f("ck_invoices_status"), "invoices", "status IN ('draft', 'issued', 'overdue', 'paid', 'credited', 'discarded')"
+        op.f("ck_invoices_status"),
+        "invoices",
+        "status IN ('draft', 'issued', 'overdue', 'paid', 'credited', 'discarded')",
     )
     op.create_check_constraint(
         op.f("ck_invoices_paid_within_total"),
@@ -221,13 +226,17 @@ def upgrade() -> None:
         # credit_note: + (credit beyond the invoice's outstanding); payment / billing_run: − (applied to an
         # invoice); refund: − (paid back to the client).
         sa.CheckConstraint(
-            "source IN ('credit_note', 'payment', 'billing_run', 'refund')", name=op.f("ck_client_credit_movements_source")
+            "source IN ('credit_note', 'payment', 'billing_run', 'refund')",
+            name=op.f("ck_client_credit_movements_source"),
         ),
         sa.CheckConstraint(
             "(source = 'credit_note') = (amount > 0) AND amount <> 0", name=op.f("ck_client_credit_movements_sign")
         ),
         sa.ForeignKeyConstraint(
-            ["client_id"], ["clients.id"], name=op.f("fk_client_credit_movements_client_id_clients"), ondelete="RESTRICT"
+            ["client_id"],
+            ["clients.id"],
+            name=op.f("fk_client_credit_movements_client_id_clients"),
+            ondelete="RESTRICT",
         ),
         sa.ForeignKeyConstraint(
             ["credit_note_id"],
