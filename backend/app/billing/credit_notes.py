@@ -19,7 +19,7 @@ import hashlib
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
@@ -494,3 +494,101 @@ async def get_credit_note_pdf(session: AsyncSession, credit_note_id: uuid.UUID) 
     if digest != note.pdf_sha256 or digest != document.sha256:
         raise CreditNotePdfIntegrityError()
     return document.content, credit_note_filename(note.credit_note_number)
+
+
+def _days_from(first_day: date, month_start: date, days_in_month: int) -> int:
+    """Bit mask of the month's days from `first_day` (inclusive) to its end."""
+    first = 1 if first_day <= month_start else first_day.day
+    return (1 << days_in_month) - (1 << (first - 1))
+
+
+def _bit_count(mask: int) -> int:
+    return bin(mask).count("1")
+
+
+async def correct_billed_days(session: AsyncSession, contract_id: uuid.UUID, first_day: date, reason: str) -> list[str]:
+    """Credit the contract's invoiced days from `first_day` on (no longer owed after a change dated back),
+    prorated exactly as they were billed, and make them unbilled so the next run bills what is owed.
+
+    Per contract-month with fee f over n days, m days billed of which r are no longer owed, the credit is
+    round(f × m/n) − round(f × (m − r)/n): the month then carries exactly what cumulative proration bills for
+    m − r days. The credit is split over the month's lines latest first (the days removed are the latest) and
+    grouped into one credit note per invoice. The caller holds the client lock."""
+    from app.billing.models import BilledContractMonth
+
+    months = list(
+        await session.scalars(
+            select(BilledContractMonth)
+            .where(BilledContractMonth.contract_id == contract_id)
+            .order_by(BilledContractMonth.billed_month)
+            .with_for_update()
+        )
+    )
+    lines = list(
+        await session.scalars(
+            select(InvoiceLine)
+            .join(Invoice, Invoice.id == InvoiceLine.invoice_id)
+            .where(
+                InvoiceLine.contract_id == contract_id,
+                InvoiceLine.kind == "recurring",
+                InvoiceLine.period_end >= first_day,
+                Invoice.invoice_number.is_not(None),
+            )
+            .order_by(InvoiceLine.period_start.desc())
+        )
+    )
+    credits: dict[uuid.UUID, list[CreditLine]] = {}
+    for month in months:
+        days_in_month = (
+            date(month.billed_month.year + month.billed_month.month // 12, month.billed_month.month % 12 + 1, 1)
+            - month.billed_month
+        ).days
+        month_end = date.fromordinal(month.billed_month.toordinal() + days_in_month - 1)
+        if month_end < first_day:
+            continue
+        removed = month.days_mask & _days_from(first_day, month.billed_month, days_in_month)
+        if removed == 0:
+            continue
+        billed = _bit_count(month.days_mask)
+        for line in (
+            line for line in lines if line.period_start >= month.billed_month and line.period_end <= month_end
+        ):
+            span = _days_from(line.period_start, month.billed_month, days_in_month) & ~(
+                _days_from(line.period_end + timedelta(days=1), month.billed_month, days_in_month)
+                if line.period_end < month_end
+                else 0
+            )
+            taken = removed & span & month.days_mask
+            count = _bit_count(taken)
+            if count == 0:
+                continue
+            fee = line.unit_amount
+            amount = half_up(fee * billed / days_in_month) - half_up(fee * (billed - count) / days_in_month)
+            billed -= count
+            if amount <= 0:
+                continue
+            first_removed = max(first_day, line.period_start)
+            credits.setdefault(line.invoice_id, []).append(
+                CreditLine(
+                    description=f"{line.description} : jours non dus",
+                    amount=amount,
+                    invoice_line_id=line.id,
+                    contract_id=contract_id,
+                    period_start=first_removed,
+                    period_end=line.period_end,
+                    days=count,
+                )
+            )
+        remaining = month.days_mask & ~removed
+        if remaining:
+            month.days_mask = remaining
+        else:
+            await session.delete(month)
+    await session.flush()
+    numbers = []
+    for invoice_id, credit_lines in credits.items():
+        invoice = await settlement.get_invoice(session, invoice_id, for_update=True)
+        assert invoice is not None
+        note = await issue_credit_note(session, invoice, kind="correction", reason=reason, lines=credit_lines)
+        numbers.append(note.credit_note_number)
+    return numbers

@@ -125,7 +125,7 @@ _COMPUTE_LINES = text(
     WITH billable AS MATERIALIZED (
         -- The range predicate lets the planner use the client index; ANY() keeps exactly the locked clients.
         SELECT k.id AS contract_id, k.client_id, k.offer_id, k.service_type, k.monthly_fee, k.activation_fee,
-               k.activation_fee_pending, k.start_date, k.created_at, k.offer_name,
+               k.activation_fee_pending, k.start_date, k.offer_name,
                COALESCE(k.end_date, CASE WHEN k.status = 'terminated'
                                          THEN (k.terminated_at AT TIME ZONE 'UTC')::date END) AS last_day,
                (SELECT s.phone_number FROM subscribers s WHERE s.id = k.subscriber_id) AS phone_number,
@@ -139,16 +139,18 @@ _COMPUTE_LINES = text(
           AND (k.end_date IS NULL OR k.end_date >= CAST(:period_start AS date))
     ), anchored AS (
         -- Catch-up: a contract already billed resumes the day after its last billed day (no hole before a
-        -- billed month); a contract signed back-dated after a real run covered its start is billed from its
-        -- start. Any other contract is billed from the period's start.
+        -- billed month); a contract never billed whose days an earlier real run already covered (signed
+        -- back-dated, or parked) is billed from its start, or from the first real run's start if later.
+        -- Any other contract is billed from the period's start.
         SELECT b.*,
                CASE WHEN b.billed_through IS NOT NULL
                         THEN LEAST(CAST(:period_start AS date), b.billed_through + 1)
-                    WHEN b.start_date < CAST(:period_start AS date) AND EXISTS (
-                        SELECT 1 FROM billing_runs r
-                        WHERE NOT r.dry_run AND r.status <> 'queued' AND r.created_at < b.created_at
-                          AND r.period_start < CAST(:period_start AS date) AND r.period_end >= b.start_date)
-                        THEN b.start_date
+                    WHEN b.start_date < CAST(:period_start AS date)
+                        THEN GREATEST(b.start_date, COALESCE((
+                            SELECT min(r.period_start) FROM billing_runs r
+                            WHERE NOT r.dry_run AND r.status <> 'queued'
+                              AND r.period_start < CAST(:period_start AS date) AND r.period_end >= b.start_date
+                        ), CAST(:period_start AS date)))
                     ELSE CAST(:period_start AS date)
                END AS bill_from
         FROM billable b

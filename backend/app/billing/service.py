@@ -76,7 +76,11 @@ async def activation_billed(session: AsyncSession, contract_id: uuid.UUID) -> bo
 
 
 # Contracts asks these before a back-dated end, suspension or plan change (it cannot import billing).
-register_billed_period_readers(billed_through=billed_through, activation_billed=activation_billed)
+register_billed_period_readers(
+    billed_through=billed_through,
+    activation_billed=activation_billed,
+    correct_billed_days=credit_notes.correct_billed_days,
+)
 
 
 def latest_allowed_period_start(today: date, months_ahead: int) -> date:

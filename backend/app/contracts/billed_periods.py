@@ -17,16 +17,24 @@ from datetime import date
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.config import get_settings
 from app.errors import Conflict, register_constraint_error
+from app.kit.correlation import current_actor
+from app.kit.dates import utc_today
 
 BilledThrough = Callable[[AsyncSession, uuid.UUID], Awaitable[date | None]]
 ActivationBilled = Callable[[AsyncSession, uuid.UUID], Awaitable[bool]]
+# (session, contract_id, first day no longer owed, reason) -> numbers of the credit notes issued
+CorrectBilledDays = Callable[[AsyncSession, uuid.UUID, date, str], Awaitable[list[str]]]
+# Who may date a change back into invoiced days (it issues a credit note): finance, not front-office alone.
+CORRECTION_ROLES = frozenset({"admin", "billing"})
 
 
 @dataclass
 class _Readers:
     billed_through: BilledThrough | None = None
     activation_billed: ActivationBilled | None = None
+    correct_billed_days: CorrectBilledDays | None = None
 
 
 _readers = _Readers()
@@ -61,10 +69,14 @@ class PeriodAlreadyBilled(Conflict):
         )
 
 
-def register_billed_period_readers(*, billed_through: BilledThrough, activation_billed: ActivationBilled) -> None:
-    """Billing registers `billed_through(session, contract_id)` and `activation_billed(session, contract_id)`."""
+def register_billed_period_readers(
+    *, billed_through: BilledThrough, activation_billed: ActivationBilled, correct_billed_days: CorrectBilledDays
+) -> None:
+    """Billing registers `billed_through(session, contract_id)`, `activation_billed(session, contract_id)` and
+    `correct_billed_days(session, contract_id, first_day, reason)` (credit note for invoiced days no longer owed)."""
     _readers.billed_through = billed_through
     _readers.activation_billed = activation_billed
+    _readers.correct_billed_days = correct_billed_days
 
 
 async def billed_through(session: AsyncSession, contract_id: uuid.UUID) -> date | None:
@@ -87,3 +99,20 @@ async def ensure_unbilled_from(
     last_billed = await billed_through(session, contract_id)
     if last_billed is not None and last_billed >= first_day:
         raise PeriodAlreadyBilled(field, requested, last_billed)
+
+
+async def correct_or_refuse(
+    session: AsyncSession, contract_id: uuid.UUID, first_day: date, *, field: str, requested: date, reason: str
+) -> list[str]:
+    """Make the contract's days from `first_day` on unbilled for a change dated back into them: within the
+    back-dating limit and for an actor with a correction role, billing credits the invoiced days no longer
+    owed (a credit note, in the caller's transaction) and the next run bills what is owed; otherwise 409
+    period_already_billed. Returns the numbers of the credit notes issued (none when nothing was billed)."""
+    last_billed = await billed_through(session, contract_id)
+    if last_billed is None or last_billed < first_day:
+        return []
+    limit = get_settings().billing_correction_max_days
+    allowed = bool(current_actor().roles & CORRECTION_ROLES) and (utc_today() - requested).days <= limit
+    if not allowed or _readers.correct_billed_days is None:
+        raise PeriodAlreadyBilled(field, requested, last_billed)
+    return await _readers.correct_billed_days(session, contract_id, first_day, reason)
