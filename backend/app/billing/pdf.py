@@ -75,6 +75,8 @@ class InvoiceDocumentData:
     tax_amount: Decimal
     total: Decimal
     lines: tuple[InvoiceLineData, ...]
+    # The client's credit balance applied when the invoice was issued (credit notes of earlier invoices).
+    credit_applied: Decimal = Decimal("0.00")
 
 
 # Room for a designation before the service column, with a small gap.
@@ -211,6 +213,12 @@ def render_invoice_pdf(invoice: InvoiceDocumentData, operator: OperatorIdentity)
     page.right(right, y - LINE_HEIGHT, _money(invoice.tax_amount, invoice.currency), REGULAR, 9.5)
     page.right(label_x, y - 2.2 * LINE_HEIGHT, "Total TTC", BOLD, 11)
     page.right(right, y - 2.2 * LINE_HEIGHT, _money(invoice.total, invoice.currency), BOLD, 11)
+    if invoice.credit_applied > 0:
+        page.right(label_x, y - 3.3 * LINE_HEIGHT, "Avoir déduit (crédit client)", REGULAR, 9.5)
+        page.right(right, y - 3.3 * LINE_HEIGHT, f"-{_money(invoice.credit_applied, invoice.currency)}", REGULAR, 9.5)
+        page.right(label_x, y - 4.5 * LINE_HEIGHT, "Net à payer", BOLD, 11)
+        net = invoice.total - invoice.credit_applied
+        page.right(right, y - 4.5 * LINE_HEIGHT, _money(net, invoice.currency), BOLD, 11)
 
     page.left(
         MARGIN,

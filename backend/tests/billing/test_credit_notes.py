@@ -220,10 +220,15 @@ class TestCreditNotesThroughTheApi:
         offer = await create_offer(session, "mobile", monthly_fee=money("100.00"))
         await create_contract(session, customer, offer, start_date=date(2025, 6, 1))
 
-        run = await bill(session, MAY_1, MAY_31)
+        run = await bill(session, MAY_1, MAY_31, render_pdfs=True)
 
         invoice = await invoice_of(session, run, customer)
         assert invoice is not None
+        pdf = await client.get(f"/api/v1/invoices/{invoice.id}/pdf", headers=auth_headers("billing"))
+        printed = " ".join((page.extract_text() or "") for page in PdfReader(io.BytesIO(pdf.content)).pages)
+        assert "Avoir déduit (crédit client)" in printed
+        assert "-30.00 MAD" in printed
+        assert "90.00 MAD" in printed
         # 120.00 TTC less the 30.00 balance
         assert (invoice.total, invoice.credit_applied, invoice.outstanding_amount) == (
             money("120.00"),
