@@ -141,21 +141,28 @@ class TestNoZeroLines:
     async def test_a_line_rounding_to_zero_is_not_printed_and_its_days_stay_unbilled(
         self, session: AsyncSession
     ) -> None:
-        """Item 7: 0.10 × 1/31 = 0.003 -> 0.00: no line, no invoice, the day is billed with the rest later."""
+        """Item 7: on 1 May, 0.10 × 1/31 = 0.003 -> 0.00: no line beside the 100.00 plan's, the day stays unbilled."""
         client = await create_client(session)
-        offer = await create_offer(session, "mobile", monthly_fee=money("0.10"))
-        contract = await create_contract(session, client, offer, start_date=LONG_AGO)
+        plan = await create_offer(session, "mobile", monthly_fee=money("100.00"))
+        tiny = await create_offer(session, "mobile", monthly_fee=money("0.10"))
+        main = await create_contract(session, client, plan, start_date=LONG_AGO)
+        option = await create_contract(session, client, tiny, start_date=LONG_AGO)
 
         first = await bill(session, MAY_1, MAY_1)
 
-        assert await invoice_of(session, first, client) is None
-        assert await session.get(BilledContractMonth, (contract.id, MAY_1)) is None
+        invoice = await invoice_of(session, first, client)
+        assert invoice is not None
+        # 100.00 × 1/31 = 3.225… -> 3.23, the only line
+        assert [(line.contract_id, line.amount) for line in await lines_of(session, invoice)] == [
+            (main.id, money("3.23"))
+        ]
+        assert await session.get(BilledContractMonth, (option.id, MAY_1)) is None
         rest = await bill(session, MAY_1, MAY_31)
         invoice = await invoice_of(session, rest, client)
         assert invoice is not None
-        [line] = await lines_of(session, invoice)
-        # the whole month: 0.10 × 31/31
-        assert (line.period_start, line.active_days, line.amount) == (MAY_1, 31, money("0.10"))
+        [option_line] = [line for line in await lines_of(session, invoice) if line.contract_id == option.id]
+        # the whole month with the day left unbilled: 0.10 × 31/31
+        assert (option_line.period_start, option_line.active_days, option_line.amount) == (MAY_1, 31, money("0.10"))
 
 
 class TestPdfShowsWhatIsBilled:

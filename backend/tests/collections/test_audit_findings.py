@@ -10,8 +10,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.collections import cases
-from app.collections.exceptions import EvaluationBeforeLastDay
+from app.collections import cases, exceptions
 from app.collections.models import CollectionCase, Payment
 from tests.fixtures.auth import auth_headers
 from tests.fixtures.collections_factories import create_invoice
@@ -41,7 +40,7 @@ class TestEvaluationsAreMonotone:
         [case] = await session.scalars(select(CollectionCase).where(CollectionCase.client_id == customer.id))
         assert (case.days_past_due, case.aging_bucket) == (40, "31-60")
 
-        with pytest.raises(EvaluationBeforeLastDay) as caught:
+        with pytest.raises(exceptions.EvaluationBeforeLastDay) as caught:
             async with session.begin_nested():
                 await cases.evaluate_collections(session, TODAY - timedelta(days=20))
 
