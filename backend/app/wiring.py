@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from app.auth import wiring as auth_wiring
+from app.billing import credit_notes
 from app.billing import wiring as billing_wiring
 from app.catalog import usage
 from app.catalog import wiring as catalog_wiring
@@ -47,6 +48,8 @@ EXPECTED: dict[str, set[str]] = {
     "offer usage": {"contract"},
     "billed through": {"invoice"},
     "activation billed": {"invoice"},
+    "billed days correctors": {"credit_note"},
+    "credit note followers": {"collections"},
 }
 EXPECTED_CONSTRAINTS = {
     "uq_users_username",
@@ -58,6 +61,9 @@ EXPECTED_CONSTRAINTS = {
     "period_already_billed",
     "invoice_immutable",
     "invoice_lines_immutable",
+    "invoice_document_immutable",
+    "credit_note_immutable",
+    "ck_invoices_credited_within_total",
     "ck_invoices_paid_within_total",
 }
 
@@ -71,6 +77,8 @@ def registries() -> dict[str, Registry[Any]]:
         "offer usage": usage.offer_usage_checks,
         "billed through": billed_periods.billed_through_readers,
         "activation billed": billed_periods.activation_billed_readers,
+        "billed days correctors": billed_periods.billed_days_correctors,
+        "credit note followers": credit_notes.credit_note_followers,
     }
 
 

@@ -8,12 +8,13 @@ import time
 import uuid
 from collections import defaultdict
 from datetime import UTC, datetime
+from decimal import Decimal
 
 from sqlalchemy import and_, func, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.billing import metrics
-from app.billing.models import BillingRun, BillingRunChunk, Invoice, InvoiceLine
+from app.billing.models import BillingRun, BillingRunChunk, ClientCreditMovement, Invoice, InvoiceLine
 from app.billing.pdf import InvoiceDocumentData, InvoiceLineData, OperatorIdentity, render_invoice_pdf
 from app.config import Settings, get_settings
 from app.customers.models import Client
@@ -71,6 +72,7 @@ async def _load_documents(
             InvoiceLine.period_start,
             InvoiceLine.period_end,
             InvoiceLine.active_days,
+            InvoiceLine.suspended_days,
             InvoiceLine.days_in_period,
             InvoiceLine.unit_amount,
             InvoiceLine.amount,
@@ -111,6 +113,13 @@ async def _load_documents(
         .join(Client, Client.id == Invoice.client_id)
         .where(Invoice.id.in_(invoice_ids))
     )
+    # The balance applied at issue (a run's applied-credit), not later credit notes of the invoice itself.
+    applied_rows = await session.execute(
+        select(ClientCreditMovement.invoice_id, func.sum(-ClientCreditMovement.amount))
+        .where(ClientCreditMovement.invoice_id.in_(invoice_ids), ClientCreditMovement.source == "billing_run")
+        .group_by(ClientCreditMovement.invoice_id)
+    )
+    applied = {invoice_id: Decimal(amount) for invoice_id, amount in applied_rows.all()}
     documents = []
     for row in invoice_rows:
         if row.kind == "business":
@@ -135,6 +144,7 @@ async def _load_documents(
                     tax_amount=row.tax_amount,
                     total=row.total,
                     lines=tuple(lines_by_invoice[row.id]),
+                    credit_applied=applied.get(row.id, Decimal("0.00")),
                 ),
             )
         )

@@ -33,7 +33,8 @@ from app.db import Base, TimestampedMixin, uuid_pk
 from app.kit.money import MONEY_SQL
 
 RUN_STATUSES = ("queued", "running", "completed", "failed")
-INVOICE_STATUSES = ("draft", "issued", "overdue", "paid", "discarded")
+INVOICE_STATUSES = ("draft", "issued", "overdue", "paid", "credited", "discarded")
+CREDIT_NOTE_KINDS = ("invoice", "lines", "amount", "correction")
 LINE_KINDS = ("recurring", "activation")
 TAX_RATE_SQL = Numeric(6, 4)
 
@@ -116,18 +117,27 @@ class Invoice(Base):
 
     __tablename__ = "invoices"
     __table_args__ = (
-        CheckConstraint("status IN ('draft', 'issued', 'overdue', 'paid', 'discarded')", name="status"),
-        CheckConstraint("paid_amount >= 0 AND paid_amount <= total", name="paid_within_total"),
+        CheckConstraint("status IN ('draft', 'issued', 'overdue', 'paid', 'credited', 'discarded')", name="status"),
+        CheckConstraint(
+            "paid_amount >= 0 AND credit_applied >= 0 AND paid_amount + credit_applied <= total",
+            name="paid_within_total",
+        ),
+        CheckConstraint("credited_amount >= 0 AND credited_amount <= total", name="credited_within_total"),
         CheckConstraint("period_end >= period_start", name="period"),
         CheckConstraint("due_date >= issue_date", name="due_after_issue"),
         # A client whose lines add up to zero gets no invoice: every invoice has something to pay.
         CheckConstraint("subtotal > 0 AND tax_amount >= 0 AND total = subtotal + tax_amount", name="totals"),
-        # paid: nothing outstanding; issued/overdue: something outstanding; drafts never receive money.
+        # paid/credited: nothing outstanding; credited: the whole total credited; drafts never receive money.
         CheckConstraint(
-            "(status = 'paid') = (paid_amount = total) OR status IN ('draft', 'discarded')",
+            "status IN ('draft', 'discarded') OR ("
+            "(status IN ('paid', 'credited')) = (paid_amount + credit_applied = total) "
+            "AND (status = 'credited') = (credited_amount = total))",
             name="status_matches_payment",
         ),
-        CheckConstraint("status NOT IN ('draft', 'discarded') OR paid_amount = 0", name="unpaid_when_draft"),
+        CheckConstraint(
+            "status NOT IN ('draft', 'discarded') OR (paid_amount = 0 AND credit_applied = 0 AND credited_amount = 0)",
+            name="unpaid_when_draft",
+        ),
         CheckConstraint("(status IN ('draft', 'discarded')) = (invoice_number IS NULL)", name="number_when_issued"),
         CheckConstraint("invoice_number IS NULL OR invoice_number ~ '^FAC-[0-9]{4}-[0-9]{6,}$'", name="number_format"),
         Index("ix_invoices_client_id_issue_date", "client_id", "issue_date"),
@@ -155,7 +165,13 @@ class Invoice(Base):
     # Declared at issue: the immutability trigger lets an issued invoice receive exactly this many lines, once.
     lines_count: Mapped[int] = mapped_column(Integer, nullable=False)
     paid_amount: Mapped[Decimal] = mapped_column(MONEY_SQL, nullable=False, server_default=text("0"))
-    outstanding_amount: Mapped[Decimal] = mapped_column(MONEY_SQL, Computed("total - paid_amount", persisted=True))
+    # The totals of the invoice's credit notes (never above its total).
+    credited_amount: Mapped[Decimal] = mapped_column(MONEY_SQL, nullable=False, server_default=text("0"))
+    # Credit money settling the invoice: its own credit notes up to what was outstanding, or a client balance.
+    credit_applied: Mapped[Decimal] = mapped_column(MONEY_SQL, nullable=False, server_default=text("0"))
+    outstanding_amount: Mapped[Decimal] = mapped_column(
+        MONEY_SQL, Computed("total - paid_amount - credit_applied", persisted=True)
+    )
     pdf_sha256: Mapped[str | None] = mapped_column(String(64))
     pdf_size_bytes: Mapped[int | None] = mapped_column(BigInteger)
     # Where the bytes live: 'database' (table invoice_documents) is the only storage so far.
@@ -177,6 +193,7 @@ class InvoiceLine(Base):
         CheckConstraint("active_days >= 0 AND active_days <= days_in_period", name="active_days"),
         CheckConstraint("amount >= 0", name="amount_non_negative"),
         CheckConstraint("unit_amount >= 0", name="unit_amount_non_negative"),
+        CheckConstraint("suspended_days >= 0", name="suspended_days"),
         Index("ix_invoice_lines_invoice_id", "invoice_id"),
     )
 
@@ -200,6 +217,8 @@ class InvoiceLine(Base):
     period_start: Mapped[date] = mapped_column(Date, nullable=False)
     period_end: Mapped[date] = mapped_column(Date, nullable=False)
     active_days: Mapped[int] = mapped_column(SmallInteger, nullable=False)
+    # Days between period_start and period_end the contract was suspended (not billed, printed on the PDF).
+    suspended_days: Mapped[int] = mapped_column(SmallInteger, nullable=False, server_default=text("0"))
     days_in_period: Mapped[int] = mapped_column(SmallInteger, nullable=False)
     unit_amount: Mapped[Decimal] = mapped_column(MONEY_SQL, nullable=False)
     amount: Mapped[Decimal] = mapped_column(MONEY_SQL, nullable=False)
@@ -264,3 +283,128 @@ class InvoiceNumberCounter(Base):
 
     year: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     last_number: Mapped[int] = mapped_column(BigInteger, nullable=False, default=0)
+
+
+class CreditNote(Base):
+    """A legal credit note (avoir) cancelling all or part of one issued invoice; immutable once written."""
+
+    __tablename__ = "credit_notes"
+    __table_args__ = (
+        CheckConstraint("kind IN ('invoice', 'lines', 'amount', 'correction')", name="kind"),
+        CheckConstraint("subtotal > 0 AND tax_amount >= 0 AND total = subtotal + tax_amount", name="totals"),
+        CheckConstraint(
+            "applied_to_invoice >= 0 AND to_credit_balance >= 0 AND applied_to_invoice + to_credit_balance = total",
+            name="split",
+        ),
+        CheckConstraint("credit_note_number ~ '^AV-[0-9]{4}-[0-9]{6,}$'", name="number_format"),
+        CheckConstraint("lines_count > 0", name="lines_count"),
+        Index("ix_credit_notes_invoice_id", "invoice_id"),
+        Index("ix_credit_notes_client_id_issue_date", "client_id", "issue_date"),
+    )
+
+    id: Mapped[uuid.UUID] = uuid_pk()
+    credit_note_number: Mapped[str] = mapped_column(String(20), nullable=False, unique=True)
+    invoice_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("invoices.id", ondelete="RESTRICT"), nullable=False)
+    client_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("clients.id", ondelete="RESTRICT"), nullable=False)
+    kind: Mapped[str] = mapped_column(String(20), nullable=False)
+    reason: Mapped[str] = mapped_column(Text, nullable=False)
+    issue_date: Mapped[date] = mapped_column(Date, nullable=False)
+    currency: Mapped[str] = mapped_column(String(3), nullable=False, default="MAD", server_default="MAD")
+    subtotal: Mapped[Decimal] = mapped_column(MONEY_SQL, nullable=False)
+    tax_rate: Mapped[Decimal] = mapped_column(TAX_RATE_SQL, nullable=False)
+    tax_amount: Mapped[Decimal] = mapped_column(MONEY_SQL, nullable=False)
+    total: Mapped[Decimal] = mapped_column(MONEY_SQL, nullable=False)
+    # How the total settled: first the invoice's outstanding amount, the rest to the client's credit balance.
+    applied_to_invoice: Mapped[Decimal] = mapped_column(MONEY_SQL, nullable=False)
+    to_credit_balance: Mapped[Decimal] = mapped_column(MONEY_SQL, nullable=False)
+    lines_count: Mapped[int] = mapped_column(Integer, nullable=False)
+    pdf_sha256: Mapped[str] = mapped_column(String(64), nullable=False)
+    pdf_size_bytes: Mapped[int] = mapped_column(BigInteger, nullable=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now(), nullable=False)
+    created_by: Mapped[str | None] = mapped_column(String(120))
+
+
+class CreditNoteLine(Base):
+    """What a credit note credits: an invoice line (in full or some of its days) or an amount."""
+
+    __tablename__ = "credit_note_lines"
+    __table_args__ = (
+        CheckConstraint("amount > 0", name="amount_positive"),
+        UniqueConstraint("credit_note_id", "position", name="uq_credit_note_lines_position"),
+        Index("ix_credit_note_lines_invoice_line_id", "invoice_line_id"),
+    )
+
+    id: Mapped[uuid.UUID] = uuid_pk()
+    credit_note_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("credit_notes.id", ondelete="RESTRICT"), nullable=False
+    )
+    position: Mapped[int] = mapped_column(SmallInteger, nullable=False)
+    invoice_line_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("invoice_lines.id", ondelete="RESTRICT"))
+    contract_id: Mapped[uuid.UUID | None] = mapped_column()
+    description: Mapped[str] = mapped_column(String(200), nullable=False)
+    period_start: Mapped[date | None] = mapped_column(Date)
+    period_end: Mapped[date | None] = mapped_column(Date)
+    days: Mapped[int | None] = mapped_column(SmallInteger)
+    amount: Mapped[Decimal] = mapped_column(MONEY_SQL, nullable=False)
+
+
+class CreditNoteDocument(Base):
+    """The PDF of a credit note, stored with its SHA-256 in the transaction that issues it."""
+
+    __tablename__ = "credit_note_documents"
+
+    credit_note_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("credit_notes.id", ondelete="RESTRICT"), primary_key=True
+    )
+    filename: Mapped[str] = mapped_column(String(120), nullable=False)
+    content_type: Mapped[str] = mapped_column(String(60), nullable=False, default="application/pdf")
+    size_bytes: Mapped[int] = mapped_column(BigInteger, nullable=False)
+    sha256: Mapped[str] = mapped_column(String(64), nullable=False)
+    content: Mapped[bytes] = mapped_column(LargeBinary, nullable=False)
+    metadata_: Mapped[dict[str, Any]] = mapped_column("metadata", JSONB, nullable=False, default=dict)
+    generated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now(), nullable=False)
+
+
+class CreditNoteNumberCounter(Base):
+    """The last credit note number of a calendar year (AV-YYYY-NNNNNN), taken under a lock: no gaps."""
+
+    __tablename__ = "credit_note_number_counters"
+    __table_args__ = (CheckConstraint("last_number >= 0", name="last_number_non_negative"),)
+
+    year: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    last_number: Mapped[int] = mapped_column(BigInteger, nullable=False, default=0)
+
+
+class ClientCreditBalance(Base):
+    """Credit a client holds (credit notes beyond what their invoices still owed), never negative."""
+
+    __tablename__ = "client_credit_balances"
+    __table_args__ = (CheckConstraint("balance >= 0", name="balance_non_negative"),)
+
+    client_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("clients.id", ondelete="RESTRICT"), primary_key=True)
+    balance: Mapped[Decimal] = mapped_column(MONEY_SQL, nullable=False)
+    updated_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now(), onupdate=func.now(), nullable=False
+    )
+
+
+class ClientCreditMovement(Base):
+    """One change of a client's credit balance, for its history: + from a credit note, − applied or refunded."""
+
+    __tablename__ = "client_credit_movements"
+    __table_args__ = (
+        CheckConstraint("source IN ('credit_note', 'payment', 'billing_run', 'refund')", name="source"),
+        CheckConstraint("(source = 'credit_note') = (amount > 0) AND amount <> 0", name="sign"),
+        Index("ix_client_credit_movements_client_id", "client_id"),
+        Index("ix_client_credit_movements_invoice_id", "invoice_id"),
+    )
+
+    id: Mapped[uuid.UUID] = uuid_pk()
+    client_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("clients.id", ondelete="RESTRICT"), nullable=False)
+    source: Mapped[str] = mapped_column(String(20), nullable=False)
+    amount: Mapped[Decimal] = mapped_column(MONEY_SQL, nullable=False)
+    credit_note_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("credit_notes.id", ondelete="RESTRICT"))
+    invoice_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("invoices.id", ondelete="RESTRICT"))
+    payment_id: Mapped[uuid.UUID | None] = mapped_column()
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now(), nullable=False)
+    created_by: Mapped[str | None] = mapped_column(String(120))

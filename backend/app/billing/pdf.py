@@ -53,6 +53,7 @@ class InvoiceLineData:
     period_start: date
     period_end: date
     active_days: int
+    suspended_days: int
     days_in_period: int
     unit_amount: Decimal
     amount: Decimal
@@ -74,6 +75,8 @@ class InvoiceDocumentData:
     tax_amount: Decimal
     total: Decimal
     lines: tuple[InvoiceLineData, ...]
+    # The client's credit balance applied when the invoice was issued (credit notes of earlier invoices).
+    credit_applied: Decimal = Decimal("0.00")
 
 
 # Room for a designation before the service column, with a small gap.
@@ -193,6 +196,12 @@ def render_invoice_pdf(invoice: InvoiceDocumentData, operator: OperatorIdentity)
         page.right(COLUMNS["unit"], y, format_money(line.unit_amount))
         page.right(COLUMNS["amount"], y, format_money(line.amount))
         y -= LINE_HEIGHT
+        if line.suspended_days:
+            # The service span printed above includes days the line was suspended, which are not billed.
+            page.left(
+                COLUMNS["period"], y + 1 * mm, f"dont {line.suspended_days} j. de suspension non facturés", REGULAR, 7
+            )
+            y -= LINE_HEIGHT * 0.7
 
     y -= 2 * mm
     right = PAGE_WIDTH - MARGIN
@@ -204,11 +213,140 @@ def render_invoice_pdf(invoice: InvoiceDocumentData, operator: OperatorIdentity)
     page.right(right, y - LINE_HEIGHT, _money(invoice.tax_amount, invoice.currency), REGULAR, 9.5)
     page.right(label_x, y - 2.2 * LINE_HEIGHT, "Total TTC", BOLD, 11)
     page.right(right, y - 2.2 * LINE_HEIGHT, _money(invoice.total, invoice.currency), BOLD, 11)
+    if invoice.credit_applied > 0:
+        page.right(label_x, y - 3.3 * LINE_HEIGHT, "Avoir déduit (crédit client)", REGULAR, 9.5)
+        page.right(right, y - 3.3 * LINE_HEIGHT, f"-{_money(invoice.credit_applied, invoice.currency)}", REGULAR, 9.5)
+        page.right(label_x, y - 4.5 * LINE_HEIGHT, "Net à payer", BOLD, 11)
+        net = invoice.total - invoice.credit_applied
+        page.right(right, y - 4.5 * LINE_HEIGHT, _money(net, invoice.currency), BOLD, 11)
 
     page.left(
         MARGIN,
         18 * mm,
         f"Montants en dirhams marocains ({invoice.currency}). À régler au plus tard le {_day(invoice.due_date)}.",
+        REGULAR,
+        7.5,
+    )
+    page.left(
+        MARGIN,
+        14 * mm,
+        f"{operator.name} - ICE {operator.ice} - RC {operator.rc} - IF {operator.tax_identifier}",
+        REGULAR,
+        7.5,
+    )
+    page.finish()
+    pdf.showPage()
+    pdf.save()
+    return buffer.getvalue()
+
+
+@dataclass(frozen=True)
+class CreditNoteLineData:
+    description: str
+    period_start: date | None
+    period_end: date | None
+    days: int | None
+    amount: Decimal
+
+
+@dataclass(frozen=True)
+class CreditNoteDocumentData:
+    credit_note_number: str
+    issue_date: date
+    invoice_number: str
+    invoice_issue_date: date
+    reason: str
+    client_name: str
+    client_cin: str
+    client_address: str
+    currency: str
+    subtotal: Decimal
+    tax_rate: Decimal
+    tax_amount: Decimal
+    total: Decimal
+    applied_to_invoice: Decimal
+    to_credit_balance: Decimal
+    lines: tuple[CreditNoteLineData, ...]
+
+
+def render_credit_note_pdf(note: CreditNoteDocumentData, operator: OperatorIdentity) -> bytes:
+    """The PDF bytes of one credit note (avoir): it names the invoice it corrects and where the money went."""
+    buffer = io.BytesIO()
+    pdf = canvas.Canvas(buffer, pagesize=A4, pageCompression=1)
+    pdf.setTitle(f"Avoir {note.credit_note_number}")
+    pdf.setAuthor(operator.name)
+    pdf.setSubject(f"Avoir {note.credit_note_number} sur la facture {note.invoice_number} - {note.client_name}")
+    top = PAGE_HEIGHT - MARGIN
+    right = PAGE_WIDTH - MARGIN
+    page = _Page(pdf)
+
+    def header(number: int) -> float:
+        page.left(MARGIN, top, operator.name, BOLD, 14)
+        page.left(MARGIN, top - 5 * mm, operator.address)
+        page.left(MARGIN, top - 9 * mm, f"ICE {operator.ice}  -  RC {operator.rc}  -  IF {operator.tax_identifier}")
+        page.right(right, top, "AVOIR", BOLD, 16)
+        page.right(right, top - 6 * mm, f"N° {note.credit_note_number}", REGULAR, 9.5)
+        page.right(right, top - 10.5 * mm, f"Date d'émission : {_day(note.issue_date)}", REGULAR, 9.5)
+        page.right(
+            right,
+            top - 15 * mm,
+            f"Facture corrigée : {note.invoice_number} du {_day(note.invoice_issue_date)}",
+            REGULAR,
+            9.5,
+        )
+        if number > 1:
+            page.right(right, top - 19.5 * mm, f"Page {number}", REGULAR, 9.5)
+        client_top = top - 30 * mm
+        page.left(MARGIN, client_top, "Client", BOLD, 10)
+        page.left(MARGIN, client_top - 5 * mm, note.client_name, REGULAR, 9.5)
+        page.left(MARGIN, client_top - 9.5 * mm, f"CIN : {note.client_cin}", REGULAR, 9.5)
+        if note.client_address:
+            page.left(MARGIN, client_top - 14 * mm, note.client_address[:110], REGULAR, 9.5)
+        page.left(
+            MARGIN, client_top - 20 * mm, fit(f"Motif : {note.reason}", right - MARGIN, REGULAR, 9.5), REGULAR, 9.5
+        )
+        table_top = client_top - 28 * mm
+        page.left(COLUMNS["description"], table_top, "Désignation", BOLD)
+        page.left(COLUMNS["period"], table_top, "Période", BOLD)
+        page.right(COLUMNS["days"], table_top, "Jours", BOLD)
+        page.right(COLUMNS["amount"], table_top, "Montant HT", BOLD)
+        pdf.line(MARGIN, table_top - 1.8 * mm, right, table_top - 1.8 * mm)
+        return float(table_top - LINE_HEIGHT - 1 * mm)
+
+    number = 1
+    y = header(number)
+    description_width = COLUMNS["period"] - COLUMNS["description"] - 2 * mm
+    for line in note.lines:
+        if y < BOTTOM_LIMIT:
+            page.finish()
+            pdf.showPage()
+            number += 1
+            page = _Page(pdf)
+            y = header(number)
+        page.left(COLUMNS["description"], y, fit(line.description, description_width))
+        if line.period_start is not None and line.period_end is not None:
+            page.left(COLUMNS["period"], y, f"{_day(line.period_start)}-{line.period_end.strftime('%d/%m')}")
+        page.right(COLUMNS["days"], y, str(line.days) if line.days is not None else "-")
+        page.right(COLUMNS["amount"], y, f"-{format_money(line.amount)}")
+        y -= LINE_HEIGHT
+
+    y -= 2 * mm
+    pdf.line(PAGE_WIDTH / 2, y + 3 * mm, right, y + 3 * mm)
+    label_x = right - 45 * mm
+    rows = [
+        ("Sous-total HT", f"-{_money(note.subtotal, note.currency)}", REGULAR, 9.5),
+        (f"TVA {_rate(note.tax_rate)}", f"-{_money(note.tax_amount, note.currency)}", REGULAR, 9.5),
+        ("Total TTC de l'avoir", f"-{_money(note.total, note.currency)}", BOLD, 11),
+        ("Imputé sur la facture", _money(note.applied_to_invoice, note.currency), REGULAR, 9.5),
+        ("Crédit au compte client", _money(note.to_credit_balance, note.currency), REGULAR, 9.5),
+    ]
+    for index, (label, value, font, size) in enumerate(rows):
+        page.right(label_x, y - index * 1.1 * LINE_HEIGHT, label, font, size)
+        page.right(right, y - index * 1.1 * LINE_HEIGHT, value, font, size)
+    page.left(
+        MARGIN,
+        18 * mm,
+        f"Avoir en dirhams marocains ({note.currency}) annulant tout ou partie de la facture {note.invoice_number}.",
         REGULAR,
         7.5,
     )

@@ -10,21 +10,32 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Response
 
 from app.auth.deps import BillingReaderDep, BillingWriterDep, InvoiceReaderDep
-from app.billing import service
+from app.billing import credit_notes, service
 from app.billing.exceptions import (
     BillingRunNotDiscardable,
     BillingRunNotFound,
+    CreditExceedsCreditable,
+    CreditNoteLineInvalid,
+    CreditNoteNotFound,
+    CreditNotePdfIntegrityError,
+    InvoiceNotCreditable,
     InvoiceNotFound,
     InvoicePdfIntegrityError,
     InvoicePdfNotReady,
     InvoicePdfUnavailable,
+    PeriodTooFarAhead,
 )
-from app.billing.models import BillingRun
+from app.billing.models import BillingRun, CreditNote
 from app.billing.schemas import (
     BillingRunCreate,
     BillingRunDetail,
     BillingRunRead,
+    CreditNoteCreate,
+    CreditNoteDetail,
+    CreditNoteLineRead,
+    CreditNoteRead,
     FailedClient,
+    InvoiceCreditNoteSummary,
     InvoiceDetail,
     InvoiceLineRead,
     InvoiceRead,
@@ -69,6 +80,7 @@ async def _run_detail(session: SessionDep, run: BillingRun) -> BillingRunDetail:
                 }
             }
         },
+        **error_responses(PeriodTooFarAhead),
     },
 )
 async def create_billing_run(
@@ -172,10 +184,12 @@ async def list_invoices(
 async def get_invoice(invoice_id: uuid.UUID, session: SessionDep, _: InvoiceReaderDep) -> InvoiceDetail:
     invoice = await service.get_invoice(session, invoice_id)
     lines = await service.get_invoice_lines(session, invoice_id)
+    notes = await credit_notes.invoice_credit_notes(session, invoice_id)
     return InvoiceDetail.model_validate(
         {
             **{name: getattr(invoice, name) for name in InvoiceRead.model_fields},
             "lines": [InvoiceLineRead.model_validate(line) for line in lines],
+            "credit_notes": [InvoiceCreditNoteSummary.model_validate(note) for note in notes],
         }
     )
 
@@ -192,6 +206,118 @@ async def get_invoice(invoice_id: uuid.UUID, session: SessionDep, _: InvoiceRead
 )
 async def get_invoice_pdf(invoice_id: uuid.UUID, session: SessionDep, _: InvoiceReaderDep) -> Response:
     content, filename = await service.get_invoice_pdf(session, invoice_id)
+    digest = hashlib.sha256(content).hexdigest()
+    return Response(
+        content=content,
+        media_type="application/pdf",
+        headers={
+            "Content-Disposition": f'inline; filename="{filename}"',
+            "ETag": f'"{digest}"',
+            "X-Content-SHA256": digest,
+            "Cache-Control": "private, no-store",
+        },
+    )
+
+
+# --- credit notes ------------------------------------------------------------------------------------
+
+
+async def _credit_note_detail(session: SessionDep, note: CreditNote) -> CreditNoteDetail:
+    invoice = await service.get_invoice(session, note.invoice_id)
+    lines = await credit_notes.get_credit_note_lines(session, note.id)
+    return CreditNoteDetail.model_validate(
+        {
+            **CreditNoteRead.model_validate(note).model_dump(),
+            "invoice_number": invoice.invoice_number,
+            "lines": [CreditNoteLineRead.model_validate(line) for line in lines],
+        }
+    )
+
+
+@router.post(
+    "/api/v1/invoices/{invoice_id}/credit-notes",
+    status_code=201,
+    operation_id="credit-notes-create",
+    summary="Issue a credit note on an invoice (whole invoice, chosen lines or an amount)",
+    description=(
+        "Issues a legal credit note `AV-YYYY-NNNNNN` with its PDF, in one transaction. Its total first reduces "
+        "the invoice's outstanding amount; the rest goes to the client's credit balance. Never more than what "
+        "is still creditable."
+    ),
+    responses=error_responses(InvoiceNotFound, InvoiceNotCreditable, CreditExceedsCreditable, CreditNoteLineInvalid),
+)
+async def create_credit_note(
+    invoice_id: uuid.UUID,
+    payload: CreditNoteCreate,
+    session: SessionDep,
+    _: BillingWriterDep,
+    idempotency_key: IdempotencyKeyDep,
+) -> Any:
+    async def create() -> CreditNoteDetail:
+        note = await service.create_credit_note(session, invoice_id, payload)
+        return await _credit_note_detail(session, note)
+
+    return await run_idempotent(
+        session,
+        operation="credit-notes-create",
+        key=idempotency_key,
+        payload={"invoice_id": str(invoice_id), **payload.model_dump(mode="json")},
+        status_code=201,
+        handler=create,
+    )
+
+
+@router.get(
+    "/api/v1/credit-notes",
+    operation_id="credit-notes-list",
+    summary="List credit notes with filters, newest first",
+)
+async def list_credit_notes(
+    session: SessionDep,
+    page: PageDep,
+    _: InvoiceReaderDep,
+    client_id: uuid.UUID | None = None,
+    invoice_id: uuid.UUID | None = None,
+    period_start: Annotated[date | None, Query(description="Issued on or after this date.")] = None,
+    period_end: Annotated[date | None, Query(description="Issued on or before this date.")] = None,
+    credit_note_number: Annotated[str | None, Query(max_length=20)] = None,
+) -> Page[CreditNoteRead]:
+    rows, total = await credit_notes.list_credit_notes(
+        session,
+        page,
+        client_id=client_id,
+        invoice_id=invoice_id,
+        period_start=period_start,
+        period_end=period_end,
+        credit_note_number=credit_note_number,
+    )
+    return Page(
+        items=[CreditNoteRead.model_validate(r) for r in rows], total=total, limit=page.limit, offset=page.offset
+    )
+
+
+@router.get(
+    "/api/v1/credit-notes/{credit_note_id}",
+    operation_id="credit-notes-get",
+    summary="A credit note with its lines",
+    responses=error_responses(CreditNoteNotFound),
+)
+async def get_credit_note(credit_note_id: uuid.UUID, session: SessionDep, _: InvoiceReaderDep) -> CreditNoteDetail:
+    return await _credit_note_detail(session, await credit_notes.get_credit_note(session, credit_note_id))
+
+
+@router.get(
+    "/api/v1/credit-notes/{credit_note_id}/pdf",
+    operation_id="credit-notes-pdf",
+    summary="The credit note PDF (served only if its SHA-256 still matches)",
+    response_class=Response,
+    responses={
+        200: {"content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}}},
+        **error_responses(CreditNoteNotFound, CreditNotePdfIntegrityError),
+    },
+)
+async def get_credit_note_pdf(credit_note_id: uuid.UUID, session: SessionDep, _: InvoiceReaderDep) -> Response:
+    content, filename = await credit_notes.get_credit_note_pdf(session, credit_note_id)
     digest = hashlib.sha256(content).hexdigest()
     return Response(
         content=content,

@@ -22,13 +22,12 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
-from typing import Any
 
 from sqlalchemy import select, text, update
 from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.billing import metrics
+from app.billing import credit_notes, metrics
 from app.billing.models import BillingRun, BillingRunChunk, BillingRunFailure
 from app.kit.audit import record_audit
 from app.kit.correlation import SYSTEM_ACTOR
@@ -104,6 +103,7 @@ _CREATE_WORK_TABLE = text(
         period_start date NOT NULL,
         period_end date NOT NULL,
         active_days smallint NOT NULL,
+        suspended_days smallint NOT NULL,
         days_in_period smallint NOT NULL,
         unit_amount numeric(14, 2) NOT NULL,
         amount numeric(14, 2) NOT NULL,
@@ -114,74 +114,109 @@ _CREATE_WORK_TABLE = text(
 )
 
 # The lines of one batch of clients, computed in one statement. A contract is billable for the days
-# it was live in the period: start_date to end_date (a terminated contract is billed until its end
-# date), minus suspended days (suspended_from inclusive, resumed_on exclusive), minus days already billed.
+# it was live: start_date to end_date (a terminated contract is billed until its end date), minus suspended
+# days (suspended_from inclusive, resumed_on exclusive), minus days already billed, from its first unbilled
+# day (`bill_from`, see docs/billing.md "Catch-up") to the period's end. A contract-month is prorated
+# cumulatively: the days a run adds to the `before` days already billed cost
+# round(fee × (before + added) / n) − round(fee × before / n), so the pieces of a month add up to its fee.
 _COMPUTE_LINES = text(
     """
     INSERT INTO billing_chunk_lines
-    WITH months AS (
-        SELECT m::date AS month_start,
-               (m + interval '1 month - 1 day')::date AS month_end,
-               extract(day FROM m + interval '1 month - 1 day')::int AS days_in_month
-        FROM generate_series(date_trunc('month', CAST(:period_start AS date)), CAST(:period_end AS date),
-                             interval '1 month') AS m
-    ), billable AS MATERIALIZED (
+    WITH billable AS MATERIALIZED (
         -- The range predicate lets the planner use the client index; ANY() keeps exactly the locked clients.
         SELECT k.id AS contract_id, k.client_id, k.offer_id, k.service_type, k.monthly_fee, k.activation_fee,
-               k.activation_fee_pending, k.start_date,
+               k.activation_fee_pending, k.start_date, k.offer_name,
                COALESCE(k.end_date, CASE WHEN k.status = 'terminated'
                                          THEN (k.terminated_at AT TIME ZONE 'UTC')::date END) AS last_day,
                (SELECT s.phone_number FROM subscribers s WHERE s.id = k.subscriber_id) AS phone_number,
-               (SELECT o.name FROM offers o WHERE o.id = k.offer_id) AS offer_name
+               (SELECT bm.billed_month + (length(ltrim(bm.days_mask::bit(32)::text, '0')) - 1)
+                FROM billed_contract_months bm WHERE bm.contract_id = k.id
+                ORDER BY bm.billed_month DESC LIMIT 1) AS billed_through
         FROM contracts k
         WHERE k.client_id BETWEEN CAST(:first_client AS uuid) AND CAST(:last_client AS uuid)
           AND k.client_id = ANY(CAST(:client_ids AS uuid[]))
           AND k.start_date <= CAST(:period_end AS date)
           AND (k.end_date IS NULL OR k.end_date >= CAST(:period_start AS date))
+    ), anchored AS (
+        -- Catch-up: a contract already billed resumes the day after its last billed day (no hole before a
+        -- billed month); a contract never billed whose days an earlier real run already covered (signed
+        -- back-dated, or parked) is billed from its start, or from the first real run's start if later.
+        -- Any other contract is billed from the period's start.
+        SELECT b.*,
+               CASE WHEN b.billed_through IS NOT NULL
+                        THEN LEAST(CAST(:period_start AS date), b.billed_through + 1)
+                    WHEN b.start_date < CAST(:period_start AS date)
+                        THEN GREATEST(b.start_date, COALESCE((
+                            SELECT min(r.period_start) FROM billing_runs r
+                            WHERE NOT r.dry_run AND r.status <> 'queued'
+                              AND r.period_start < CAST(:period_start AS date) AND r.period_end >= b.start_date
+                        ), CAST(:period_start AS date)))
+                    ELSE CAST(:period_start AS date)
+               END AS bill_from
+        FROM billable b
+    ), months AS (
+        SELECT m::date AS month_start,
+               (m + interval '1 month - 1 day')::date AS month_end,
+               extract(day FROM m + interval '1 month - 1 day')::int AS days_in_month
+        FROM generate_series(
+            date_trunc('month', LEAST(CAST(:period_start AS date),
+                                      COALESCE((SELECT min(bill_from) FROM anchored), CAST(:period_start AS date)))),
+            CAST(:period_end AS date), interval '1 month') AS m
     ), segments AS (
         SELECT b.*, m.month_start, m.month_end, m.days_in_month,
-               GREATEST(CAST(:period_start AS date), m.month_start, b.start_date) AS segment_start,
+               GREATEST(b.bill_from, m.month_start, b.start_date) AS segment_start,
                LEAST(CAST(:period_end AS date), m.month_end, COALESCE(b.last_day, m.month_end)) AS segment_end
-        FROM billable b CROSS JOIN months m
-    ), recurring AS MATERIALIZED (
+        FROM anchored b JOIN months m ON m.month_end >= b.bill_from
+    ), masked AS MATERIALIZED (
         SELECT g.*,
-               billing_day_mask(g.segment_start, g.segment_end)
-               & ~COALESCE((
+               COALESCE((
                    SELECT bit_or(billing_day_mask(GREATEST(s.suspended_from, g.month_start),
                                                   LEAST(COALESCE(s.resumed_on - 1, g.month_end), g.month_end)))
                    FROM contract_suspensions s
                    WHERE s.contract_id = g.contract_id
                      AND s.suspended_from <= g.month_end
                      AND (s.resumed_on IS NULL OR s.resumed_on > g.month_start)
-               ), 0)
-               & ~COALESCE((
+               ), 0) AS suspended_mask,
+               COALESCE((
                    SELECT bm.days_mask FROM billed_contract_months bm
                    WHERE bm.contract_id = g.contract_id AND bm.billed_month = g.month_start
-               ), 0) AS mask
+               ), 0) AS billed_mask
         FROM segments g
         WHERE g.segment_start <= g.segment_end
+    ), recurring AS (
+        SELECT m.*, billing_day_mask(m.segment_start, m.segment_end) & ~m.suspended_mask & ~m.billed_mask AS mask,
+               bit_count(m.billed_mask::bit(64))::int AS billed_before
+        FROM masked m
+    ), spans AS (
+        SELECT r.*,
+               r.month_start + (strpos(reverse(r.mask::bit(64)::text), '1') - 1) AS first_day,
+               r.month_start + (64 - strpos(r.mask::bit(64)::text, '1')) AS last_billed_day,
+               round(r.monthly_fee * (r.billed_before + bit_count(r.mask::bit(64))) / r.days_in_month, 2)
+               - round(r.monthly_fee * r.billed_before / r.days_in_month, 2) AS amount
+        FROM recurring r
+        WHERE r.mask <> 0
     ), lines AS (
         SELECT client_id, contract_id, 'recurring' AS kind, 'Abonnement ' || offer_name AS description,
                service_type, offer_id, offer_name, phone_number,
-               CASE WHEN mask = billing_day_mask(segment_start, segment_end) THEN segment_start
-                    ELSE month_start + (strpos(reverse(mask::bit(64)::text), '1') - 1) END AS period_start,
-               CASE WHEN mask = billing_day_mask(segment_start, segment_end) THEN segment_end
-                    ELSE month_start + (64 - strpos(mask::bit(64)::text, '1')) END AS period_end,
+               first_day AS period_start, last_billed_day AS period_end,
                bit_count(mask::bit(64))::int AS active_days,
+               bit_count((suspended_mask & billing_day_mask(first_day, last_billed_day))::bit(64))::int
+                   AS suspended_days,
                days_in_month AS days_in_period,
                monthly_fee AS unit_amount,
-               round(monthly_fee * bit_count(mask::bit(64)) / days_in_month, 2) AS amount,
+               amount,
                month_start AS billed_month,
                mask AS days_mask
-        FROM recurring
-        WHERE mask <> 0
+        FROM spans
+        -- No 0.00 line: it would be printed and mark its days billed; those days are billed with later ones.
+        WHERE amount > 0
         UNION ALL
         SELECT client_id, contract_id, 'activation', 'Frais d''activation ' || offer_name,
                service_type, offer_id, offer_name, phone_number,
-               start_date, start_date, 1, 1, activation_fee, activation_fee, NULL, NULL
-        FROM billable b
+               start_date, start_date, 1, 0, 1, activation_fee, activation_fee, NULL, NULL
+        FROM anchored b
         WHERE activation_fee_pending AND activation_fee > 0
-          AND start_date BETWEEN CAST(:period_start AS date) AND CAST(:period_end AS date)
+          AND start_date BETWEEN bill_from AND CAST(:period_end AS date)
           -- A contract that ended before its first day (cancelled, or replaced on its start date, which
           -- carries the fee to the new contract) was never activated.
           AND (last_day IS NULL OR last_day >= start_date)
@@ -206,7 +241,7 @@ _COMPUTE_LINES = text(
     )
     SELECT encode(overlay(invoice_key PLACING int2send(line_position) FROM 11 FOR 2), 'hex')::uuid,
            encode(invoice_key, 'hex')::uuid, client_id, contract_id, kind, description, service_type, offer_id,
-           offer_name, phone_number, period_start, period_end, active_days, days_in_period,
+           offer_name, phone_number, period_start, period_end, active_days, suspended_days, days_in_period,
            unit_amount, amount, billed_month, days_mask
     FROM identified
     """
@@ -238,13 +273,21 @@ _CLAIM_ACTIVATIONS = text(
     """
 )
 
+# activation_fee_pending means "still to be invoiced": it turns false in the transaction that invoices it.
+_CLEAR_PENDING_ACTIVATIONS = text(
+    """
+    UPDATE contracts SET activation_fee_pending = false
+    WHERE id IN (SELECT contract_id FROM billing_chunk_lines WHERE kind = 'activation') AND activation_fee_pending
+    """
+)
+
 _INSERT_LINES = text(
     """
     INSERT INTO invoice_lines (id, invoice_id, contract_id, kind, description, service_type, offer_id,
-                               offer_name, phone_number, period_start, period_end, active_days, days_in_period,
-                               unit_amount, amount)
+                               offer_name, phone_number, period_start, period_end, active_days, suspended_days,
+                               days_in_period, unit_amount, amount)
     SELECT line_id, invoice_id, contract_id, kind, description, service_type, offer_id, offer_name, phone_number,
-           period_start, period_end, active_days, days_in_period, unit_amount, amount
+           period_start, period_end, active_days, suspended_days, days_in_period, unit_amount, amount
     FROM billing_chunk_lines
     ORDER BY line_id
     """
@@ -273,7 +316,9 @@ _ENSURE_COUNTER = text(
 _INSERT_INVOICES = text(
     """
     WITH totals AS (
-        SELECT invoice_id, client_id, sum(amount) AS subtotal, count(*) AS lines_count
+        -- The invoice's period is the span actually billed (catch-up lines included), not the run's.
+        SELECT invoice_id, client_id, sum(amount) AS subtotal, count(*) AS lines_count,
+               min(period_start) AS billed_from, max(period_end) AS billed_to
         FROM billing_chunk_lines
         GROUP BY invoice_id, client_id
     ), numbered AS (
@@ -290,7 +335,7 @@ _INSERT_INVOICES = text(
                END,
                CAST(:run_id AS uuid), client_id,
                CASE WHEN CAST(:dry_run AS boolean) THEN 'draft' ELSE 'issued' END,
-               CAST(:period_start AS date), CAST(:period_end AS date),
+               billed_from, billed_to,
                CAST(:issue_date AS date), CAST(:due_date AS date), 'MAD',
                subtotal, CAST(:tax_rate AS numeric), tax_amount, subtotal + tax_amount, lines_count
         FROM numbered
@@ -468,7 +513,28 @@ async def _bill_clients(session: AsyncSession, run: BillingRun, client_ids: list
 
 
 async def _bill_batch(session: AsyncSession, run: BillingRun, client_ids: list[uuid.UUID]) -> BatchOutcome:
+    """The steps of one batch: compute its lines, claim the billed days, write the lines, number and write
+    the invoices, audit the numbers. Any failure rolls the whole batch back (its savepoint)."""
     await session.execute(text(f"SET CONSTRAINTS {_DEFERRED_CONSTRAINTS} DEFERRED"))
+    invoices, lines, contracts = await _compute_lines(session, run, client_ids)
+    if invoices == 0:
+        return BatchOutcome()
+    if not run.dry_run:
+        await _claim_billed_days(session, run)
+    await session.execute(_INSERT_LINES)
+    year, first_number, issue_date = await _take_invoice_numbers(session, run, invoices)
+    count, total, first_invoice, last_invoice = await _insert_invoices(session, run, year, first_number, issue_date)
+    # Deferred foreign keys are checked here, inside the savepoint, so a violation is this batch's failure.
+    await session.execute(text(f"SET CONSTRAINTS {_DEFERRED_CONSTRAINTS} IMMEDIATE"))
+    if not run.dry_run:
+        # A client's credit balance (credit notes beyond what it owed) settles its new invoice first.
+        await session.execute(credit_notes.APPLY_BALANCES_TO_RUN, {"run_id": str(run.id)})
+        await _audit_issued(session, run, first_invoice, last_invoice, count, total)
+    return BatchOutcome(invoices=count, lines=lines, contracts=contracts, amount=total)
+
+
+async def _compute_lines(session: AsyncSession, run: BillingRun, client_ids: list[uuid.UUID]) -> tuple[int, int, int]:
+    """Fill the work table with the batch's lines; (invoices, lines, contracts) it will give."""
     await session.execute(text("TRUNCATE billing_chunk_lines"))
     await session.execute(
         _COMPUTE_LINES,
@@ -482,68 +548,79 @@ async def _bill_batch(session: AsyncSession, run: BillingRun, client_ids: list[u
         },
     )
     sizes = (await session.execute(_BATCH_SIZE)).one()
-    invoices, lines, contracts = int(sizes[0]), int(sizes[1]), int(sizes[2])
-    if invoices == 0:
-        return BatchOutcome()
+    return int(sizes[0]), int(sizes[1]), int(sizes[2])
 
-    params: dict[str, Any] = {"run_id": str(run.id)}
-    if not run.dry_run:
-        claimed, expected = (await session.execute(_CLAIM_DAYS, params)).one()
-        if claimed != expected:
-            raise DoubleBillingRefused(f"{expected - claimed} contract-months already billed for these days")
-        await session.execute(_CLAIM_ACTIVATIONS, params)
-    await session.execute(_INSERT_LINES)
 
-    first_number = 0
-    issue_date = run.issue_date
-    year = issue_date.year
-    if not run.dry_run:
-        # A number and its date go together: the date is read while the year's numbering lock is held, so a
-        # later number never carries an earlier date (a run created yesterday and numbered today is dated
-        # today). The second lock only matters for a chunk that waited across New Year's midnight.
-        year = _numbering_date(run).year
+async def _claim_billed_days(session: AsyncSession, run: BillingRun) -> None:
+    """Record the batch's days and activation fees as billed, or refuse if another transaction billed them."""
+    params = {"run_id": str(run.id)}
+    claimed, expected = (await session.execute(_CLAIM_DAYS, params)).one()
+    if claimed != expected:
+        raise DoubleBillingRefused(f"{expected - claimed} contract-months already billed for these days")
+    await session.execute(_CLAIM_ACTIVATIONS, params)
+    await session.execute(_CLEAR_PENDING_ACTIVATIONS)
+
+
+async def _take_invoice_numbers(session: AsyncSession, run: BillingRun, invoices: int) -> tuple[int, int, date]:
+    """(year, number before the batch's first, issue date) for `invoices` legal numbers; nothing for a dry run.
+
+    A number and its date go together: the date is read while the year's numbering lock is held, so a later
+    number never carries an earlier date (a run created yesterday and numbered today is dated today). The
+    second lock only matters for a chunk that waited across New Year's midnight. The counter row stays
+    locked until commit: a rolled-back batch gives its numbers back.
+    """
+    if run.dry_run:
+        return run.issue_date.year, 0, run.issue_date
+    year = _numbering_date(run).year
+    await lock(session, LockNamespace.INVOICE_NUMBER, str(year))
+    issue_date = _numbering_date(run)
+    if issue_date.year != year:
+        year = issue_date.year
         await lock(session, LockNamespace.INVOICE_NUMBER, str(year))
-        issue_date = _numbering_date(run)
-        if issue_date.year != year:
-            year = issue_date.year
-            await lock(session, LockNamespace.INVOICE_NUMBER, str(year))
-        await session.execute(_ENSURE_COUNTER, {"year": year})
-        first_number = int(await session.scalar(_TAKE_NUMBERS, {"count": invoices, "year": year}) or 0)
+    await session.execute(_ENSURE_COUNTER, {"year": year})
+    first_number = int(await session.scalar(_TAKE_NUMBERS, {"count": invoices, "year": year}) or 0)
+    return year, first_number, issue_date
+
+
+async def _insert_invoices(
+    session: AsyncSession, run: BillingRun, year: int, first_number: int, issue_date: date
+) -> tuple[int, Decimal, str | None, str | None]:
+    """Write the batch's invoices; (count, total, first number, last number)."""
     inserted = (
         await session.execute(
             _INSERT_INVOICES,
             {
-                **params,
+                "run_id": str(run.id),
                 "first_number": first_number,
                 "year": year,
                 "dry_run": run.dry_run,
                 "tax_rate": run.tax_rate,
-                "period_start": run.period_start,
-                "period_end": run.period_end,
                 "issue_date": issue_date,
                 "due_date": issue_date + timedelta(days=run.due_days),
             },
         )
     ).one()
-    # Deferred foreign keys are checked here, inside the savepoint, so a violation is this batch's failure.
-    await session.execute(text(f"SET CONSTRAINTS {_DEFERRED_CONSTRAINTS} IMMEDIATE"))
-    if not run.dry_run:
-        # The numbers of a batch are consecutive: one record per batch names every invoice it issued.
-        await record_audit(
-            session,
-            action="invoices.issued",
-            entity_type="billing_run",
-            entity_id=run.id,
-            after={
-                "first_invoice_number": inserted[2],
-                "last_invoice_number": inserted[3],
-                "invoices": int(inserted[0]),
-                "total": str(inserted[1]),
-                "requested_by": run.created_by,
-            },
-            actor=SYSTEM_ACTOR,
-        )
-    return BatchOutcome(invoices=int(inserted[0]), lines=lines, contracts=contracts, amount=Decimal(inserted[1]))
+    return int(inserted[0]), Decimal(inserted[1]), inserted[2], inserted[3]
+
+
+async def _audit_issued(
+    session: AsyncSession, run: BillingRun, first: str | None, last: str | None, count: int, total: Decimal
+) -> None:
+    # The numbers of a batch are consecutive: one record per batch names every invoice it issued.
+    await record_audit(
+        session,
+        action="invoices.issued",
+        entity_type="billing_run",
+        entity_id=run.id,
+        after={
+            "first_invoice_number": first,
+            "last_invoice_number": last,
+            "invoices": count,
+            "total": str(total),
+            "requested_by": run.created_by,
+        },
+        actor=SYSTEM_ACTOR,
+    )
 
 
 async def _finish_run(session: AsyncSession, run: BillingRun) -> None:

@@ -16,9 +16,10 @@ from pydantic import (
     WithJsonSchema,
     computed_field,
     field_validator,
+    model_validator,
 )
 
-from app.kit.money import CENT, Money, Rate
+from app.kit.money import CENT, Money, PositiveMoney, Rate
 
 
 def _format_tax_rate(rate: Decimal) -> str:
@@ -35,7 +36,8 @@ TaxRate = Annotated[
 ]
 
 RunStatus = Literal["queued", "running", "completed", "failed"]
-InvoiceStatus = Literal["draft", "issued", "overdue", "paid", "discarded"]
+InvoiceStatus = Literal["draft", "issued", "overdue", "paid", "credited", "discarded"]
+CreditNoteKind = Literal["invoice", "lines", "amount", "correction"]
 ServiceCategory = Literal["mobile", "internet", "landline"]
 LineKind = Literal["recurring", "activation"]
 
@@ -167,6 +169,8 @@ class InvoiceRead(BaseModel):
     tax_amount: Money
     total: Money
     paid_amount: Money
+    credited_amount: Money = Field(description="Total of the invoice's credit notes.")
+    credit_applied: Money = Field(description="Credit money settling it (its credit notes, a client balance).")
     outstanding_amount: Money
     lines_count: int
     pdf_sha256: str | None = Field(default=None, exclude=True)
@@ -197,6 +201,7 @@ class InvoiceLineRead(BaseModel):
     period_start: date
     period_end: date
     active_days: int
+    suspended_days: int = Field(description="Days of the span the contract was suspended (not billed).")
     days_in_period: int
     unit_amount: Money
     amount: Money
@@ -207,5 +212,94 @@ class InvoiceLineRead(BaseModel):
         return SERVICE_CATEGORY_OF[self.service_type]
 
 
+class InvoiceCreditNoteSummary(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    credit_note_number: str
+    kind: str
+    issue_date: date
+    total: Money
+
+
 class InvoiceDetail(InvoiceRead):
     lines: list[InvoiceLineRead]
+    credit_notes: list[InvoiceCreditNoteSummary] = Field(default_factory=list)
+
+
+class CreditNoteCreate(BaseModel):
+    """A credit note on one issued invoice: the whole invoice, chosen lines, or an amount excl. tax."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    kind: Literal["invoice", "lines", "amount"] = Field(
+        description="`invoice`: what is left of every line; `lines`: the chosen lines in full; `amount`: an amount."
+    )
+    reason: str = Field(min_length=3, max_length=500, description="Why the invoice is corrected (printed).")
+    line_ids: list[uuid.UUID] | None = Field(default=None, min_length=1, max_length=500)
+    amount: PositiveMoney | None = Field(default=None, description="Excl. tax; tax is added at the invoice's rate.")
+
+    @field_validator("reason")
+    @classmethod
+    def _one_line(cls, value: str) -> str:
+        if value != value.strip() or "\n" in value or "\x00" in value:
+            raise ValueError("reason is one line of text without surrounding spaces")
+        return value
+
+    @field_validator("line_ids")
+    @classmethod
+    def _distinct_lines(cls, value: list[uuid.UUID] | None) -> list[uuid.UUID] | None:
+        if value is not None and len(set(value)) != len(value):
+            raise ValueError("a line is credited at most once per credit note")
+        return value
+
+    @model_validator(mode="after")
+    def _fields_of_the_kind(self) -> CreditNoteCreate:
+        wanted = {"invoice": (False, False), "lines": (True, False), "amount": (False, True)}[self.kind]
+        if (self.line_ids is not None, self.amount is not None) != wanted:
+            raise ValueError(
+                "kind invoice takes neither line_ids nor amount; kind lines takes line_ids; kind amount takes amount"
+            )
+        return self
+
+
+class CreditNoteLineRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    position: int
+    invoice_line_id: uuid.UUID | None
+    contract_id: uuid.UUID | None
+    description: str
+    period_start: date | None
+    period_end: date | None
+    days: int | None
+    amount: Money
+
+
+class CreditNoteRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    credit_note_number: str
+    invoice_id: uuid.UUID
+    client_id: uuid.UUID
+    kind: CreditNoteKind
+    reason: str
+    issue_date: date
+    currency: str
+    subtotal: Money
+    tax_rate: TaxRate
+    tax_amount: Money
+    total: Money
+    applied_to_invoice: Money = Field(description="Part of the total that reduced the invoice's outstanding amount.")
+    to_credit_balance: Money = Field(description="Part of the total credited to the client's balance.")
+    lines_count: int
+    pdf_sha256: str
+    pdf_size_bytes: int
+    created_at: datetime
+    created_by: str | None
+
+
+class CreditNoteDetail(CreditNoteRead):
+    invoice_number: str
+    lines: list[CreditNoteLineRead]

@@ -10,27 +10,31 @@ from typing import Literal
 from sqlalchemy import Select, exists, func, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.billing import runner, tasks
+from app.billing import credit_notes, runner, settlement, tasks
 from app.billing.documents import pdf_filename, render_pdf_batch
 from app.billing.exceptions import (
     BillingRunNotDiscardable,
     BillingRunNotFound,
+    InvoiceNotCreditable,
     InvoiceNotFound,
     InvoicePdfIntegrityError,
     InvoicePdfNotReady,
     InvoicePdfUnavailable,
+    PeriodTooFarAhead,
 )
 from app.billing.models import (
     BilledActivation,
     BillingRun,
     BillingRunFailure,
+    CreditNote,
     Invoice,
     InvoiceDocument,
     InvoiceLine,
 )
-from app.billing.schemas import BillingRunCreate
+from app.billing.schemas import BillingRunCreate, CreditNoteCreate
 from app.catalog.components import SERVICE_TYPES_OF_CATEGORY
 from app.config import get_settings
+from app.errors import BusinessValidationError
 from app.kit.audit import record_audit
 from app.kit.correlation import current_actor
 from app.kit.dates import utc_today
@@ -66,8 +70,31 @@ async def activation_billed(session: AsyncSession, contract_id: uuid.UUID) -> bo
     return bool(await session.scalar(select(exists().where(BilledActivation.contract_id == contract_id))))
 
 
+def latest_allowed_period_start(today: date, months_ahead: int) -> date:
+    """The latest first day a run may bill: the first day of the month `months_ahead` after today's."""
+    month_index = today.year * 12 + today.month - 1 + months_ahead
+    return date(month_index // 12, month_index % 12 + 1, 1)
+
+
+def _check_run_request(payload: BillingRunCreate) -> None:
+    settings = get_settings()
+    if payload.tax_rate not in settings.billing_tax_rates:
+        legal = ", ".join(f"{rate:.2f}" for rate in sorted(settings.billing_tax_rates, reverse=True))
+        raise BusinessValidationError(
+            ["body", "tax_rate"], f"{payload.tax_rate} is not a legal TVA rate; the configured rates are {legal}."
+        )
+    # Invoices for a service that has not started go overdue and trigger dunning for nothing.
+    latest = latest_allowed_period_start(utc_today(), settings.billing_max_months_ahead)
+    if payload.period_start > latest:
+        raise PeriodTooFarAhead(
+            f"A billing period may start on {latest.isoformat()} at the latest "
+            f"({settings.billing_max_months_ahead} calendar month(s) ahead)."
+        )
+
+
 async def create_billing_run(session: AsyncSession, payload: BillingRunCreate) -> BillingRun:
     """Record a queued run and enqueue its planning job in the same transaction."""
+    _check_run_request(payload)
     actor = current_actor()
     run = BillingRun(
         status="queued",
@@ -294,3 +321,14 @@ async def get_invoice_pdf(session: AsyncSession, invoice_id: uuid.UUID) -> tuple
     if digest != invoice.pdf_sha256 or digest != document.sha256 or len(document.content) != invoice.pdf_size_bytes:
         raise InvoicePdfIntegrityError()
     return document.content, pdf_filename(invoice.invoice_number)
+
+
+async def create_credit_note(session: AsyncSession, invoice_id: uuid.UUID, payload: CreditNoteCreate) -> CreditNote:
+    """Issue a credit note on the invoice as asked (whole invoice, chosen lines, or an amount with a reason)."""
+    invoice = await credit_notes.locked_invoice(session, invoice_id)
+    if invoice.status not in settlement.CREDITABLE_STATUSES:
+        raise InvoiceNotCreditable()
+    lines = await credit_notes.lines_for_request(
+        session, invoice, kind=payload.kind, line_ids=payload.line_ids, amount=payload.amount, reason=payload.reason
+    )
+    return await credit_notes.issue_credit_note(session, invoice, kind=payload.kind, reason=payload.reason, lines=lines)

@@ -26,6 +26,8 @@ from app.errors import AppError, BusinessValidationError
 
 # Statuses in which an invoice can still receive money.
 PAYABLE_STATUSES = ("issued", "overdue")
+# Legal invoices a credit note may still correct (a paid one too: the credit then goes to the client's balance).
+CREDITABLE_STATUSES = ("issued", "overdue", "paid")
 ZERO = Decimal("0.00")
 
 
@@ -62,7 +64,7 @@ _LOCK_ORDER = (Invoice.due_date, Invoice.issue_date, Invoice.invoice_number, Inv
 
 def outstanding_after(invoice: Invoice) -> Decimal:
     """What is still owed on the invoice as loaded (total minus paid)."""
-    return invoice.total - invoice.paid_amount
+    return invoice.total - invoice.paid_amount - invoice.credit_applied
 
 
 async def get_invoice(session: AsyncSession, invoice_id: uuid.UUID, *, for_update: bool = False) -> Invoice | None:
@@ -101,7 +103,7 @@ async def open_invoices_for_client(session: AsyncSession, client_id: uuid.UUID) 
 
 def _status_after(amount: Decimal, as_of: date) -> Any:
     return case(
-        (Invoice.total - (Invoice.paid_amount + amount) == 0, literal("paid")),
+        (Invoice.total - (Invoice.paid_amount + Invoice.credit_applied + amount) == 0, literal("paid")),
         (Invoice.status == "overdue", literal("overdue")),
         (Invoice.due_date < as_of, literal("overdue")),
         else_=literal("issued"),
@@ -120,6 +122,37 @@ async def apply_payment_to_invoice(session: AsyncSession, invoice: Invoice, amou
         update(Invoice)
         .where(Invoice.id == invoice.id, Invoice.status.in_(PAYABLE_STATUSES))
         .values(paid_amount=Invoice.paid_amount + amount, status=_status_after(amount, as_of))
+        .returning(Invoice)
+        .execution_options(populate_existing=True, synchronize_session=False)
+    )
+    updated = (await session.execute(stmt)).scalar_one_or_none()
+    if updated is None:
+        raise InvoiceNotPayable()
+    return updated
+
+
+async def apply_credit_to_invoice(
+    session: AsyncSession, invoice: Invoice, *, credited: Decimal, applied: Decimal
+) -> Invoice:
+    """Record a credit on the invoice: `credited` more of its total is credited (its own credit note) and
+    `applied` of credit money settles its outstanding amount. Fully credited: `credited`; nothing left
+    to pay otherwise: `paid`; else the status stays (an overdue invoice stays overdue)."""
+    if credited < 0 or applied < 0 or applied > outstanding_after(invoice):
+        raise ValueError("a credit applies at most the outstanding amount")
+    new_credited = Invoice.credited_amount + credited
+    new_settled = Invoice.paid_amount + Invoice.credit_applied + applied
+    stmt = (
+        update(Invoice)
+        .where(Invoice.id == invoice.id, Invoice.status.in_(CREDITABLE_STATUSES))
+        .values(
+            credited_amount=new_credited,
+            credit_applied=Invoice.credit_applied + applied,
+            status=case(
+                (new_credited == Invoice.total, literal("credited")),
+                (new_settled == Invoice.total, literal("paid")),
+                else_=Invoice.status,
+            ),
+        )
         .returning(Invoice)
         .execution_options(populate_existing=True, synchronize_session=False)
     )
@@ -195,9 +228,13 @@ async def overdue_by_aging_bucket(session: AsyncSession, as_of: date) -> list[Ag
 
 
 async def invoiced_and_paid_between(session: AsyncSession, start: date, end: date) -> tuple[Decimal, Decimal]:
-    """(total invoiced, total paid so far) over the legal invoices issued between `start` and `end`."""
-    stmt = select(func.coalesce(func.sum(Invoice.total), 0), func.coalesce(func.sum(Invoice.paid_amount), 0)).where(
-        Invoice.status.in_(("issued", "overdue", "paid")),
+    """(total invoiced net of credit notes, total paid so far on it) over the legal invoices issued between
+    `start` and `end`."""
+    net = Invoice.total - Invoice.credited_amount
+    stmt = select(
+        func.coalesce(func.sum(net), 0), func.coalesce(func.sum(func.least(Invoice.paid_amount, net)), 0)
+    ).where(
+        Invoice.status.in_(("issued", "overdue", "paid", "credited")),
         Invoice.issue_date >= start,
         Invoice.issue_date <= end,
     )

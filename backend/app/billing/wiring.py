@@ -4,8 +4,8 @@ answers, its client-history check, and the billed-period readers contracts asks 
 
 from __future__ import annotations
 
-from app.billing import service, settlement
-from app.billing.exceptions import InvoiceImmutable
+from app.billing import credit_notes, service, settlement
+from app.billing.exceptions import CreditExceedsCreditable, CreditNoteImmutable, InvoiceImmutable
 from app.contracts import billed_periods
 from app.customers import history
 from app.errors import register_constraint_error
@@ -14,6 +14,14 @@ from app.errors import register_constraint_error
 def wire() -> None:
     register_constraint_error("invoice_immutable", InvoiceImmutable)
     register_constraint_error("invoice_lines_immutable", InvoiceImmutable)
+    register_constraint_error("invoice_document_immutable", InvoiceImmutable)
+    register_constraint_error("credit_note_immutable", CreditNoteImmutable)
+    register_constraint_error(
+        "ck_invoices_credited_within_total",
+        CreditExceedsCreditable,
+        field="amount",
+        message="The credit notes of an invoice cannot credit more than its total.",
+    )
     register_constraint_error(
         "ck_invoices_paid_within_total",
         settlement.Overpayment,
@@ -24,3 +32,4 @@ def wire() -> None:
     history.outstanding_balance_checks.register("invoice", service.client_has_outstanding_invoices)
     billed_periods.billed_through_readers.register("invoice", service.billed_through)
     billed_periods.activation_billed_readers.register("invoice", service.activation_billed)
+    billed_periods.billed_days_correctors.register("credit_note", credit_notes.correct_billed_days)

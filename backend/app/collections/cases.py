@@ -23,6 +23,7 @@ from app.collections.exceptions import (
     CaseClosed,
     CaseHasOverdueBalance,
     CaseNotFound,
+    EvaluationBeforeLastDay,
     EvaluationDayInFuture,
     EvaluationInProgress,
     InvalidTransition,
@@ -378,6 +379,11 @@ async def evaluate_collections(session: AsyncSession, as_of: date) -> Evaluation
     """The daily evaluation for the day `as_of`: overdue invoices, cases, delinquency and dunning."""
     if not await try_lock(session, LockNamespace.MAINTENANCE, _EVALUATION_LOCK):
         raise EvaluationInProgress()
+    # Monotone: the last evaluated day is the latest day any case was evaluated for (cases keep it when
+    # they close), read under the evaluation lock.
+    last_evaluated = await session.scalar(select(func.max(CollectionCase.evaluated_on)))
+    if last_evaluated is not None and as_of < last_evaluated:
+        raise EvaluationBeforeLastDay(as_of, last_evaluated)
     summary = EvaluationSummary(as_of=as_of)
     summary.invoices_marked_overdue = len(await settlement.refresh_invoice_statuses(session, as_of))
 

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from datetime import date, datetime
 from typing import Any
 
 from app.billing.settlement import InvoiceNotPayable
@@ -78,6 +79,45 @@ class ReceivedInFuture(BusinessValidationError):
         super().__init__(["body", "received_at"], "received_at cannot be in the future.")
 
 
+class ReceivedBeforeClient(BusinessValidationError):
+    """A payment dated before its client existed: no money can have been received from it then."""
+
+    code = "received_before_client"
+    action = "Correct received_at to the day the money was really received."
+
+    def __init__(self, client_since: datetime) -> None:
+        super().__init__(
+            ["body", "received_at"],
+            f"received_at is before the client existed ({client_since.isoformat()}): no money can have been "
+            "received from it then.",
+            type_=self.code,
+        )
+
+
+class PossibleDuplicatePayment(Conflict):
+    """The same money seems to be recorded twice (two keys for one bank line): confirm it on purpose."""
+
+    code = "possible_duplicate_payment"
+    action = 'Check the bank line; resend with "confirm_duplicate": true only if it is really a second payment.'
+
+    def __init__(self, existing_id: object) -> None:
+        message = (
+            "A payment with the same client, reference, amount and day is already recorded. Send "
+            '"confirm_duplicate": true if this is really a second payment.'
+        )
+        super().__init__(
+            message,
+            details=[
+                {
+                    "loc": ["body", "reference"],
+                    "msg": message,
+                    "type": self.code,
+                    "existing_payment_id": str(existing_id),
+                }
+            ],
+        )
+
+
 class InvoiceAlreadyPaid(Conflict):
     """The invoice is already paid in full."""
 
@@ -132,6 +172,30 @@ class EvaluationInProgress(Conflict):
     action = "Retry after a short while."
 
 
+class EvaluationBeforeLastDay(Conflict):
+    """Evaluations only move forward in time: an earlier day would move cases' days past due backwards."""
+
+    code = "evaluation_before_last_evaluated_day"
+    action = "Evaluate the last evaluated day or a later one."
+
+    def __init__(self, requested: date, last_evaluated: date) -> None:
+        message = (
+            f"Collections were last evaluated for {last_evaluated.isoformat()}; an evaluation for "
+            f"{requested.isoformat()} would move cases back in time. Evaluate that day or a later one."
+        )
+        super().__init__(
+            message,
+            details=[
+                {
+                    "loc": ["body", "as_of"],
+                    "msg": message,
+                    "type": self.code,
+                    "last_evaluated_on": last_evaluated.isoformat(),
+                }
+            ],
+        )
+
+
 class InvalidPeriod(BusinessValidationError):
     """The last day of a date range is before its first day (`end_field` names the query parameter)."""
 
@@ -145,4 +209,18 @@ class EvaluationDayInFuture(BusinessValidationError):
             ["body", "as_of"],
             "An evaluation cannot be run for a day still to come: it would mark invoices overdue and send "
             "dunning notices before they are due.",
+        )
+
+
+class RefundExceedsCreditBalance(BusinessValidationError):
+    """A refund would pay back more than the client's credit balance."""
+
+    code = "refund_exceeds_credit_balance"
+    action = "Refund at most the client's credit balance the message names."
+
+    def __init__(self, balance: object) -> None:
+        super().__init__(
+            ["body", "amount"],
+            f"A refund pays back at most the client's credit balance ({balance}).",
+            type_=self.code,
         )

@@ -47,7 +47,7 @@ class Payment(TimestampedMixin, Base):
     __table_args__ = (
         CheckConstraint("amount > 0", name="amount_positive"),
         CheckConstraint("method IN ('cash', 'card', 'bank_transfer', 'cheque', 'mobile_money')", name="method"),
-        CheckConstraint("source IN ('payment', 'invoice_approval')", name="source"),
+        CheckConstraint("source IN ('payment', 'invoice_approval', 'refund')", name="source"),
         CheckConstraint("currency = 'MAD'", name="currency"),
         Index("ix_payments_client_id_received_at", "client_id", "received_at"),
         Index("ix_payments_received_at", "received_at"),

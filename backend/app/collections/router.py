@@ -17,6 +17,7 @@ from app.collections.exceptions import (
     CaseClosed,
     CaseHasOverdueBalance,
     CaseNotFound,
+    EvaluationBeforeLastDay,
     EvaluationDayInFuture,
     EvaluationInProgress,
     InvalidPeriod,
@@ -27,7 +28,10 @@ from app.collections.exceptions import (
     InvoiceOfAnotherClient,
     Overpayment,
     PaymentNotFound,
+    PossibleDuplicatePayment,
     PromisedDateInPast,
+    ReceivedBeforeClient,
+    RefundExceedsCreditBalance,
     UnknownAllocationInvoice,
     UnknownPaymentClient,
 )
@@ -41,13 +45,16 @@ from app.collections.schemas import (
     CaseStatus,
     CaseStatusChange,
     CollectionsOverview,
+    CreditBalanceRead,
     EvaluationRead,
     EvaluationRequest,
     PaymentCreate,
     PaymentMethod,
     PaymentRead,
     PaymentRecorded,
+    RefundCreate,
 )
+from app.customers.exceptions import ClientNotFound
 from app.db import SessionDep
 from app.errors import error_responses
 from app.kit.idempotency import IdempotencyKeyDep, run_idempotent
@@ -75,6 +82,8 @@ router = APIRouter(tags=["collections"])
         UnknownAllocationInvoice,
         AllocationInvoiceNotPayable,
         UnknownPaymentClient,
+        PossibleDuplicatePayment,
+        ReceivedBeforeClient,
     ),
 )
 async def create_payment(session: SessionDep, key: IdempotencyKeyDep, body: PaymentCreate) -> JSONResponse:
@@ -160,6 +169,42 @@ async def get_payment(session: SessionDep, payment_id: uuid.UUID) -> PaymentRead
 
 
 @router.post(
+    "/api/v1/collections/refunds",
+    operation_id="collections-refunds-create",
+    summary="Refund a client's credit balance",
+    description=(
+        "Records money paid back to a client out of its credit balance (credit notes beyond what it owed) as a "
+        "payment with source `refund`; never more than the balance."
+    ),
+    status_code=201,
+    response_model=PaymentRead,
+    dependencies=COLLECTIONS_WRITE,
+    responses=error_responses(RefundExceedsCreditBalance, UnknownPaymentClient),
+)
+async def create_refund(session: SessionDep, key: IdempotencyKeyDep, body: RefundCreate) -> JSONResponse:
+    return await run_idempotent(
+        session,
+        operation="collections-refunds-create",
+        key=key,
+        payload=body.model_dump(mode="json"),
+        status_code=201,
+        handler=lambda: service.record_refund(session, body),
+    )
+
+
+@router.get(
+    "/api/v1/collections/clients/{client_id}/credit-balance",
+    operation_id="collections-credit-balance-get",
+    summary="A client's credit balance",
+    response_model=CreditBalanceRead,
+    dependencies=COLLECTIONS_READ,
+    responses=error_responses(ClientNotFound),
+)
+async def get_credit_balance(session: SessionDep, client_id: uuid.UUID) -> CreditBalanceRead:
+    return CreditBalanceRead(client_id=client_id, balance=await service.client_credit_balance(session, client_id))
+
+
+@router.post(
     "/api/v1/collections/evaluations",
     operation_id="collections-evaluations-create",
     summary="Run the collections evaluation for a day",
@@ -171,7 +216,7 @@ async def get_payment(session: SessionDep, payment_id: uuid.UUID) -> PaymentRead
     ),
     response_model=EvaluationRead,
     dependencies=COLLECTIONS_WRITE,
-    responses=error_responses(EvaluationInProgress, EvaluationDayInFuture),
+    responses=error_responses(EvaluationInProgress, EvaluationDayInFuture, EvaluationBeforeLastDay),
 )
 async def run_evaluation(
     session: SessionDep, body: Annotated[EvaluationRequest | None, Body()] = None

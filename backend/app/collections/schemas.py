@@ -22,7 +22,7 @@ from app.kit.money import Money, PositiveMoney
 from app.kit.validation import field_errors
 
 PaymentMethod = Literal["cash", "card", "bank_transfer", "cheque", "mobile_money"]
-PaymentSource = Literal["payment", "invoice_approval"]
+PaymentSource = Literal["payment", "invoice_approval", "refund"]
 CaseStatus = Literal["open", "in_progress", "promise_to_pay", "resolved", "written_off"]
 # Targets an agent may ask for: `open` is only ever the state a case is created in.
 CaseStatusTarget = Literal["in_progress", "promise_to_pay", "resolved", "written_off"]
@@ -69,6 +69,10 @@ class PaymentCreate(BaseModel):
     reference: Reference | None = Field(default=None, description="Bank, cheque or receipt reference.")
     received_at: ReceivedAt | None = Field(default=None, description="When the money was received; now if absent.")
     allocations: list[AllocationCreate] | None = Field(default=None, min_length=1, max_length=200)
+    confirm_duplicate: bool = Field(
+        default=False,
+        description="Record it even though a payment with the same client, reference, amount and day exists.",
+    )
 
     @model_validator(mode="after")
     def _one_allocation_per_invoice(self) -> PaymentCreate:
@@ -83,6 +87,23 @@ class PaymentCreate(BaseModel):
                     )
                 seen.add(allocation.invoice_id)
         return self
+
+
+class RefundCreate(BaseModel):
+    """Money paid back to a client out of its credit balance (credit notes beyond what it owed)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    client_id: uuid.UUID
+    amount: PositiveMoney
+    method: PaymentMethod
+    reference: Reference | None = Field(default=None, description="Transfer or cheque reference of the refund.")
+    paid_at: ReceivedAt | None = Field(default=None, description="When the refund was paid; now if absent.")
+
+
+class CreditBalanceRead(BaseModel):
+    client_id: uuid.UUID
+    balance: Money
 
 
 class ApprovePaidRequest(BaseModel):

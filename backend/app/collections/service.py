@@ -14,11 +14,11 @@ from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import ColumnElement, func, select, true
+from sqlalchemy import ColumnElement, func, select, text, true
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
-from app.billing import settlement
+from app.billing import credit_notes, settlement
 from app.billing.models import Invoice
 from app.collections import cases, outbox
 from app.collections.exceptions import (
@@ -31,7 +31,10 @@ from app.collections.exceptions import (
     InvoiceOfAnotherClient,
     Overpayment,
     PaymentNotFound,
+    PossibleDuplicatePayment,
+    ReceivedBeforeClient,
     ReceivedInFuture,
+    RefundExceedsCreditBalance,
     UnknownAllocationInvoice,
     UnknownPaymentClient,
 )
@@ -42,6 +45,7 @@ from app.collections.schemas import (
     PaymentCreate,
     PaymentRead,
     PaymentRecorded,
+    RefundCreate,
     SettledInvoice,
 )
 from app.customers import service as customers_service
@@ -138,6 +142,36 @@ async def _record(
     source: str,
     plan: list[tuple[Invoice, Decimal]],
 ) -> PaymentRecorded:
+    """Write the payment and its allocations, settle the invoices, announce it, refresh the client's case."""
+    payment = await _write_payment(
+        session,
+        client_id=client_id,
+        amount=amount,
+        method=method,
+        reference=reference,
+        received_at=received_at,
+        source=source,
+    )
+    settled = await _allocate(session, payment, plan)
+    allocations = [
+        {"invoice_id": invoice.id, "invoice_number": invoice.invoice_number, "amount": share} for invoice, share in plan
+    ]
+    await _announce(session, payment, allocations)
+    await cases.settle_after_payment(session, client_id)
+    logger.info("payment %s of %s MAD recorded for client %s", payment.id, amount, client_id)
+    return _recorded_answer(payment, allocations, settled)
+
+
+async def _write_payment(
+    session: AsyncSession,
+    *,
+    client_id: uuid.UUID,
+    amount: Decimal,
+    method: str,
+    reference: str | None,
+    received_at: datetime,
+    source: str,
+) -> Payment:
     actor = current_actor().subject
     payment = Payment(
         client_id=client_id,
@@ -151,6 +185,11 @@ async def _record(
     )
     session.add(payment)
     await session.flush()
+    return payment
+
+
+async def _allocate(session: AsyncSession, payment: Payment, plan: list[tuple[Invoice, Decimal]]) -> list[Invoice]:
+    """One allocation row per invoice of the plan, each invoice settled for its share (as of today UTC)."""
     today = utc_today()
     settled: list[Invoice] = []
     for position, (invoice, share) in enumerate(plan):
@@ -158,19 +197,20 @@ async def _record(
         settled.append(await settlement.apply_payment_to_invoice(session, invoice, share, as_of=today))
     await session.flush()
     await session.refresh(payment, ["created_at"])
+    return settled
 
-    allocations = [
-        {"invoice_id": invoice.id, "invoice_number": invoice.invoice_number, "amount": share} for invoice, share in plan
-    ]
+
+async def _announce(session: AsyncSession, payment: Payment, allocations: list[dict[str, Any]]) -> None:
+    """The audit record and the outbox event of a recorded payment (same payload)."""
     summary: dict[str, Any] = {
         "payment_id": payment.id,
-        "client_id": client_id,
-        "amount": amount,
+        "client_id": payment.client_id,
+        "amount": payment.amount,
         "currency": payment.currency,
-        "method": method,
-        "reference": reference,
-        "received_at": received_at,
-        "source": source,
+        "method": payment.method,
+        "reference": payment.reference,
+        "received_at": payment.received_at,
+        "source": payment.source,
         "allocations": allocations,
     }
     await record_audit(
@@ -181,17 +221,18 @@ async def _record(
         after=summary,
     )
     await outbox.publish(session, "payment.recorded", summary)
-    await cases.settle_after_payment(session, client_id)
-    logger.info("payment %s of %s MAD recorded for client %s", payment.id, amount, client_id)
+
+
+def _recorded_answer(payment: Payment, allocations: list[dict[str, Any]], settled: list[Invoice]) -> PaymentRecorded:
     return PaymentRecorded(
         id=payment.id,
-        client_id=client_id,
-        amount=amount,
+        client_id=payment.client_id,
+        amount=payment.amount,
         currency=payment.currency,
-        method=method,
-        reference=reference,
-        received_at=received_at,
-        source=source,
+        method=payment.method,
+        reference=payment.reference,
+        received_at=payment.received_at,
+        source=payment.source,
         allocations=allocations,
         created_at=payment.created_at,
         created_by=payment.created_by,
@@ -209,15 +250,46 @@ async def _record(
     )
 
 
+async def _refuse_questionable(
+    session: AsyncSession, client: Any, request: PaymentCreate, received_at: datetime
+) -> None:
+    """What a controller would question: money received before the client existed, or the same bank line
+    (client, reference, amount, day) recorded a second time under another key without confirmation."""
+    await session.refresh(client, ["created_at"])
+    if received_at < client.created_at:
+        raise ReceivedBeforeClient(client.created_at)
+    if request.reference is None or request.confirm_duplicate:
+        return
+    day = received_at.date()
+    existing = await session.scalar(
+        select(Payment.id)
+        .where(
+            Payment.client_id == request.client_id,
+            Payment.reference == request.reference,
+            Payment.amount == request.amount,
+            _received_on_or_after(day),
+            _received_on_or_before(day),
+        )
+        .limit(1)
+    )
+    if existing is not None:
+        raise PossibleDuplicatePayment(existing)
+
+
 async def record_payment(session: AsyncSession, request: PaymentCreate) -> PaymentRecorded:
     """Record money received from a client and apply it to its invoices (oldest due date first by default)."""
     received_at = _received_at(request.received_at)
     try:
-        await customers_service.get_client(session, request.client_id)
+        client = await customers_service.get_client(session, request.client_id)
     except ClientNotFound as exc:
         raise UnknownPaymentClient() from exc
     await lock_client(session, request.client_id)
+    # Under the client lock: two requests for the same bank line cannot both pass the duplicate check.
+    await _refuse_questionable(session, client, request, received_at)
     open_invoices = await settlement.open_invoices_for_client(session, request.client_id)
+    # Credit the client holds (credit notes beyond what it owed) settles its invoices before its money does.
+    if await credit_notes.use_credit_balance(session, request.client_id, open_invoices) > 0:
+        open_invoices = [invoice for invoice in open_invoices if _outstanding(invoice) > 0]
     owed = sum((_outstanding(invoice) for invoice in open_invoices), Decimal("0.00"))
     if request.amount > owed:
         raise Overpayment(["body", "amount"], f"The amount exceeds what the client owes ({owed:.2f}).")
@@ -365,6 +437,56 @@ async def list_payments(
     return [_payment_read(payment, numbers) for payment in rows], total
 
 
+# What each legal invoice issued by `as_of` still owed at the end of that day: today's outstanding amount
+# plus what was settled after it (payments received later, credit applied later). Overdue means due before
+# `as_of`; each overdue invoice is aged on `as_of`.
+_OUTSTANDING_ON = text(
+    """
+    WITH settled_later AS (
+        SELECT a.invoice_id, a.amount
+        FROM payment_allocations a JOIN payments p ON p.id = a.payment_id
+        WHERE CAST(:day_after AS timestamptz) IS NOT NULL AND p.received_at >= CAST(:day_after AS timestamptz)
+        UNION ALL
+        SELECT n.invoice_id, n.applied_to_invoice FROM credit_notes n
+        WHERE n.issue_date > CAST(:as_of AS date) AND n.applied_to_invoice > 0
+        UNION ALL
+        SELECT m.invoice_id, -m.amount FROM client_credit_movements m
+        WHERE m.source IN ('payment', 'billing_run') AND CAST(:day_after AS timestamptz) IS NOT NULL
+          AND m.created_at >= CAST(:day_after AS timestamptz)
+    ), owed AS (
+        SELECT i.id, i.due_date,
+               i.outstanding_amount + COALESCE((SELECT sum(s.amount) FROM settled_later s WHERE s.invoice_id = i.id), 0)
+                   AS amount
+        FROM invoices i
+        WHERE i.status NOT IN ('draft', 'discarded') AND i.issue_date <= CAST(:as_of AS date)
+    ), overdue AS (
+        SELECT amount,
+               CASE WHEN CAST(:as_of AS date) - due_date <= 30 THEN '0-30'
+                    WHEN CAST(:as_of AS date) - due_date <= 60 THEN '31-60'
+                    WHEN CAST(:as_of AS date) - due_date <= 90 THEN '61-90'
+                    ELSE '90+' END AS bucket
+        FROM owed
+        WHERE amount > 0 AND due_date < CAST(:as_of AS date)
+    )
+    SELECT 'total' AS bucket, COALESCE(sum(amount), 0) AS amount, count(*) AS invoices FROM owed WHERE amount > 0
+    UNION ALL
+    SELECT bucket, sum(amount), count(*) FROM overdue GROUP BY bucket
+    """
+)
+
+
+async def _outstanding_on(session: AsyncSession, as_of: date) -> tuple[Decimal, list[settlement.AgingRow]]:
+    """(total outstanding, overdue per aging bucket) at the end of the day `as_of`."""
+    day_after = None if as_of == date.max else _day_start(as_of + timedelta(days=1))
+    rows = {
+        row.bucket: (Decimal(row.amount), int(row.invoices))
+        for row in await session.execute(_OUTSTANDING_ON, {"as_of": as_of, "day_after": day_after})
+    }
+    total = rows.pop("total", (Decimal("0.00"), 0))[0]
+    zero = (Decimal("0.00"), 0)
+    return total, [settlement.AgingRow(name, *rows.get(name, zero)) for name in ("0-30", "31-60", "61-90", "90+")]
+
+
 async def overview(
     session: AsyncSession,
     *,
@@ -378,21 +500,21 @@ async def overview(
     period_end = period_end or as_of
     if period_end < period_start:
         raise InvalidPeriod()
-    aging = await settlement.overdue_by_aging_bucket(session, as_of)
+    outstanding, aging = await _outstanding_on(session, as_of)
     by_status = dict(
         (await session.execute(select(CollectionCase.status, func.count()).group_by(CollectionCase.status))).all()
     )
     collected_amount, collected_count = (
         await session.execute(
             select(func.coalesce(func.sum(Payment.amount), 0), func.count()).where(
-                _received_on_or_after(period_start), _received_on_or_before(period_end)
+                Payment.source != "refund", _received_on_or_after(period_start), _received_on_or_before(period_end)
             )
         )
     ).one()
     invoiced, paid = await settlement.invoiced_and_paid_between(session, period_start, period_end)
     return {
         "as_of": as_of,
-        "total_outstanding": await settlement.total_outstanding(session),
+        "total_outstanding": outstanding,
         "overdue_total": sum((row.amount for row in aging), Decimal("0.00")),
         "overdue_by_aging_bucket": [{"bucket": row.bucket, "amount": row.amount, "count": row.count} for row in aging],
         "cases_by_status": {status: int(by_status.get(status, 0)) for status in CASE_STATUSES},
@@ -405,3 +527,62 @@ async def overview(
         "invoiced_in_period": invoiced,
         "collection_rate": (paid / invoiced).quantize(_RATIO) if invoiced > 0 else None,
     }
+
+
+async def record_refund(session: AsyncSession, request: RefundCreate) -> PaymentRead:
+    """Pay back part or all of a client's credit balance: recorded as a payment with source `refund`."""
+    received_at = _received_at(request.paid_at)
+    try:
+        await customers_service.get_client(session, request.client_id)
+    except ClientNotFound as exc:
+        raise UnknownPaymentClient() from exc
+    await lock_client(session, request.client_id)
+    balance = await credit_notes.credit_balance(session, request.client_id)
+    if request.amount > balance:
+        raise RefundExceedsCreditBalance(balance)
+    payment = await _write_payment(
+        session,
+        client_id=request.client_id,
+        amount=request.amount,
+        method=request.method,
+        reference=request.reference,
+        received_at=received_at,
+        source="refund",
+    )
+    await credit_notes.refund_from_balance(session, request.client_id, request.amount, payment.id)
+    await session.refresh(payment, ["created_at"])
+    summary: dict[str, Any] = {
+        "payment_id": payment.id,
+        "client_id": request.client_id,
+        "amount": request.amount,
+        "currency": payment.currency,
+        "method": request.method,
+        "reference": request.reference,
+        "paid_at": received_at,
+        "credit_balance_after": balance - request.amount,
+    }
+    await record_audit(session, action="refund.recorded", entity_type="payment", entity_id=payment.id, after=summary)
+    await outbox.publish(session, "refund.recorded", summary)
+    return _payment_read_without_allocations(payment)
+
+
+def _payment_read_without_allocations(payment: Payment) -> PaymentRead:
+    return PaymentRead(
+        id=payment.id,
+        client_id=payment.client_id,
+        amount=payment.amount,
+        currency=payment.currency,
+        method=payment.method,
+        reference=payment.reference,
+        received_at=payment.received_at,
+        source=payment.source,
+        allocations=[],
+        created_at=payment.created_at,
+        created_by=payment.created_by,
+    )
+
+
+async def client_credit_balance(session: AsyncSession, client_id: uuid.UUID) -> Decimal:
+    """The client's credit balance; 404 for an unknown client."""
+    await customers_service.get_client(session, client_id)
+    return await credit_notes.credit_balance(session, client_id)

@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime
 import procrastinate
 
 from app.collections.cases import EvaluationSummary, evaluate_collections
-from app.collections.exceptions import EvaluationInProgress
+from app.collections.exceptions import EvaluationBeforeLastDay, EvaluationInProgress
 from app.db import database
 from app.jobs import job_app
 
@@ -24,6 +24,9 @@ async def run_evaluation(as_of: date) -> EvaluationSummary | None:
             return await evaluate_collections(session, as_of)
     except EvaluationInProgress:
         logger.info("collections evaluation for %s skipped: another evaluation is running", as_of)
+        return None
+    except EvaluationBeforeLastDay as exc:
+        logger.warning("collections evaluation for %s skipped: %s", as_of, exc.message)
         return None
 
 

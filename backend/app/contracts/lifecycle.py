@@ -96,8 +96,13 @@ async def suspend_contract(session: AsyncSession, contract_id: uuid.UUID, effect
             f"The previous suspension lasted until {latest.resumed_on.isoformat()}; a new one starts on or after it.",
         )
     # Suspended days are not billed: days already invoiced cannot become suspended ones.
-    await billed_periods.ensure_unbilled_from(
-        session, contract.id, effective_date, field="effective_date", requested=effective_date
+    await billed_periods.correct_or_refuse(
+        session,
+        contract.id,
+        effective_date,
+        field="effective_date",
+        requested=effective_date,
+        reason="Suspension rétroactive",
     )
     before = contract_summary(contract)
     session.add(ContractSuspension(contract_id=contract.id, suspended_from=effective_date, created_by=actor_subject()))
@@ -147,8 +152,13 @@ async def terminate_contract(session: AsyncSession, contract_id: uuid.UUID, effe
             f"A suspension started on {suspension.suspended_from.isoformat()}; the contract cannot end before it.",
         )
     # The client has been invoiced for the days after an end dated back into them.
-    await billed_periods.ensure_unbilled_from(
-        session, contract.id, effective_date + timedelta(days=1), field="effective_date", requested=effective_date
+    await billed_periods.correct_or_refuse(
+        session,
+        contract.id,
+        effective_date + timedelta(days=1),
+        field="effective_date",
+        requested=effective_date,
+        reason="Résiliation rétroactive",
     )
     if suspension is not None and suspension.resumed_on is None:
         # The suspension period closes with the contract (resumed_on is exclusive).

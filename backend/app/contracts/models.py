@@ -11,6 +11,7 @@ from sqlalchemy import (
     CheckConstraint,
     Date,
     DateTime,
+    FetchedValue,
     ForeignKey,
     Index,
     Integer,
@@ -85,6 +86,9 @@ class Contract(TimestampedMixin, Base):
     contract_number: Mapped[str] = mapped_column(String(20), nullable=False, unique=True)
     client_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("clients.id", ondelete="RESTRICT"), nullable=False)
     offer_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("offers.id", ondelete="RESTRICT"), nullable=False)
+    # The offer's name at signature: invoice lines describe the contract with it, even after a rename
+    # (a trigger fills it from the offer when a writer leaves it out).
+    offer_name: Mapped[str] = mapped_column(String(120), nullable=False, server_default=FetchedValue())
     subscriber_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("subscribers.id", ondelete="RESTRICT"), nullable=False)
     service_type: Mapped[str] = mapped_column(String(20), nullable=False)
     status: Mapped[str] = mapped_column(String(20), nullable=False, default="active")

@@ -104,9 +104,19 @@ async def _change_plan(
     """Replace `old` by a contract on `offer` from the requested start, on the same line."""
     start = request.contract_start_date
     await _check_change_start(session, old, start)
-    carried_fee = await _take_unbilled_activation_fee(session, old, start)
+    technology_before = line.service_type
+    cancelled_change = await _change_that_never_started(session, old, start)
+    if cancelled_change is not None:
+        # Replacing a plan change before it started undoes it: billing sees a change from the contract it
+        # replaced, and the cancelled change's own fee (it was for its technology change) is not owed.
+        technology_before = cancelled_change.service_type
+        old.activation_fee_pending = False
+        carried_fee = Decimal("0.00")
+    else:
+        carried_fee = await _take_unbilled_activation_fee(session, old, start)
     await _end_replaced_contract(session, old, start)
-    technology_change = await _follow_offer_technology(session, line, offer)
+    await _follow_offer_technology(session, line, offer)
+    technology_change = offer.service_type != technology_before
     # Same line, same technology: nothing to install, so no new activation fee (only a carried one).
     activation_fee = (offer.activation_fee if technology_change else Decimal("0.00")) + carried_fee
     decision = "downgraded" if offer.monthly_fee < old.monthly_fee else "upgraded"
@@ -128,7 +138,20 @@ async def _check_change_start(session: AsyncSession, old: Contract, start: date)
             f"({old.start_date.isoformat()}).",
         )
     # The old contract's days from the start on must not be invoiced already: both contracts would bill them.
-    await billed_periods.ensure_unbilled_from(session, old.id, start, field="contract_start_date", requested=start)
+    await billed_periods.correct_or_refuse(
+        session, old.id, start, field="contract_start_date", requested=start, reason="Changement d'offre rétroactif"
+    )
+
+
+async def _change_that_never_started(session: AsyncSession, old: Contract, start: date) -> Contract | None:
+    """The contract `old` replaced, when `old` is a plan change replaced on its own start date (it never
+    started) and that contract ran until the change: the state the new change really starts from."""
+    if start != old.start_date or old.replaced_contract_id is None:
+        return None
+    previous = await session.get(Contract, old.replaced_contract_id)
+    if previous is None or previous.end_date != old.start_date - timedelta(days=1):
+        return None
+    return previous
 
 
 async def _take_unbilled_activation_fee(session: AsyncSession, old: Contract, start: date) -> Decimal:
@@ -195,6 +218,7 @@ async def _sign(
         contract_number=number,
         client_id=client.id,
         offer_id=offer.id,
+        offer_name=offer.name,
         subscriber_id=line.id,
         service_type=offer.service_type,
         status="active",

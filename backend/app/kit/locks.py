@@ -20,6 +20,7 @@ class LockNamespace(enum.IntEnum):
     # Find-or-create of a client by CIN (public subscriptions): the second of two parallel requests waits
     # and reuses the client the first created, instead of failing on the unique CIN.
     CLIENT_CIN = 1007
+    CREDIT_NOTE_NUMBER = 1014
 
 
 async def lock(session: AsyncSession, namespace: LockNamespace, key: str) -> None:

@@ -384,7 +384,7 @@ async def _wait_for_backend_waiting_on(wait_event: str, dsn: str) -> None:
 
 async def _wait_for_chunk_blocked_on_numbering(dsn: str) -> None:
     async with await psycopg.AsyncConnection.connect(dsn, autocommit=True) as conn:
-        for _ in range(300):
+        for _ in range(1200):  # up to 2 minutes: a loaded CI machine starts the worker process slowly
             cursor = await conn.execute(
                 "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
                 "AND query LIKE '%invoice_number_counters%' AND datname = current_database() "

@@ -31,6 +31,7 @@ def _invoice(offer_name: str, lines: int = 1) -> InvoiceDocumentData:
         period_start=date(2026, 1, 1),
         period_end=date(2026, 1, 31),
         active_days=31,
+        suspended_days=0,
         days_in_period=31,
         unit_amount=Decimal("349.00"),
         amount=Decimal("349.00"),

@@ -378,10 +378,13 @@ class TestInvoicePdf:
         run = await bill(session, date(2026, 1, 1), date(2026, 1, 31), render_pdfs=True)
         invoice = await invoice_of(session, run, base["mobile_client"])
         assert invoice is not None
+        # Corruption below the application (disk, a restore gone wrong): the immutability trigger is bypassed.
+        await session.execute(text("ALTER TABLE invoice_documents DISABLE TRIGGER trg_invoice_documents_immutable"))
         await session.execute(
             text("UPDATE invoice_documents SET content = content || '\\x00'::bytea WHERE invoice_id = :id"),
             {"id": invoice.id},
         )
+        await session.execute(text("ALTER TABLE invoice_documents ENABLE TRIGGER trg_invoice_documents_immutable"))
 
         response = await client.get(f"{INVOICES}/{invoice.id}/pdf", headers=billing())
 

@@ -491,7 +491,8 @@ class TestListPayments:
     async def test_filters_by_client_invoice_method_and_received_dates(
         self, client: httpx.AsyncClient, session: AsyncSession
     ) -> None:
-        customer = await create_client(session)
+        # A client since 2025: its January 2026 payment is after it existed.
+        customer = await create_client(session, created_at=datetime(2025, 6, 1, tzinfo=UTC))
         first = await create_invoice(session, customer, total="100.00", due_date=FUTURE_DUE)
         second = await create_invoice(session, customer, total="100.00", due_date=FUTURE_DUE + timedelta(days=30))
         other = await create_client(session)
@@ -547,8 +548,8 @@ class TestListPayments:
     async def test_pages_carry_the_total(self, client: httpx.AsyncClient, session: AsyncSession) -> None:
         customer = await create_client(session)
         await create_invoice(session, customer, total="100.00", due_date=FUTURE_DUE)
-        for _ in range(3):
-            await pay(client, payment_body(customer.id, "10.00"))
+        for n in range(3):
+            await pay(client, payment_body(customer.id, "10.00", reference=f"VIR-PAGE-{n}"))
 
         response = await client.get(
             PAYMENTS, params={"client_id": str(customer.id), "limit": 2, "offset": 2}, headers=auth_headers("auditor")

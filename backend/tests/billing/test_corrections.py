@@ -1,0 +1,173 @@
+"""Changes dated back into invoiced days: a credit note in the same transaction, the next run bills what is owed.
+
+May 2026 has 31 days and the fees are multiples of 31, so every day is worth a round amount (310.00: 10.00 a day).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import httpx
+import pytest
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.billing import service
+from app.billing.models import CreditNote, CreditNoteLine, Invoice
+from app.config import get_settings
+from tests.fixtures.auth import auth_headers
+from tests.fixtures.billing_factories import bill, create_contract, invoice_of, lines_of
+from tests.fixtures.factories import create_client, create_offer
+
+MAY_1, MAY_31 = date(2026, 5, 1), date(2026, 5, 31)
+JUNE_1, JUNE_30 = date(2026, 6, 1), date(2026, 6, 30)
+
+
+def money(value: str) -> Decimal:
+    return Decimal(value)
+
+
+@pytest.fixture
+def back_dating_allowed(monkeypatch: pytest.MonkeyPatch) -> None:
+    """May 2026 lies further back than the default limit from today: widen it for these scenarios."""
+    monkeypatch.setattr(get_settings(), "billing_correction_max_days", 730)
+
+
+async def _may_billed(session: AsyncSession) -> tuple[object, object, Invoice]:
+    client = await create_client(session)
+    offer = await create_offer(session, "mobile", monthly_fee=money("310.00"))
+    contract = await create_contract(session, client, offer, start_date=date(2025, 6, 1))
+    run = await bill(session, MAY_1, MAY_31)
+    invoice = await invoice_of(session, run, client)
+    assert invoice is not None
+    # 310.00 + 62.00 TVA
+    assert invoice.total == money("372.00")
+    return client, contract, invoice
+
+
+@pytest.mark.usefixtures("back_dating_allowed")
+class TestBackDatedTermination:
+    async def test_credits_the_days_after_the_end_and_bills_nothing_more(
+        self, client: httpx.AsyncClient, session: AsyncSession
+    ) -> None:
+        customer, contract, invoice = await _may_billed(session)
+        customer_id, contract_id, invoice_id = customer.id, contract.id, invoice.id  # type: ignore[attr-defined]
+
+        response = await client.post(
+            f"/api/v1/contracts/{contract_id}/terminate",
+            json={"effective_date": "2026-05-20"},
+            headers=auth_headers("admin"),
+        )
+
+        assert response.status_code == 200, response.text
+        [note] = await session.scalars(select(CreditNote).where(CreditNote.invoice_id == invoice_id))
+        # 21-31 May (11 days): 310.00 − round(310.00 × 20/31) = 310.00 − 200.00 = 110.00; TVA 22.00
+        assert (note.kind, note.subtotal, note.tax_amount, note.total) == (
+            "correction",
+            money("110.00"),
+            money("22.00"),
+            money("132.00"),
+        )
+        [line] = await session.scalars(select(CreditNoteLine).where(CreditNoteLine.credit_note_id == note.id))
+        assert (line.period_start, line.period_end, line.days) == (date(2026, 5, 21), MAY_31, 11)
+        fresh = await session.get_one(Invoice, invoice_id, populate_existing=True)
+        # 372.00 − 132.00
+        assert fresh.outstanding_amount == money("240.00")
+        assert await service.billed_through(session, contract_id) == date(2026, 5, 20)
+        june = await bill(session, JUNE_1, JUNE_30)
+        assert (
+            await session.scalar(
+                select(Invoice).where(Invoice.billing_run_id == june.id, Invoice.client_id == customer_id)
+            )
+            is None
+        )
+
+    async def test_an_operator_alone_still_gets_period_already_billed(
+        self, client: httpx.AsyncClient, session: AsyncSession
+    ) -> None:
+        _, contract, _ = await _may_billed(session)
+        contract_id = contract.id  # type: ignore[attr-defined]
+
+        response = await client.post(
+            f"/api/v1/contracts/{contract_id}/terminate",
+            json={"effective_date": "2026-05-20"},
+            headers=auth_headers("operator"),
+        )
+
+        assert response.status_code == 409
+        assert response.json()["error"]["code"] == "period_already_billed"
+
+
+class TestBeyondTheLimit:
+    async def test_a_change_dated_further_back_than_the_limit_is_409(
+        self, client: httpx.AsyncClient, session: AsyncSession, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        monkeypatch.setattr(get_settings(), "billing_correction_max_days", 10)
+        _, contract, _ = await _may_billed(session)
+        contract_id = contract.id  # type: ignore[attr-defined]
+
+        response = await client.post(
+            f"/api/v1/contracts/{contract_id}/terminate",
+            json={"effective_date": "2026-05-20"},
+            headers=auth_headers("admin"),
+        )
+
+        assert response.status_code == 409
+        assert response.json()["error"]["code"] == "period_already_billed"
+        assert await session.scalar(select(CreditNote.id).limit(1)) is None
+
+
+@pytest.mark.usefixtures("back_dating_allowed")
+class TestBackDatedSuspensionAndPlanChange:
+    async def test_a_suspension_credits_the_suspended_days(
+        self, client: httpx.AsyncClient, session: AsyncSession
+    ) -> None:
+        _, contract, invoice = await _may_billed(session)
+        contract_id, invoice_id = contract.id, invoice.id  # type: ignore[attr-defined]
+
+        response = await client.post(
+            f"/api/v1/contracts/{contract_id}/suspend",
+            json={"effective_date": "2026-05-26"},
+            headers=auth_headers("admin"),
+        )
+
+        assert response.status_code == 200, response.text
+        [note] = await session.scalars(select(CreditNote).where(CreditNote.invoice_id == invoice_id))
+        # 26-31 May (6 days): 310.00 − round(310.00 × 25/31) = 310.00 − 250.00 = 60.00; TVA 12.00
+        assert (note.subtotal, note.total) == (money("60.00"), money("72.00"))
+
+    async def test_a_plan_change_credits_the_old_plan_and_the_next_run_bills_the_new_one(
+        self, client: httpx.AsyncClient, session: AsyncSession
+    ) -> None:
+        customer, contract, invoice = await _may_billed(session)
+        customer_id, contract_id, invoice_id = customer.id, contract.id, invoice.id  # type: ignore[attr-defined]
+        premium = await create_offer(session, "mobile", monthly_fee=money("620.00"))
+        premium_id = premium.id
+
+        response = await client.post(
+            "/api/v1/contracts",
+            json={
+                "client_id": str(customer_id),
+                "offer_id": str(premium_id),
+                "contract_start_date": "2026-05-21",
+                "target_contract_id": str(contract_id),
+            },
+            headers=auth_headers("admin", **{"Idempotency-Key": "correction-plan-1"}),
+        )
+
+        assert response.status_code in (200, 201), response.text
+        [note] = await session.scalars(select(CreditNote).where(CreditNote.invoice_id == invoice_id))
+        # the old plan's 21-31 May: 110.00 + 22.00
+        assert (note.subtotal, note.total) == (money("110.00"), money("132.00"))
+        june = await bill(session, JUNE_1, JUNE_30)
+        new_invoice = await session.scalar(
+            select(Invoice).where(Invoice.billing_run_id == june.id, Invoice.client_id == customer_id)
+        )
+        assert new_invoice is not None
+        lines = await lines_of(session, new_invoice)
+        assert [(line.period_start, line.period_end, line.amount) for line in lines] == [
+            # catch-up: 620.00 × 11/31 = 220.00 for 21-31 May, then June in full
+            (date(2026, 5, 21), MAY_31, money("220.00")),
+            (JUNE_1, JUNE_30, money("620.00")),
+        ]
