@@ -9,6 +9,7 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 from fastapi import FastAPI
+from fastapi.routing import APIRoute
 from sqlalchemy import inspect as sa_inspect
 
 from app import health, jobs
@@ -26,7 +27,7 @@ from app.errors import install_exception_handlers
 from app.kit.audit_router import router as audit_router
 from app.kit.logging import configure_logging, install_masking_filter
 from app.landing.router import router as landing_router
-from app.middleware import EnvelopeCORSMiddleware, RequestContextMiddleware
+from app.middleware import REQUEST_STEPS, EnvelopeCORSMiddleware, dependency_calls, route_needs_staff_token
 
 logger = logging.getLogger(__name__)
 API_TITLE = "MT-Facturation API"
@@ -90,9 +91,10 @@ def create_app(settings: Settings | None = None, *, manage_database: bool = True
         app.include_router(router)
     _document_error_envelope(app)
 
-    # Starlette runs the last added middleware first: CORS must be outermost so that browsers also see
-    # CORS headers on error answers, including the 500 produced by RequestContextMiddleware.
-    app.add_middleware(RequestContextMiddleware)
+    # Starlette runs the last added middleware first: the request steps are added innermost first, and
+    # CORS last, outermost, so that browsers also see CORS headers on error answers (the 500 included).
+    for step in reversed(REQUEST_STEPS):
+        app.add_middleware(step)  # type: ignore[arg-type]
     app.add_middleware(
         EnvelopeCORSMiddleware,
         allow_origins=settings.cors_origins,
@@ -122,8 +124,28 @@ _ERROR_SCHEMA: dict[str, Any] = {
 }
 
 
+def _accepted_roles(route: APIRoute) -> frozenset[str] | None:
+    """The roles the route's guard accepts; None when it takes no staff token."""
+    for call in dependency_calls(route.dependant):
+        roles = getattr(call, "accepted_roles", None)
+        if roles is not None:
+            return frozenset(roles)
+    return None
+
+
+def route_access(route: APIRoute) -> str:
+    """Who may call the route, in words (the OpenAPI description of each operation ends with it)."""
+    roles = _accepted_roles(route)
+    if roles is not None:
+        return f"Roles: {', '.join(sorted(roles))}."
+    if route_needs_staff_token(route):
+        return "Roles: any valid staff token."
+    return "Public: no staff token."
+
+
 def _document_error_envelope(app: FastAPI) -> None:
-    """Every operation documents the envelope for its error answers."""
+    """Every operation documents the envelope for its error answers, who may call it, and that a critical
+    write's Idempotency-Key is required."""
     original = app.openapi
     envelope_ref = {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorEnvelope"}}}
 
@@ -134,12 +156,35 @@ def _document_error_envelope(app: FastAPI) -> None:
         schema.setdefault("components", {}).setdefault("schemas", {})["ErrorEnvelope"] = _ERROR_SCHEMA
         for schema_name in ("HTTPValidationError", "ValidationError"):
             schema["components"]["schemas"].pop(schema_name, None)
-        for path in schema.get("paths", {}).values():
+        access = {route.unique_id: route_access(route) for route in app.routes if isinstance(route, APIRoute)}
+        by_operation_id = {
+            route.operation_id: route.unique_id
+            for route in app.routes
+            if isinstance(route, APIRoute) and route.operation_id
+        }
+        for path_name, path in schema.get("paths", {}).items():
             for operation in path.values():
+                route_id = by_operation_id.get(operation.get("operationId", ""))
+                if route_id in access:
+                    who = access[route_id]
+                    operation["description"] = f"{operation.get('description', '').rstrip()}\n\n{who}".lstrip()
+                for parameter in operation.get("parameters", []):
+                    # The header is declared optional in Python so that its absence answers 400
+                    # `idempotency_key_required` in the envelope; for a client it is required.
+                    if parameter.get("name") == "Idempotency-Key" and parameter.get("description", "").startswith(
+                        "Required."
+                    ):
+                        parameter["required"] = True
+                        parameter["schema"] = {"type": "string", "minLength": 1, "maxLength": 255}
+                responses = operation.setdefault("responses", {})
                 if operation.get("security"):
-                    responses = operation.setdefault("responses", {})
                     responses.setdefault("401", {"description": "not_authenticated"})
                     responses.setdefault("403", {"description": "forbidden"})
+                if "requestBody" in operation:
+                    responses.setdefault("413", {"description": "payload_too_large"})
+                    responses.setdefault("422", {"description": "validation_error"})
+                if path_name != "/health/live":
+                    responses.setdefault("503", {"description": "database_unavailable (see the Retry-After header)"})
                 for status, response in operation.get("responses", {}).items():
                     if str(status).startswith(("4", "5")):
                         response["content"] = envelope_ref

@@ -17,7 +17,7 @@ from app.db import SessionDep
 from app.errors import AppError, NotAuthenticated
 from app.kit.correlation import Actor
 from app.kit.pagination import Page, PageDep, fetch_page
-from app.kit.ratelimit import rate_limit
+from app.kit.ratelimit import limiter, rate_limit
 
 router = APIRouter(prefix="/api/v1/auth", tags=["auth"])
 AdminDep = Annotated[Actor, Depends(require_roles())]
@@ -58,7 +58,12 @@ def _basic_client_credentials(request: Request) -> tuple[str, str] | None:
     responses={
         400: {"description": "unsupported_grant_type"},
         401: {"description": "Invalid credentials (not_authenticated)."},
-        429: {"description": "rate_limited (see the Retry-After header)"},
+        429: {
+            "description": (
+                "rate_limited (see the Retry-After header): too many requests from this address, or too many "
+                "failed sign-ins on this account"
+            )
+        },
     },
     dependencies=[Depends(rate_limit("auth-token", lambda settings: settings.auth_token_rate_limit))],
 )
@@ -81,7 +86,14 @@ async def token(
         raise UnsupportedGrantType()
     if not login or not secret:
         raise NotAuthenticated("Invalid credentials.")
-    user = await service.authenticate(session, login, secret, kind=kind)
+    settings = get_settings()
+    account = f"{kind}\x1f{login.casefold()}"
+    await limiter.check(settings.auth_failed_login_per_account_rate_limit, "auth-failed-login", account)
+    try:
+        user = await service.authenticate(session, login, secret, kind=kind)
+    except NotAuthenticated:
+        await limiter.count(settings.auth_failed_login_per_account_rate_limit, "auth-failed-login", account)
+        raise
     access_token, expires_in = service.issue_access_token(get_settings(), user)
     return TokenResponse(access_token=access_token, expires_in=expires_in, roles=sorted(user.roles))
 

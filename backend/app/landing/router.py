@@ -13,14 +13,14 @@ from fastapi.responses import JSONResponse, Response
 
 from app.config import Settings, get_settings
 from app.db import SessionDep
-from app.errors import BusinessValidationError, error_responses
+from app.errors import BusinessValidationError, envelope, error_responses
 from app.kit.dates import utc_today
 from app.kit.idempotency import IdempotencyKeyDep, run_idempotent
 from app.kit.identity import CIN_FORMAT_HELP, normalize_cin
 from app.kit.pagination import PageDep
 from app.kit.ratelimit import limiter, rate_limit
 from app.landing import service, tokens
-from app.landing.exceptions import InvalidDocumentToken, InvalidLookupToken
+from app.landing.exceptions import CinVerificationLocked, InvalidDocumentToken, InvalidLookupToken, InvalidOneTimeCode
 from app.landing.schemas import (
     DocumentLink,
     DocumentLinkRequest,
@@ -35,6 +35,7 @@ from app.landing.schemas import (
     PlanChangeSubmit,
     VerifyCinRequest,
     VerifyCinResponse,
+    VerifyOtpRequest,
 )
 
 
@@ -153,28 +154,75 @@ async def update_draft(draft_id: uuid.UUID, body: DraftWrite, session: SessionDe
     return await service.update_draft(session, settings, draft_id, body.answers, utc_today())
 
 
+def _locked_out(settings: Settings) -> type[CinVerificationLocked]:
+    """The per-CIN refusal, which tells a locked-out client where to go instead."""
+
+    class Locked(CinVerificationLocked):
+        message = (
+            "Too many verifications for this CIN: retry after the delay in Retry-After, or contact "
+            f"{settings.operator_customer_service}."
+        )
+
+    return Locked
+
+
 @router.post(
     "/clients/verify-cin",
     operation_id="landing-verify-cin",
     summary="Prove a CIN: a short-lived lookup token and masked contacts (same answer shape for any CIN)",
+    description=(
+        "Under the `otp` verification policy the contact on file also receives a 6-digit code (10 minutes, "
+        "5 tries) that verify-otp exchanges for a verified lookup token."
+    ),
     # The padding is listed before the session (an endpoint parameter), so it is left after the commit.
     dependencies=[_VERIFY_CIN_LIMIT, Depends(_verify_cin_padding, scope="function")],
-    responses=error_responses({429: "rate_limited: per client address and per CIN (see Retry-After)"}),
+    responses=error_responses(
+        {
+            429: (
+                "rate_limited (per client address), cin_verification_locked (per CIN: the message names "
+                "customer service); see Retry-After"
+            )
+        }
+    ),
 )
 async def verify_cin(body: VerifyCinRequest, session: SessionDep, settings: SettingsDep) -> VerifyCinResponse:
     await limiter.hit(
         settings.landing_verify_cin_per_cin_rate_limit,
         "landing-verify-cin-per-cin",
         tokens.cin_digest(settings, body.cin),
+        error=_locked_out(settings),
     )
     return await service.verify_cin(session, settings, body.cin)
+
+
+@router.post(
+    "/clients/verify-otp",
+    operation_id="landing-verify-otp",
+    summary="Exchange the one-time code sent by verify-cin for a verified lookup token (otp policy)",
+    dependencies=[_VERIFY_CIN_LIMIT],
+    responses=error_responses(
+        {
+            401: "invalid_lookup_token, invalid_otp (wrong, expired or used-up code: verify the CIN again)",
+            429: "rate_limited (see the Retry-After header)",
+        }
+    ),
+)
+async def verify_otp(body: VerifyOtpRequest, session: SessionDep, settings: SettingsDep) -> Response:
+    verified = await service.verify_otp(session, settings, body.cin, body.lookup_token, body.code)
+    if verified is None:
+        # Answered rather than raised: the spent try must be committed, not rolled back with an exception.
+        error = InvalidOneTimeCode()
+        return envelope(error.status_code, error.code, error.message)
+    return JSONResponse(verified.model_dump(mode="json"))
 
 
 @router.get(
     "/clients/{cin}/subscriptions",
     operation_id="landing-subscriptions-list",
     summary="The CIN's live subscriptions (lookup token required)",
-    responses=error_responses({401: "invalid_lookup_token (missing, expired, tampered or for another CIN)"}),
+    responses=error_responses(
+        {401: "invalid_lookup_token (missing, expired, tampered or for another CIN), otp_required (otp policy)"}
+    ),
 )
 async def list_subscriptions(
     cin: CinPath, session: SessionDep, settings: SettingsDep, lookup_token: LookupTokenQuery = None
@@ -186,7 +234,9 @@ async def list_subscriptions(
     "/clients/{cin}/invoices",
     operation_id="landing-invoices-list",
     summary="The CIN's invoices with signed PDF links (lookup token required)",
-    responses=error_responses({401: "invalid_lookup_token (missing, expired, tampered or for another CIN)"}),
+    responses=error_responses(
+        {401: "invalid_lookup_token (missing, expired, tampered or for another CIN), otp_required (otp policy)"}
+    ),
 )
 async def list_invoices(
     cin: CinPath, session: SessionDep, settings: SettingsDep, page: PageDep, lookup_token: LookupTokenQuery = None
@@ -206,11 +256,12 @@ async def list_invoices(
             400: "idempotency_key_required, idempotency_key_invalid",
             404: "draft_not_found",
             409: (
-                "client_identity_mismatch, client_terminated, number_unavailable, number_pool_exhausted, "
-                "draft_already_submitted, idempotency_key_conflict, idempotency_key_in_progress"
+                "subscription_refused (any refusal tied to the CIN's holder), number_unavailable, "
+                "number_pool_exhausted, draft_already_submitted, idempotency_key_conflict, idempotency_key_in_progress"
             ),
             410: "draft_expired",
             422: "validation_error (CIN, numbers, start date, terms), offer_not_available, service_type_incompatible",
+            429: "rate_limited, landing_cin_limit (the lines a CIN may add online today are used up)",
         }
     ),
 )
@@ -224,9 +275,12 @@ async def submit_new(
         session,
         operation="landing-submit-new",
         key=idempotency_key,
-        payload=body.model_dump(mode="json"),
+        payload=service.submit_new_fingerprint(body),
         status_code=201,
         handler=handler,
+        # Every public caller is the `landing` actor: keys are scoped by the CIN too, so two people who pick
+        # the same key never see each other's answer.
+        caller_scope=tokens.cin_digest(settings, body.cin),
     )
 
 
@@ -240,7 +294,7 @@ async def submit_new(
     responses=error_responses(
         {
             400: "idempotency_key_required, idempotency_key_invalid",
-            401: "invalid_lookup_token",
+            401: "invalid_lookup_token, otp_required (otp policy)",
             404: "contract_not_found (not a contract of this CIN)",
             409: (
                 "contract_not_active, offer_already_subscribed, client_terminated, idempotency_key_conflict, "
@@ -266,6 +320,7 @@ async def submit_plan_change(
         payload=service.plan_change_fingerprint(body),
         status_code=201,
         handler=handler,
+        caller_scope=tokens.cin_digest(settings, body.cin),
     )
 
 
@@ -275,7 +330,7 @@ async def submit_plan_change(
     summary="A signed link (15 minutes) to the contract PDF, for a contract of the CIN",
     responses=error_responses(
         {
-            401: "invalid_lookup_token",
+            401: "invalid_lookup_token, otp_required (otp policy)",
             404: "contract_not_found (not a contract of this CIN), document_not_available",
         }
     ),

@@ -165,15 +165,28 @@ class VerifyCinRequest(BaseModel):
 
 
 class VerifyCinResponse(BaseModel):
-    """The same shape for every well-formed CIN; contact fields are null when nothing is on file."""
+    """The same shape and length class for every well-formed CIN, on file or not: contact fields are never
+    null (a CIN with nothing on file gets masked placeholders that look like real ones)."""
 
     lookup_token: str
     token_type: Literal["landing_lookup"] = "landing_lookup"  # noqa: S105 - a token kind, not a secret
     expires_at: datetime
     expires_in: int = Field(description="Seconds until the token expires.")
     masked_cin: str
-    masked_email: str | None
-    masked_phone: str | None
+    masked_email: str
+    masked_phone: str
+    verification: Literal["cin_only", "otp"] = Field(
+        description="`otp`: the token opens nothing until the code sent to otp_channel is entered (verify-otp)."
+    )
+    otp_channel: Literal["sms", "email"] | None = Field(description="Where the one-time code went (otp policy).")
+
+
+class VerifyOtpRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    cin: Cin
+    lookup_token: LookupToken
+    code: str = Field(pattern=r"^[0-9]{6}$", description="The 6-digit code sent to the contact on file.")
 
 
 class OfferSummary(BaseModel):
@@ -283,6 +296,13 @@ class NewSubscriptionSubmit(_NumberingPaths):
         description="The client accepts the legal texts listed by bootstrap: JSON true, nothing else."
     )
     draft_id: uuid.UUID | None = Field(default=None, description="The wizard draft this submit completes.")
+    lookup_token: LookupToken | None = Field(
+        default=None,
+        description=(
+            "Under the `otp` verification policy: a lookup token whose code was entered, required when the CIN "
+            "is already a client's (without it the submit is refused like any other refusal)."
+        ),
+    )
 
     @model_validator(mode="after")
     def _terms_accepted(self) -> NewSubscriptionSubmit:
