@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 from alembic.config import Config
 from alembic.script import ScriptDirectory
@@ -12,6 +12,7 @@ from fastapi.responses import JSONResponse, PlainTextResponse
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from sqlalchemy import text
 
+from app import jobs
 from app.auth.deps import require_roles
 from app.db import database
 from app.errors import envelope
@@ -41,7 +42,7 @@ async def live() -> dict[str, str]:
 @router.get(
     "/health/ready",
     operation_id="health-ready",
-    summary="The database is reachable and migrated to head",
+    summary="The database is reachable and migrated to head (and the in-process worker runs, where there is one)",
     responses={503: {"description": "Not ready (database unreachable or migrations behind)."}},
 )
 async def ready() -> JSONResponse:
@@ -53,7 +54,12 @@ async def ready() -> JSONResponse:
         return envelope(503, "not_ready", "The database is unreachable or not migrated.")
     if current != head:
         return envelope(503, "not_ready", f"Migrations are at {current}, head is {head}.")
-    return JSONResponse({"status": "ok", "database": "ok", "migration": current})
+    answer: dict[str, Any] = {"status": "ok", "database": "ok", "migration": current}
+    if jobs.worker_state.expected:
+        answer["worker"] = jobs.worker_state.report()
+        if not jobs.worker_state.running:
+            return envelope(503, "not_ready", "The in-process worker is restarting.")
+    return JSONResponse(answer)
 
 
 @router.get(

@@ -9,7 +9,6 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 from fastapi import FastAPI
-from fastapi.routing import APIRoute
 from sqlalchemy import inspect as sa_inspect
 
 from app import health, jobs
@@ -27,7 +26,13 @@ from app.errors import install_exception_handlers
 from app.kit.audit_router import router as audit_router
 from app.kit.logging import configure_logging, install_masking_filter
 from app.landing.router import router as landing_router
-from app.middleware import REQUEST_STEPS, EnvelopeCORSMiddleware, dependency_calls, route_needs_staff_token
+from app.middleware import (
+    REQUEST_STEPS,
+    EnvelopeCORSMiddleware,
+    api_routes,
+    dependency_calls,
+    route_needs_staff_token,
+)
 
 logger = logging.getLogger(__name__)
 API_TITLE = "MT-Facturation API"
@@ -124,7 +129,7 @@ _ERROR_SCHEMA: dict[str, Any] = {
 }
 
 
-def _accepted_roles(route: APIRoute) -> frozenset[str] | None:
+def _accepted_roles(route: Any) -> frozenset[str] | None:
     """The roles the route's guard accepts; None when it takes no staff token."""
     for call in dependency_calls(route.dependant):
         roles = getattr(call, "accepted_roles", None)
@@ -133,7 +138,7 @@ def _accepted_roles(route: APIRoute) -> frozenset[str] | None:
     return None
 
 
-def route_access(route: APIRoute) -> str:
+def route_access(route: Any) -> str:
     """Who may call the route, in words (the OpenAPI description of each operation ends with it)."""
     roles = _accepted_roles(route)
     if roles is not None:
@@ -156,17 +161,11 @@ def _document_error_envelope(app: FastAPI) -> None:
         schema.setdefault("components", {}).setdefault("schemas", {})["ErrorEnvelope"] = _ERROR_SCHEMA
         for schema_name in ("HTTPValidationError", "ValidationError"):
             schema["components"]["schemas"].pop(schema_name, None)
-        access = {route.unique_id: route_access(route) for route in app.routes if isinstance(route, APIRoute)}
-        by_operation_id = {
-            route.operation_id: route.unique_id
-            for route in app.routes
-            if isinstance(route, APIRoute) and route.operation_id
-        }
+        access = {route.operation_id: route_access(route) for route in api_routes(app) if route.operation_id}
         for path_name, path in schema.get("paths", {}).items():
             for operation in path.values():
-                route_id = by_operation_id.get(operation.get("operationId", ""))
-                if route_id in access:
-                    who = access[route_id]
+                who = access.get(operation.get("operationId", ""))
+                if who:
                     operation["description"] = f"{operation.get('description', '').rstrip()}\n\n{who}".lstrip()
                 for parameter in operation.get("parameters", []):
                     # The header is declared optional in Python so that its absence answers 400

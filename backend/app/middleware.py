@@ -25,11 +25,11 @@ from typing import Any
 from urllib.parse import parse_qsl
 
 from fastapi.dependencies.models import Dependant
-from fastapi.routing import APIRoute
+from fastapi.routing import iter_route_contexts
+from starlette._utils import get_route_path
 from starlette.datastructures import Headers
 from starlette.middleware.cors import CORSMiddleware
 from starlette.responses import Response
-from starlette.routing import Match
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.errors import AppError, envelope, is_database_outage
@@ -358,7 +358,12 @@ def dependency_calls(dependant: Dependant) -> list[Any]:
     return calls
 
 
-def route_needs_staff_token(route: APIRoute) -> bool:
+def api_routes(app: Any) -> list[Any]:
+    """The application's operations as FastAPI route contexts (each with its path, methods and dependant)."""
+    return [route for route in iter_route_contexts(app.routes) if getattr(route, "dependant", None) is not None]
+
+
+def route_needs_staff_token(route: Any) -> bool:
     """Whether the route depends on a staff token (the auth dependency is somewhere in its graph)."""
     from app.auth.deps import authenticated_actor
 
@@ -370,33 +375,31 @@ class StaffTokenGateStep:
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
-        self._needs_token: dict[int, bool] = {}
+        self._protected: list[tuple[Any, frozenset[str]]] | None = None
 
-    def _matched_route(self, scope: Scope) -> APIRoute | None:
-        router = scope.get("app")
-        for route in getattr(getattr(router, "router", None), "routes", ()):
-            if isinstance(route, APIRoute) and route.matches(scope)[0] is Match.FULL:
-                return route
-        return None
+    def _protected_routes(self, scope: Scope) -> list[tuple[Any, frozenset[str]]]:
+        if self._protected is None:
+            self._protected = [
+                (route.path_regex, frozenset(route.methods or ()))
+                for route in api_routes(scope["app"])
+                if route_needs_staff_token(route)
+            ]
+        return self._protected
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
+        if scope["type"] != "http" or "app" not in scope:
             await self.app(scope, receive, send)
             return
-        route = self._matched_route(scope)
-        if route is not None:
-            needs = self._needs_token.get(id(route))
-            if needs is None:
-                needs = self._needs_token[id(route)] = route_needs_staff_token(route)
-            if needs:
-                from app.auth.deps import verify_bearer_signature
+        path = get_route_path(scope)
+        if any(scope["method"] in methods and regex.match(path) for regex, methods in self._protected_routes(scope)):
+            from app.auth.deps import verify_bearer_signature
 
-                try:
-                    verify_bearer_signature(Headers(scope=scope).get("authorization"))
-                except AppError as error:
-                    response = envelope(error.status_code, error.code, error.message, headers=error.headers or None)
-                    await response(scope, receive, send)
-                    return
+            try:
+                verify_bearer_signature(Headers(scope=scope).get("authorization"))
+            except AppError as error:
+                response = envelope(error.status_code, error.code, error.message, headers=error.headers or None)
+                await response(scope, receive, send)
+                return
         await self.app(scope, receive, send)
 
 

@@ -19,7 +19,7 @@ from pydantic import (
 )
 
 from app.kit.money import Money, PositiveMoney
-from app.kit.validation import field_errors
+from app.kit.validation import IsoDate, IsoDatetimeInput, field_errors
 
 PaymentMethod = Literal["cash", "card", "bank_transfer", "cheque", "mobile_money"]
 PaymentSource = Literal["payment", "invoice_approval"]
@@ -43,7 +43,7 @@ def _received_since_2000(value: datetime) -> datetime:
     return value
 
 
-ReceivedAt = Annotated[AwareDatetime, AfterValidator(_received_since_2000)]
+ReceivedAt = Annotated[AwareDatetime, IsoDatetimeInput, AfterValidator(_received_since_2000)]
 Ratio = Annotated[
     Decimal,
     PlainSerializer(lambda r: f"{r:.4f}", return_type=str, when_used="json"),
@@ -176,7 +176,7 @@ class CaseStatusChange(BaseModel):
 
     status: CaseStatusTarget
     note: Note | None = None
-    promised_date: date | None = None
+    promised_date: IsoDate | None = None
     promised_amount: PositiveMoney | None = None
 
     @model_validator(mode="after")
@@ -221,7 +221,7 @@ class ActionRead(BaseModel):
 class EvaluationRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    as_of: date | None = Field(default=None, description="The day to evaluate for; today (UTC) if absent.")
+    as_of: IsoDate | None = Field(default=None, description="The day to evaluate for; today (UTC) if absent.")
 
 
 class EvaluationRead(BaseModel):

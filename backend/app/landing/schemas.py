@@ -17,7 +17,7 @@ from app.catalog.schemas import OfferCategory, OfferTerms, ServiceType
 from app.customers.schemas import Address, Cin, City, ContactEmail, ContactPhone, PersonName
 from app.kit.money import Money
 from app.kit.phone import ACCEPTED_FORMATS, InvalidPhoneNumber, NumberKind, normalize_moroccan_number
-from app.kit.validation import field_errors
+from app.kit.validation import IsoDate, field_errors
 
 WizardStep = Literal["offer", "identity", "numbering", "start_date", "review"]
 
@@ -134,7 +134,7 @@ class DraftAnswers(_NumberingPaths):
     existing_mobile_local_number: MobileNumber | None = None
     requested_mobile_local_number: MobileNumber | None = None
     home_landline_local_number: LandlineNumber | None = None
-    contract_start_date: date | None = None
+    contract_start_date: IsoDate | None = None
     terms_accepted: StrictBool | None = None
 
 
@@ -291,7 +291,7 @@ class NewSubscriptionSubmit(_NumberingPaths):
     home_landline_local_number: LandlineNumber | None = Field(
         default=None, description="Internet and landline offers: the home landline number (required)."
     )
-    contract_start_date: date
+    contract_start_date: IsoDate
     terms_accepted: StrictBool = Field(
         description="The client accepts the legal texts listed by bootstrap: JSON true, nothing else."
     )
@@ -320,7 +320,7 @@ class PlanChangeSubmit(BaseModel):
     lookup_token: LookupToken
     contract_id: uuid.UUID = Field(description="The live contract to change (one of the CIN's subscriptions).")
     offer_id: uuid.UUID = Field(description="The new offer.")
-    contract_start_date: date = Field(description="Effective start date of the new contract.")
+    contract_start_date: IsoDate = Field(description="Effective start date of the new contract.")
 
 
 class MaskedClient(BaseModel):
