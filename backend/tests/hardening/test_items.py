@@ -21,12 +21,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.auth.models import User
 from app.auth.service import hash_password
-from app.cli import proxy_options
 from app.collections.models import OutboxEvent
 from app.config import InsecureConfigurationError, Settings, get_settings
 from app.contracts.models import Contract
 from app.kit.masking import mask_text
-from app.landing.models import LandingOtpChallenge
 from tests.fixtures.auth import auth_headers
 from tests.fixtures.customers_factories import client_payload
 from tests.fixtures.factories import create_client, create_offer
@@ -133,6 +131,8 @@ class TestItem2LandingCinLimitAndNotice:
         monkeypatch: pytest.MonkeyPatch,
         caplog: pytest.LogCaptureFixture,
     ) -> None:
+        from app.landing.models import LandingOtpChallenge
+
         monkeypatch.setattr(get_settings(), "landing_verification", "otp")
         await create_client(session, cin="HX100003", first_name="Yasmine", last_name="Benali")
         offer = await create_offer(session, "mobile")
@@ -413,6 +413,8 @@ class TestItem7StaffTokensAreRevoked:
 
 class TestItem8ForwardedHeadersAndLockouts:
     def test_serve_trusts_forwarded_headers_only_from_configured_proxies(self) -> None:
+        from app.cli import proxy_options
+
         assert Settings().forwarded_allow_ips == ""
         assert proxy_options("") == {"proxy_headers": False, "forwarded_allow_ips": ""}
         assert proxy_options("10.0.0.5, 10.1.0.0/16") == {
