@@ -12,6 +12,7 @@ from fastapi import FastAPI
 from sqlalchemy import inspect as sa_inspect
 
 from app import health, jobs
+from app.audit.router import router as audit_router
 from app.auth import service as auth_service
 from app.auth.router import router as auth_router
 from app.billing.router import router as billing_router
@@ -22,8 +23,7 @@ from app.contracts.router import router as contracts_router
 from app.customers.router import router as customers_router
 from app.db import database
 from app.dbserver import resolve_database_url
-from app.errors import install_exception_handlers
-from app.kit.audit_router import router as audit_router
+from app.errors import document_errors, install_exception_handlers
 from app.kit.logging import configure_logging, install_masking_filter
 from app.landing.router import router as landing_router
 from app.middleware import (
@@ -33,6 +33,8 @@ from app.middleware import (
     dependency_calls,
     route_needs_staff_token,
 )
+from app.webhooks.router import router as webhooks_router
+from app.wiring import wire
 
 logger = logging.getLogger(__name__)
 API_TITLE = "MT-Facturation API"
@@ -52,6 +54,7 @@ async def _bootstrap(settings: Settings) -> None:
 
 def create_app(settings: Settings | None = None, *, manage_database: bool = True) -> FastAPI:
     settings = settings or get_settings()
+    wire()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -91,10 +94,10 @@ def create_app(settings: Settings | None = None, *, manage_database: bool = True
         billing_router,
         collections_router,
         landing_router,
+        webhooks_router,
         audit_router,
     ):
         app.include_router(router)
-    _document_error_envelope(app)
 
     # Starlette runs the last added middleware first: the request steps are added innermost first, and
     # CORS last, outermost, so that browsers also see CORS headers on error answers (the 500 included).
@@ -108,25 +111,10 @@ def create_app(settings: Settings | None = None, *, manage_database: bool = True
         allow_headers=["*"],
         expose_headers=["X-Correlation-ID", "Idempotent-Replayed", "Retry-After", "Deprecation", "Link"],
     )
+    # After the middleware: codes they declare with @raises are answered by every operation.
+    document_errors(app)
+    _document_access(app)
     return app
-
-
-_ERROR_SCHEMA: dict[str, Any] = {
-    "type": "object",
-    "required": ["error"],
-    "properties": {
-        "error": {
-            "type": "object",
-            "required": ["code", "message", "details", "correlation_id"],
-            "properties": {
-                "code": {"type": "string"},
-                "message": {"type": "string"},
-                "details": {"type": "array", "items": {"type": "object"}},
-                "correlation_id": {"type": ["string", "null"]},
-            },
-        }
-    },
-}
 
 
 def _accepted_roles(route: Any) -> frozenset[str] | None:
@@ -148,48 +136,28 @@ def route_access(route: Any) -> str:
     return "Public: no staff token."
 
 
-def _document_error_envelope(app: FastAPI) -> None:
-    """Every operation documents the envelope for its error answers, who may call it, and that a critical
-    write's Idempotency-Key is required."""
+def _document_access(app: FastAPI) -> None:
+    """Each operation's description names who may call it, and a critical write's Idempotency-Key is
+    marked required (it is optional in Python only so that its absence answers 400 in the envelope)."""
     original = app.openapi
-    envelope_ref = {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorEnvelope"}}}
 
     def openapi() -> dict[str, Any]:
-        if app.openapi_schema:
-            return app.openapi_schema
+        if getattr(app, "_mtf_access_documented", False):
+            return original()
         schema = original()
-        schema.setdefault("components", {}).setdefault("schemas", {})["ErrorEnvelope"] = _ERROR_SCHEMA
-        for schema_name in ("HTTPValidationError", "ValidationError"):
-            schema["components"]["schemas"].pop(schema_name, None)
         access = {route.operation_id: route_access(route) for route in api_routes(app) if route.operation_id}
-        for path_name, path in schema.get("paths", {}).items():
+        for path in schema.get("paths", {}).values():
             for operation in path.values():
                 who = access.get(operation.get("operationId", ""))
                 if who:
                     operation["description"] = f"{operation.get('description', '').rstrip()}\n\n{who}".lstrip()
                 for parameter in operation.get("parameters", []):
-                    # The header is declared optional in Python so that its absence answers 400
-                    # `idempotency_key_required` in the envelope; for a client it is required.
                     if parameter.get("name") == "Idempotency-Key" and parameter.get("description", "").startswith(
                         "Required."
                     ):
                         parameter["required"] = True
                         parameter["schema"] = {"type": "string", "minLength": 1, "maxLength": 255}
-                responses = operation.setdefault("responses", {})
-                if operation.get("security"):
-                    responses.setdefault("401", {"description": "not_authenticated"})
-                    responses.setdefault("403", {"description": "forbidden"})
-                if "requestBody" in operation:
-                    responses.setdefault("413", {"description": "payload_too_large"})
-                    responses.setdefault("422", {"description": "validation_error"})
-                if path_name != "/health/live":
-                    responses.setdefault("503", {"description": "database_unavailable (see the Retry-After header)"})
-                for status, response in operation.get("responses", {}).items():
-                    if str(status).startswith(("4", "5")):
-                        response["content"] = envelope_ref
-                        if response.get("description") == "Validation Error":
-                            response["description"] = "validation_error"
-        app.openapi_schema = schema
+        app._mtf_access_documented = True  # type: ignore[attr-defined]
         return schema
 
     app.openapi = openapi  # type: ignore[method-assign]

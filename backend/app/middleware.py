@@ -32,7 +32,16 @@ from starlette.middleware.cors import CORSMiddleware
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from app.errors import AppError, envelope, is_database_outage
+from app.errors import (
+    AppError,
+    DatabaseUnavailable,
+    InternalError,
+    PayloadTooLarge,
+    ValidationFailed,
+    envelope,
+    is_database_outage,
+    raises,
+)
 from app.kit.correlation import accept_or_generate, actor_var, correlation_id_var
 from app.kit.metrics import HTTP_LATENCY, HTTP_REQUESTS
 
@@ -42,18 +51,12 @@ HEADER = "X-Correlation-ID"
 # No operation of the API takes more than a few kilobytes. The limit is on the bytes received, whatever
 # the request declares, so a chunked body without Content-Length is cut off just the same.
 MAX_BODY_BYTES = 2 * 1024 * 1024
-DATABASE_RETRY_AFTER_SECONDS = 5
+_TOO_LARGE = f"The request body exceeds {MAX_BODY_BYTES // (1024 * 1024)} MiB."
 _NUL_MESSAGE = "must not contain the NUL character (U+0000)"
 _SURROGATE_MESSAGE = "must not contain a lone UTF-16 surrogate (U+D800 to U+DFFF)"
 # Answers under these paths carry personal data or tokens (clients, invoices, landing lookups, staff tokens).
 _NO_STORE_PREFIX = "/api/v1/"
 _CACHEABLE_PATHS = frozenset({"/api/v1/openapi.json", "/api/v1/docs"})
-
-
-class PayloadTooLarge(AppError):
-    status_code = 413
-    code = "payload_too_large"
-    message = f"The request body exceeds {MAX_BODY_BYTES // (1024 * 1024)} MiB."
 
 
 # --- 1. correlation ----------------------------------------------------------------------------------------
@@ -168,6 +171,7 @@ class SecurityHeadersStep:
 # --- 4. failure mapping ------------------------------------------------------------------------------------
 
 
+@raises(DatabaseUnavailable, InternalError)
 class FailureMappingStep:
     name = "failure_mapping"
 
@@ -196,17 +200,14 @@ class FailureMappingStep:
                 response = database_unavailable_response()
             else:
                 logger.exception("unhandled error")
-                response = envelope(500, "internal_error", "An unexpected error occurred.")
+                error = InternalError()
+                response = envelope(error.status_code, error.code, error.message)
             await response(scope, receive, send)
 
 
 def database_unavailable_response() -> Response:
-    return envelope(
-        503,
-        "database_unavailable",
-        "The database is unavailable; retry shortly.",
-        headers={"Retry-After": str(DATABASE_RETRY_AFTER_SECONDS)},
-    )
+    error = DatabaseUnavailable()
+    return envelope(error.status_code, error.code, error.message, headers=error.headers)
 
 
 # --- 5. body guard -----------------------------------------------------------------------------------------
@@ -278,6 +279,7 @@ def _body_problems(media_type: str | None, body: bytes) -> list[dict[str, Any]]:
     return []
 
 
+@raises(PayloadTooLarge, ValidationFailed)
 class BodyGuardStep:
     name = "body_guard"
 
@@ -292,7 +294,7 @@ class BodyGuardStep:
         headers = Headers(scope=scope)
         declared = headers.get("content-length", "")
         if declared.isdigit() and int(declared) > self.max_body_bytes:
-            await self._refuse(scope, receive, send, PayloadTooLarge())
+            await self._refuse(scope, receive, send, PayloadTooLarge(_TOO_LARGE))
             return
         problems = _path_and_query_problems(scope)
         if problems:
@@ -307,7 +309,7 @@ class BodyGuardStep:
                 break
             received += len(message.get("body", b""))
             if received > self.max_body_bytes:
-                await self._refuse(scope, receive, send, PayloadTooLarge())
+                await self._refuse(scope, receive, send, PayloadTooLarge(_TOO_LARGE))
                 return
             if not message.get("more_body", False):
                 break

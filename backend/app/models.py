@@ -33,6 +33,7 @@ from app.db import Base
 from app.kit.audit import AuditRecord
 from app.kit.idempotency import IdempotencyRecord
 from app.landing.models import LandingDraft, LandingLineSubmission, LandingOtpChallenge
+from app.webhooks.models import WebhookDelivery, WebhookEndpoint
 
 __all__ = [
     "AuditRecord",
@@ -64,4 +65,6 @@ __all__ = [
     "PaymentAllocation",
     "Subscriber",
     "User",
+    "WebhookDelivery",
+    "WebhookEndpoint",
 ]

@@ -6,11 +6,18 @@ import hashlib
 import uuid
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, Response
+from fastapi import APIRouter, Query, Response
 
-from app.auth.deps import require_roles
-from app.auth.roles import Role
+from app.auth.deps import BillingReaderDep, BillingWriterDep, InvoiceReaderDep
 from app.billing import service
+from app.billing.exceptions import (
+    BillingRunNotDiscardable,
+    BillingRunNotFound,
+    InvoiceNotFound,
+    InvoicePdfIntegrityError,
+    InvoicePdfNotReady,
+    InvoicePdfUnavailable,
+)
 from app.billing.models import BillingRun
 from app.billing.schemas import (
     BillingRunCreate,
@@ -26,17 +33,13 @@ from app.billing.schemas import (
 )
 from app.db import SessionDep
 from app.errors import error_responses
-from app.kit.correlation import Actor
 from app.kit.idempotency import IdempotencyKeyDep, run_idempotent
 from app.kit.pagination import Page, PageDep
 from app.kit.validation import IsoDate, QueryBool
 
 router = APIRouter(tags=["billing"])
 
-BillingWriterDep = Annotated[Actor, Depends(require_roles(Role.BILLING))]
-BillingReaderDep = Annotated[Actor, Depends(require_roles(Role.BILLING, read=True))]
 # Collections staff read invoices to follow up payments; they cannot start or discard runs.
-InvoiceReaderDep = Annotated[Actor, Depends(require_roles(Role.BILLING, Role.COLLECTIONS, read=True))]
 
 
 async def _run_detail(session: SessionDep, run: BillingRun) -> BillingRunDetail:
@@ -66,14 +69,6 @@ async def _run_detail(session: SessionDep, run: BillingRun) -> BillingRunDetail:
                 }
             }
         },
-        **error_responses(
-            {
-                400: "idempotency_key_required, idempotency_key_invalid",
-                401: "not_authenticated",
-                403: "forbidden",
-                409: "idempotency_key_conflict, idempotency_key_in_progress",
-            }
-        ),
     },
 )
 async def create_billing_run(
@@ -96,7 +91,6 @@ async def create_billing_run(
     "/api/v1/billing/runs",
     operation_id="billing-runs-list",
     summary="List billing runs, newest first",
-    responses=error_responses({401: "not_authenticated", 403: "forbidden"}),
 )
 async def list_billing_runs(
     session: SessionDep,
@@ -115,7 +109,7 @@ async def list_billing_runs(
     "/api/v1/billing/runs/{run_id}",
     operation_id="billing-runs-get",
     summary="A billing run: status, progress, counts, timings and parked clients",
-    responses=error_responses({401: "not_authenticated", 403: "forbidden", 404: "not_found"}),
+    responses=error_responses(BillingRunNotFound),
 )
 async def get_billing_run(run_id: uuid.UUID, session: SessionDep, _: BillingReaderDep) -> BillingRunDetail:
     return await _run_detail(session, await service.get_billing_run(session, run_id))
@@ -125,9 +119,7 @@ async def get_billing_run(run_id: uuid.UUID, session: SessionDep, _: BillingRead
     "/api/v1/billing/runs/{run_id}/discard",
     operation_id="billing-runs-discard",
     summary="Discard the draft invoices of a finished dry run",
-    responses=error_responses(
-        {401: "not_authenticated", 403: "forbidden", 404: "not_found", 409: "billing_run_not_discardable"}
-    ),
+    responses=error_responses(BillingRunNotFound, BillingRunNotDiscardable),
 )
 async def discard_billing_run(run_id: uuid.UUID, session: SessionDep, _: BillingWriterDep) -> BillingRunDetail:
     return await _run_detail(session, await service.discard_billing_run(session, run_id))
@@ -137,7 +129,6 @@ async def discard_billing_run(run_id: uuid.UUID, session: SessionDep, _: Billing
     "/api/v1/invoices",
     operation_id="invoices-list",
     summary="List invoices with filters, newest first",
-    responses=error_responses({401: "not_authenticated", 403: "forbidden"}),
 )
 async def list_invoices(
     session: SessionDep,
@@ -178,7 +169,7 @@ async def list_invoices(
     "/api/v1/invoices/{invoice_id}",
     operation_id="invoices-get",
     summary="An invoice with its lines",
-    responses=error_responses({401: "not_authenticated", 403: "forbidden", 404: "not_found"}),
+    responses=error_responses(InvoiceNotFound),
 )
 async def get_invoice(invoice_id: uuid.UUID, session: SessionDep, _: InvoiceReaderDep) -> InvoiceDetail:
     invoice = await service.get_invoice(session, invoice_id)
@@ -198,15 +189,7 @@ async def get_invoice(invoice_id: uuid.UUID, session: SessionDep, _: InvoiceRead
     response_class=Response,
     responses={
         200: {"content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}}},
-        **error_responses(
-            {
-                401: "not_authenticated",
-                403: "forbidden",
-                404: "not_found",
-                409: "invoice_pdf_not_ready, invoice_pdf_unavailable",
-                500: "invoice_pdf_integrity_error",
-            }
-        ),
+        **error_responses(InvoiceNotFound, InvoicePdfNotReady, InvoicePdfUnavailable, InvoicePdfIntegrityError),
     },
 )
 async def get_invoice_pdf(invoice_id: uuid.UUID, session: SessionDep, _: InvoiceReaderDep) -> Response:

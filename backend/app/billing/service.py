@@ -15,7 +15,6 @@ from app.billing.documents import pdf_filename, render_pdf_batch, render_public_
 from app.billing.exceptions import (
     BillingRunNotDiscardable,
     BillingRunNotFound,
-    InvoiceImmutable,
     InvoiceNotFound,
     InvoicePdfIntegrityError,
     InvoicePdfNotReady,
@@ -30,23 +29,13 @@ from app.billing.models import (
     InvoiceLine,
 )
 from app.billing.schemas import BillingRunCreate
+from app.catalog.components import SERVICE_TYPES_OF_CATEGORY
 from app.config import get_settings
-from app.contracts.billed_periods import register_billed_period_readers
-from app.customers.history import register_client_history_check
-from app.errors import register_constraint_error
 from app.kit.audit import record_audit
 from app.kit.correlation import current_actor
 from app.kit.dates import utc_today
 from app.kit.pagination import PageParams, fetch_page
 
-register_constraint_error("invoice_immutable", 409, InvoiceImmutable.code, InvoiceImmutable.message)
-register_constraint_error("invoice_lines_immutable", 409, InvoiceImmutable.code, InvoiceImmutable.message)
-
-SERVICE_TYPES_OF_CATEGORY: dict[str, tuple[str, ...]] = {
-    "mobile": ("mobile",),
-    "internet": ("fiber", "adsl"),
-    "landline": ("landline",),
-}
 FAILED_CLIENTS_SHOWN = 200
 
 
@@ -55,7 +44,12 @@ async def _client_has_invoices(session: AsyncSession, client_id: uuid.UUID) -> b
     return bool(await session.scalar(select(exists().where(Invoice.client_id == client_id))))
 
 
-register_client_history_check("invoice", _client_has_invoices)
+async def client_has_outstanding_invoices(session: AsyncSession, client_id: uuid.UUID) -> bool:
+    """True when an issued or overdue invoice of the client is not fully paid."""
+    owed = select(Invoice.id).where(
+        Invoice.client_id == client_id, Invoice.status.in_(("issued", "overdue")), Invoice.outstanding_amount > 0
+    )
+    return bool(await session.scalar(select(exists(owed))))
 
 
 async def billed_through(session: AsyncSession, contract_id: uuid.UUID) -> date | None:
@@ -70,10 +64,6 @@ async def billed_through(session: AsyncSession, contract_id: uuid.UUID) -> date 
 async def activation_billed(session: AsyncSession, contract_id: uuid.UUID) -> bool:
     """True when the contract's activation fee is on a legal invoice."""
     return bool(await session.scalar(select(exists().where(BilledActivation.contract_id == contract_id))))
-
-
-# Contracts asks these before a back-dated end, suspension or plan change (it cannot import billing).
-register_billed_period_readers(billed_through=billed_through, activation_billed=activation_billed)
 
 
 async def create_billing_run(session: AsyncSession, payload: BillingRunCreate) -> BillingRun:

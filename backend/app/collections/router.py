@@ -4,14 +4,33 @@ from __future__ import annotations
 
 import uuid
 from datetime import date
-from typing import Annotated, Any
+from typing import Annotated
 
-from fastapi import APIRouter, Body, Depends, Query
+from fastapi import APIRouter, Body, Query
 from fastapi.responses import JSONResponse
 
-from app.auth.deps import require_roles
-from app.auth.roles import Role
+from app.auth.deps import COLLECTIONS_READ, COLLECTIONS_WRITE
 from app.collections import cases, service
+from app.collections.exceptions import (
+    AllocationInvoiceNotPayable,
+    AllocationMismatch,
+    CaseClosed,
+    CaseHasOverdueBalance,
+    CaseNotFound,
+    EvaluationDayInFuture,
+    EvaluationInProgress,
+    InvalidPeriod,
+    InvalidTransition,
+    InvoiceAlreadyPaid,
+    InvoiceNotFound,
+    InvoiceNotPayableConflict,
+    InvoiceOfAnotherClient,
+    Overpayment,
+    PaymentNotFound,
+    PromisedDateInPast,
+    UnknownAllocationInvoice,
+    UnknownPaymentClient,
+)
 from app.collections.schemas import (
     ActionCreate,
     ActionRead,
@@ -37,25 +56,6 @@ from app.kit.validation import IsoDate
 
 router = APIRouter(tags=["collections"])
 
-# Collections writes; billing and the auditor may read (admin is always accepted).
-WRITE = [Depends(require_roles(Role.COLLECTIONS))]
-READ = [Depends(require_roles(Role.COLLECTIONS, Role.BILLING, read=True))]
-
-
-def _errors(*codes: tuple[int, str]) -> dict[int | str, dict[str, Any]]:
-    described: dict[int, list[str]] = {}
-    for status, code in codes:
-        described.setdefault(status, []).append(code)
-    return error_responses({status: ", ".join(names) for status, names in described.items()})
-
-
-_AUTH = ((401, "not_authenticated"), (403, "forbidden"))
-_IDEMPOTENCY = (
-    (400, "idempotency_key_required"),
-    (409, "idempotency_key_conflict"),
-    (409, "idempotency_key_in_progress"),
-)
-
 
 @router.post(
     "/api/v1/collections/payments",
@@ -68,17 +68,14 @@ _IDEMPOTENCY = (
     ),
     status_code=201,
     response_model=PaymentRecorded,
-    dependencies=WRITE,
-    responses=_errors(
-        *_AUTH,
-        *_IDEMPOTENCY,
-        (422, "overpayment"),
-        (422, "allocation_mismatch"),
-        (422, "invoice_of_another_client"),
-        (422, "invoice_not_found"),
-        (422, "invoice_not_payable"),
-        (422, "client_not_found"),
-        (422, "validation_error"),
+    dependencies=COLLECTIONS_WRITE,
+    responses=error_responses(
+        Overpayment,
+        AllocationMismatch,
+        InvoiceOfAnotherClient,
+        UnknownAllocationInvoice,
+        AllocationInvoiceNotPayable,
+        UnknownPaymentClient,
     ),
 )
 async def create_payment(session: SessionDep, key: IdempotencyKeyDep, body: PaymentCreate) -> JSONResponse:
@@ -102,15 +99,8 @@ async def create_payment(session: SessionDep, key: IdempotencyKeyDep, body: Paym
     ),
     status_code=201,
     response_model=PaymentRecorded,
-    dependencies=WRITE,
-    responses=_errors(
-        *_AUTH,
-        *_IDEMPOTENCY,
-        (404, "not_found"),
-        (409, "invoice_already_paid"),
-        (409, "invoice_not_payable"),
-        (422, "validation_error"),
-    ),
+    dependencies=COLLECTIONS_WRITE,
+    responses=error_responses(InvoiceNotFound, InvoiceAlreadyPaid, InvoiceNotPayableConflict),
 )
 async def approve_invoice_paid(
     session: SessionDep,
@@ -134,8 +124,8 @@ async def approve_invoice_paid(
     operation_id="collections-payments-list",
     summary="List payments",
     response_model=Page[PaymentRead],
-    dependencies=READ,
-    responses=_errors(*_AUTH, (422, "validation_error")),
+    dependencies=COLLECTIONS_READ,
+    responses=error_responses(InvalidPeriod),
 )
 async def list_payments(
     session: SessionDep,
@@ -163,8 +153,8 @@ async def list_payments(
     operation_id="collections-payments-get",
     summary="Get a payment",
     response_model=PaymentRead,
-    dependencies=READ,
-    responses=_errors(*_AUTH, (404, "not_found")),
+    dependencies=COLLECTIONS_READ,
+    responses=error_responses(PaymentNotFound),
 )
 async def get_payment(session: SessionDep, payment_id: uuid.UUID) -> PaymentRead:
     return await service.get_payment(session, payment_id)
@@ -181,8 +171,8 @@ async def get_payment(session: SessionDep, payment_id: uuid.UUID) -> PaymentRead
         "default and never a later day (422)."
     ),
     response_model=EvaluationRead,
-    dependencies=WRITE,
-    responses=_errors(*_AUTH, (409, "evaluation_in_progress"), (422, "validation_error")),
+    dependencies=COLLECTIONS_WRITE,
+    responses=error_responses(EvaluationInProgress, EvaluationDayInFuture),
 )
 async def run_evaluation(
     session: SessionDep, body: Annotated[EvaluationRequest | None, Body()] = None
@@ -196,8 +186,7 @@ async def run_evaluation(
     operation_id="collections-cases-list",
     summary="List collection cases",
     response_model=Page[CaseRead],
-    dependencies=READ,
-    responses=_errors(*_AUTH),
+    dependencies=COLLECTIONS_READ,
 )
 async def list_cases(
     session: SessionDep,
@@ -223,8 +212,8 @@ async def _case_detail(session: SessionDep, case_id: uuid.UUID) -> CaseDetail:
     operation_id="collections-cases-get",
     summary="Get a collection case with its invoices",
     response_model=CaseDetail,
-    dependencies=READ,
-    responses=_errors(*_AUTH, (404, "not_found")),
+    dependencies=COLLECTIONS_READ,
+    responses=error_responses(CaseNotFound),
 )
 async def get_case(session: SessionDep, case_id: uuid.UUID) -> CaseDetail:
     return await _case_detail(session, case_id)
@@ -241,14 +230,8 @@ async def get_case(session: SessionDep, case_id: uuid.UUID) -> CaseDetail:
         "while overdue invoices remain (payments resolve the case)."
     ),
     response_model=CaseDetail,
-    dependencies=WRITE,
-    responses=_errors(
-        *_AUTH,
-        (404, "not_found"),
-        (409, "invalid_transition"),
-        (409, "case_has_overdue_balance"),
-        (422, "validation_error"),
-    ),
+    dependencies=COLLECTIONS_WRITE,
+    responses=error_responses(CaseNotFound, InvalidTransition, CaseHasOverdueBalance, PromisedDateInPast),
 )
 async def change_case_status(session: SessionDep, case_id: uuid.UUID, body: CaseStatusChange) -> CaseDetail:
     await cases.change_case_status(session, case_id, body)
@@ -260,8 +243,8 @@ async def change_case_status(session: SessionDep, case_id: uuid.UUID, body: Case
     operation_id="collections-cases-actions-list",
     summary="List a case's actions",
     response_model=Page[ActionRead],
-    dependencies=READ,
-    responses=_errors(*_AUTH, (404, "not_found")),
+    dependencies=COLLECTIONS_READ,
+    responses=error_responses(CaseNotFound),
 )
 async def list_case_actions(session: SessionDep, case_id: uuid.UUID, page: PageDep) -> Page[ActionRead]:
     rows, total = await cases.list_actions(session, case_id, page)
@@ -277,8 +260,8 @@ async def list_case_actions(session: SessionDep, case_id: uuid.UUID, page: PageD
     description="Reminders, letters, calls and suspension notices; each is published to the outbox.",
     status_code=201,
     response_model=ActionRead,
-    dependencies=WRITE,
-    responses=_errors(*_AUTH, (404, "not_found"), (409, "case_closed"), (422, "validation_error")),
+    dependencies=COLLECTIONS_WRITE,
+    responses=error_responses(CaseNotFound, CaseClosed, PromisedDateInPast),
 )
 async def create_case_action(session: SessionDep, case_id: uuid.UUID, body: ActionCreate) -> ActionRead:
     return ActionRead.model_validate(await cases.record_action(session, case_id, body))
@@ -294,8 +277,8 @@ async def create_case_action(session: SessionDep, case_id: uuid.UUID, body: Acti
         "rate: paid so far / invoiced, over the invoices issued in the period."
     ),
     response_model=CollectionsOverview,
-    dependencies=READ,
-    responses=_errors(*_AUTH, (422, "validation_error")),
+    dependencies=COLLECTIONS_READ,
+    responses=error_responses(InvalidPeriod),
 )
 async def collections_overview(
     session: SessionDep,

@@ -46,7 +46,6 @@ from app.collections.schemas import (
 )
 from app.customers import service as customers_service
 from app.customers.exceptions import ClientNotFound
-from app.customers.history import register_client_history_check
 from app.kit.audit import record_audit
 from app.kit.correlation import current_actor
 from app.kit.dates import utc_today
@@ -67,11 +66,6 @@ async def _client_has_payments(session: AsyncSession, client_id: uuid.UUID) -> b
 async def _client_has_cases(session: AsyncSession, client_id: uuid.UUID) -> bool:
     stmt = select(select(CollectionCase.id).where(CollectionCase.client_id == client_id).exists())
     return bool(await session.scalar(stmt))
-
-
-# Payment and collection history keep a client from being hard-deleted (spec 5.2).
-register_client_history_check("payment", _client_has_payments)
-register_client_history_check("collection_case", _client_has_cases)
 
 
 def _received_at(requested: datetime | None) -> datetime:
@@ -184,7 +178,7 @@ async def _record(
         action="payment.recorded",
         entity_type="payment",
         entity_id=payment.id,
-        after=outbox.json_ready(summary),
+        after=summary,
     )
     await outbox.publish(session, "payment.recorded", summary)
     await cases.settle_after_payment(session, client_id)

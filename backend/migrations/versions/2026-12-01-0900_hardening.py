@@ -1,7 +1,7 @@
 """hardening: staff token versions, landing line submissions per CIN, landing one-time codes
 
 Revision ID: 2026120109
-Revises: 0007
+Revises: 20261201_1010
 Create Date: 2026-12-01 09:00:00+00:00
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "2026120109"
-down_revision: str | None = "0007"
+down_revision: str | None = "20261201_1010"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
