@@ -139,7 +139,19 @@ def serve(host: str, port: int) -> None:
         reload=False,
         log_config=None,
         access_log=False,
+        **proxy_options(settings.forwarded_allow_ips),
     )
+
+
+def proxy_options(forwarded_allow_ips: str) -> dict[str, Any]:
+    """uvicorn's proxy settings: forwarded headers are believed only from MTF_FORWARDED_ALLOW_IPS.
+
+    uvicorn itself trusts X-Forwarded-For from 127.0.0.1 by default, which would let any local caller
+    (or a proxy that passes the header through) choose the address every rate limit counts."""
+    trusted = forwarded_allow_ips.strip()
+    if not trusted:
+        return {"proxy_headers": False, "forwarded_allow_ips": ""}
+    return {"proxy_headers": True, "forwarded_allow_ips": trusted}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -20,6 +20,8 @@ DEFAULT_LANDING_TOKEN_SECRET = "mtf-local-landing-secret-change-me-0123456789"  
 DEFAULT_BOOTSTRAP_ADMIN_PASSWORD = "admin-local-password"  # noqa: S105
 
 MINIMUM_SECRET_LENGTH = 32
+# The users API refuses shorter passwords; the bootstrap admin is held to the same rule outside local/test.
+MINIMUM_PASSWORD_LENGTH = 12
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
@@ -55,8 +57,25 @@ class Settings(BaseSettings):
     landing_verify_cin_rate_limit: str = "10/minute"
     landing_verify_cin_per_cin_rate_limit: str = "5 per 15 minutes"
     landing_submit_rate_limit: str = "10/minute"
-    # Password guessing on the staff token endpoint (spec 10: rate limiting on sensitive endpoints).
+    # How a landing caller proves a CIN (docs/landing.md): `cin_only` (spec 5.3's product-stage policy) or
+    # `otp`, a one-time code sent to the contact on file, needed for lookups, document links and submits
+    # on an existing client.
+    landing_verification: Literal["cin_only", "otp"] = "cin_only"
+    landing_otp_minutes: int = Field(default=10, ge=1, le=60)
+    landing_otp_attempts: int = Field(default=5, ge=1, le=10)
+    # Lines submit/new may add per CIN and UTC day (then 429 `landing_cin_limit`).
+    landing_max_lines_per_cin_per_day: int = Field(default=1, ge=1, le=100)
+    # Where a client locked out of the landing is sent (the per-CIN verify-cin refusal names it).
+    operator_customer_service: str = "the MT Telecom customer service (0801 00 80 80, or any MT Telecom shop)"
+    # Password guessing on the staff token endpoint (spec 10: rate limiting on sensitive endpoints): per
+    # client address, and per account on failed attempts only, so that staff behind one shared proxy address
+    # are not all locked out by guesses against one account.
     auth_token_rate_limit: str = "30/minute"  # noqa: S105
+    auth_failed_login_per_account_rate_limit: str = "10 per 15 minutes"
+    # Addresses of the reverse proxies whose X-Forwarded-For / X-Forwarded-Proto are believed (uvicorn's
+    # forwarded_allow_ips: comma-separated addresses or CIDR ranges, `*` for any). Empty: none, so the
+    # address rate limits count is the connection's own and a forged header changes nothing.
+    forwarded_allow_ips: str = ""
     # `memory://` keeps counters per process; several API processes share them through e.g. `redis://host`.
     rate_limit_storage_uri: str = "memory://"
 
@@ -123,6 +142,7 @@ class Settings(BaseSettings):
         "landing_verify_cin_per_cin_rate_limit",
         "landing_submit_rate_limit",
         "auth_token_rate_limit",
+        "auth_failed_login_per_account_rate_limit",
     )
     @classmethod
     def _rate_limit_notation(cls, value: str) -> str:
@@ -167,6 +187,10 @@ class Settings(BaseSettings):
         ):
             if len(secret.get_secret_value()) < MINIMUM_SECRET_LENGTH and name not in offenders:
                 offenders.append(f"{name} (shorter than {MINIMUM_SECRET_LENGTH} characters)")
+        if len(self.bootstrap_admin_password.get_secret_value()) < MINIMUM_PASSWORD_LENGTH and (
+            "MTF_BOOTSTRAP_ADMIN_PASSWORD" not in offenders
+        ):
+            offenders.append(f"MTF_BOOTSTRAP_ADMIN_PASSWORD (shorter than {MINIMUM_PASSWORD_LENGTH} characters)")
         if self.jwt_secret.get_secret_value() == self.landing_token_secret.get_secret_value():
             offenders.append("MTF_LANDING_TOKEN_SECRET (equal to MTF_JWT_SECRET: public tokens need their own key)")
         if offenders:

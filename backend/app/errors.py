@@ -20,7 +20,9 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute, RouteContext, iter_route_contexts
 from pydantic import BaseModel, ConfigDict, Field
-from sqlalchemy.exc import DataError, IntegrityError
+from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeoutError
+from starlette._utils import get_route_path
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from app.kit.correlation import get_correlation_id
@@ -116,6 +118,33 @@ class BusinessValidationError(ValidationFailed):
 
     def __init__(self, loc: list[str | int] | tuple[str | int, ...], msg: str, *, type_: str = "value_error") -> None:
         super().__init__(msg, details=[{"loc": list(loc), "msg": msg, "type": type_}])
+
+
+class DatabaseUnavailable(AppError):
+    """The database cannot be reached (server down, connection lost, pool exhausted): retry later."""
+
+    status_code = 503
+    code = "database_unavailable"
+    message = "The database is unavailable; retry shortly."
+    action = "Retry after the Retry-After header's seconds; nothing was written."
+    retry_after_seconds = 5
+
+    def __init__(self) -> None:
+        super().__init__(headers={"Retry-After": str(self.retry_after_seconds)})
+
+
+def is_database_outage(exc: BaseException) -> bool:
+    """A failure to reach the database, as opposed to a bad statement or a violated constraint."""
+    import psycopg
+    import psycopg_pool
+
+    if isinstance(exc, OperationalError | InterfaceError | PoolTimeoutError):
+        return True
+    if isinstance(exc, DBAPIError) and exc.connection_invalidated:
+        return True
+    if isinstance(exc, psycopg.OperationalError | psycopg.InterfaceError | psycopg_pool.PoolTimeout):
+        return True
+    return isinstance(exc, ConnectionError)
 
 
 class RateLimited(AppError):
@@ -467,9 +496,21 @@ def install_exception_handlers(app: FastAPI) -> None:
         assert isinstance(exc, StarletteHTTPException)
         code = _HTTP_CODES.get(exc.status_code, "http_error")
         message = exc.detail if isinstance(exc.detail, str) else "HTTP error"
+        headers = getattr(exc, "headers", None)
         if exc.status_code == 404 and message == "Not Found":
             message = "No such resource or route."
-        return envelope(exc.status_code, code, message, headers=getattr(exc, "headers", None))
+        if exc.status_code == 405:
+            allowed = _allowed_methods(request)
+            headers = {**(headers or {}), "Allow": ", ".join(allowed)}
+            message = f"Method not allowed; this route accepts {', '.join(allowed)}."
+        return envelope(exc.status_code, code, message, headers=headers)
+
+    async def outage_handler(request: Request, exc: Exception) -> JSONResponse:
+        if not is_database_outage(exc):
+            raise exc
+        logger.error("database unavailable: %s", type(exc).__name__)
+        error = DatabaseUnavailable()
+        return envelope(error.status_code, error.code, error.message, headers=error.headers)
 
     async def integrity_handler(request: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, IntegrityError)
@@ -484,3 +525,20 @@ def install_exception_handlers(app: FastAPI) -> None:
     app.add_exception_handler(StarletteHTTPException, http_handler)
     app.add_exception_handler(IntegrityError, integrity_handler)
     app.add_exception_handler(DataError, data_error_handler)
+    for outage in (OperationalError, InterfaceError, PoolTimeoutError):
+        app.add_exception_handler(outage, outage_handler)
+
+
+def _allowed_methods(request: Request) -> list[str]:
+    """Every method some route of this path accepts (Starlette's own Allow names only the first route's)."""
+    from fastapi.routing import iter_route_contexts
+
+    path = get_route_path(request.scope)
+    methods: set[str] = set()
+    for route in iter_route_contexts(request.app.routes):
+        regex = getattr(route, "path_regex", None)
+        if regex is not None and regex.match(path):
+            methods |= set(route.methods or ())
+    if "GET" in methods:
+        methods.add("HEAD")
+    return sorted(methods)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from alembic.config import Config
 from alembic.script import ScriptDirectory
@@ -11,6 +12,7 @@ from fastapi.responses import JSONResponse, PlainTextResponse
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from sqlalchemy import text
 
+from app import jobs
 from app.auth.deps import AdminOrAuditorDep
 from app.db import database
 from app.errors import AppError, error_responses
@@ -50,7 +52,7 @@ async def live() -> dict[str, str]:
 @router.get(
     "/health/ready",
     operation_id="health-ready",
-    summary="The database is reachable and migrated to head",
+    summary="The database is reachable and migrated to head (and the in-process worker runs, where there is one)",
     responses=error_responses(NotReady),
 )
 async def ready() -> JSONResponse:
@@ -62,7 +64,12 @@ async def ready() -> JSONResponse:
         return NotReady().response()
     if current != head:
         return NotReady(f"Migrations are at {current}, head is {head}.").response()
-    return JSONResponse({"status": "ok", "database": "ok", "migration": current})
+    answer: dict[str, Any] = {"status": "ok", "database": "ok", "migration": current}
+    if jobs.worker_state.expected:
+        answer["worker"] = jobs.worker_state.report()
+        if not jobs.worker_state.running:
+            return NotReady("The in-process worker is restarting.").response()
+    return JSONResponse(answer)
 
 
 @router.get(

@@ -27,6 +27,7 @@ import contextlib
 import importlib
 import json
 import logging
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -188,10 +189,58 @@ async def _jobs_waiting() -> bool:
     return bool(row["waiting"])
 
 
+@dataclass
+class WorkerState:
+    """What /health/ready says about the in-process worker (only where one is expected)."""
+
+    expected: bool = False
+    running: bool = False
+    restarts: int = 0
+    last_error: str | None = None
+
+    def report(self) -> dict[str, Any]:
+        return {"status": "running" if self.running else "restarting", "restarts": self.restarts}
+
+
+worker_state = WorkerState()
+# Back-off between restarts of a worker that stopped (e.g. procrastinate's "Database error, stopping worker").
+RESTART_BACKOFF_SECONDS = (0.5, 1.0, 2.0, 5.0, 10.0)
+
+
+async def supervise_worker(
+    database_url: str, concurrency: int, *, backoff: tuple[float, ...] = RESTART_BACKOFF_SECONDS
+) -> None:
+    """Run the in-process worker until cancelled, restarting it (with back-off) whenever it stops.
+
+    procrastinate stops a worker for good on a database error; without this, one outage would leave billing
+    runs `queued` forever while the API looks healthy."""
+    attempt = 0
+    while True:
+        try:
+            await open_job_app(database_url, max_connections=concurrency + 2)
+            worker_state.running = True
+            await run_worker(concurrency=concurrency, name="in-process")
+            worker_state.last_error = "the worker stopped"
+        except asyncio.CancelledError:
+            worker_state.running = False
+            raise
+        except Exception as exc:
+            worker_state.last_error = type(exc).__name__
+            logger.warning("in-process worker stopped (%s); restarting", type(exc).__name__)
+        worker_state.running = False
+        with contextlib.suppress(Exception):
+            await close_job_app()
+        await asyncio.sleep(backoff[min(attempt, len(backoff) - 1)])
+        attempt += 1
+        worker_state.restarts += 1
+
+
 async def start_worker_for(database_url: str, concurrency: int) -> asyncio.Task[None]:
-    """The local default: a worker inside the API process, on the API's database."""
+    """The local default: a supervised worker inside the API process, on the API's database."""
     await open_job_app(database_url, max_connections=concurrency + 2)
-    return asyncio.create_task(run_worker(concurrency=concurrency, name="in-process"), name="mtf-in-process-worker")
+    worker_state.expected = True
+    worker_state.running = True
+    return asyncio.create_task(supervise_worker(database_url, concurrency), name="mtf-in-process-worker")
 
 
 async def stop_worker(worker: asyncio.Task[None]) -> None:
@@ -199,4 +248,6 @@ async def stop_worker(worker: asyncio.Task[None]) -> None:
     worker.cancel()
     with contextlib.suppress(asyncio.CancelledError):
         await worker
+    worker_state.expected = False
+    worker_state.running = False
     await close_job_app()

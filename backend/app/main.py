@@ -6,6 +6,7 @@ import asyncio
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
 from fastapi import FastAPI
 from sqlalchemy import inspect as sa_inspect
@@ -25,7 +26,13 @@ from app.dbserver import resolve_database_url
 from app.errors import document_errors, install_exception_handlers
 from app.kit.logging import configure_logging, install_masking_filter
 from app.landing.router import router as landing_router
-from app.middleware import EnvelopeCORSMiddleware, RequestContextMiddleware
+from app.middleware import (
+    REQUEST_STEPS,
+    EnvelopeCORSMiddleware,
+    api_routes,
+    dependency_calls,
+    route_needs_staff_token,
+)
 from app.webhooks.router import router as webhooks_router
 from app.wiring import wire
 
@@ -92,9 +99,10 @@ def create_app(settings: Settings | None = None, *, manage_database: bool = True
     ):
         app.include_router(router)
 
-    # Starlette runs the last added middleware first: CORS must be outermost so that browsers also see
-    # CORS headers on error answers, including the 500 produced by RequestContextMiddleware.
-    app.add_middleware(RequestContextMiddleware)
+    # Starlette runs the last added middleware first: the request steps are added innermost first, and
+    # CORS last, outermost, so that browsers also see CORS headers on error answers (the 500 included).
+    for step in reversed(REQUEST_STEPS):
+        app.add_middleware(step)  # type: ignore[arg-type]
     app.add_middleware(
         EnvelopeCORSMiddleware,
         allow_origins=settings.cors_origins,
@@ -105,7 +113,54 @@ def create_app(settings: Settings | None = None, *, manage_database: bool = True
     )
     # After the middleware: codes they declare with @raises are answered by every operation.
     document_errors(app)
+    _document_access(app)
     return app
+
+
+def _accepted_roles(route: Any) -> frozenset[str] | None:
+    """The roles the route's guard accepts; None when it takes no staff token."""
+    for call in dependency_calls(route.dependant):
+        roles = getattr(call, "accepted_roles", None)
+        if roles is not None:
+            return frozenset(roles)
+    return None
+
+
+def route_access(route: Any) -> str:
+    """Who may call the route, in words (the OpenAPI description of each operation ends with it)."""
+    roles = _accepted_roles(route)
+    if roles is not None:
+        return f"Roles: {', '.join(sorted(roles))}."
+    if route_needs_staff_token(route):
+        return "Roles: any valid staff token."
+    return "Public: no staff token."
+
+
+def _document_access(app: FastAPI) -> None:
+    """Each operation's description names who may call it, and a critical write's Idempotency-Key is
+    marked required (it is optional in Python only so that its absence answers 400 in the envelope)."""
+    original = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if getattr(app, "_mtf_access_documented", False):
+            return original()
+        schema = original()
+        access = {route.operation_id: route_access(route) for route in api_routes(app) if route.operation_id}
+        for path in schema.get("paths", {}).values():
+            for operation in path.values():
+                who = access.get(operation.get("operationId", ""))
+                if who:
+                    operation["description"] = f"{operation.get('description', '').rstrip()}\n\n{who}".lstrip()
+                for parameter in operation.get("parameters", []):
+                    if parameter.get("name") == "Idempotency-Key" and parameter.get("description", "").startswith(
+                        "Required."
+                    ):
+                        parameter["required"] = True
+                        parameter["schema"] = {"type": "string", "minLength": 1, "maxLength": 255}
+        app._mtf_access_documented = True  # type: ignore[attr-defined]
+        return schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
 
 
 def build_default_app() -> FastAPI:

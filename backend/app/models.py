@@ -32,7 +32,7 @@ from app.customers.models import Client
 from app.db import Base
 from app.kit.audit import AuditRecord
 from app.kit.idempotency import IdempotencyRecord
-from app.landing.models import LandingDraft
+from app.landing.models import LandingDraft, LandingLineSubmission, LandingOtpChallenge
 from app.webhooks.models import WebhookDelivery, WebhookEndpoint
 
 __all__ = [
@@ -56,6 +56,8 @@ __all__ = [
     "InvoiceLine",
     "InvoiceNumberCounter",
     "LandingDraft",
+    "LandingLineSubmission",
+    "LandingOtpChallenge",
     "NumberAllocationCursor",
     "Offer",
     "OutboxEvent",

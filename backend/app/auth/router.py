@@ -17,7 +17,7 @@ from app.config import get_settings
 from app.db import SessionDep
 from app.errors import NotAuthenticated, error_responses
 from app.kit.pagination import Page, PageDep, fetch_page
-from app.kit.ratelimit import rate_limit
+from app.kit.ratelimit import limiter, rate_limit
 
 router = APIRouter(prefix="/api/v1/auth", tags=["auth"])
 # The auditor reads everything, the user list included; only admins change users.
@@ -69,7 +69,14 @@ async def token(
         raise UnsupportedGrantType()
     if not login or not secret:
         raise NotAuthenticated("Invalid credentials.")
-    user = await service.authenticate(session, login, secret, kind=kind)
+    settings = get_settings()
+    account = f"{kind}\x1f{login.casefold()}"
+    await limiter.check(settings.auth_failed_login_per_account_rate_limit, "auth-failed-login", account)
+    try:
+        user = await service.authenticate(session, login, secret, kind=kind)
+    except NotAuthenticated:
+        await limiter.count(settings.auth_failed_login_per_account_rate_limit, "auth-failed-login", account)
+        raise
     access_token, expires_in = service.issue_access_token(get_settings(), user)
     return TokenResponse(access_token=access_token, expires_in=expires_in, roles=sorted(user.roles))
 

@@ -4,7 +4,7 @@ import uuid
 from datetime import datetime
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, field_validator
 
 from app.auth.roles import Role
 
@@ -37,7 +37,7 @@ class UserUpdate(BaseModel):
     full_name: str | None = Field(default=None, max_length=200)
     password: str | None = Field(default=None, min_length=12, max_length=200)
     roles: list[Role] | None = Field(default=None, min_length=1)
-    is_active: bool | None = None
+    is_active: StrictBool | None = None
 
 
 class UserRead(BaseModel):

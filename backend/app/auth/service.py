@@ -52,6 +52,7 @@ def issue_access_token(settings: Settings, user: User) -> tuple[str, int]:
         "jti": uuid.uuid4().hex,
         "typ": ACCESS_TOKEN_TYPE,
         "iss": settings.jwt_issuer,
+        "ver": user.token_version or 0,
     }
     token = jwt.encode(claims, settings.jwt_secret.get_secret_value(), algorithm="HS256")
     return token, int(lifetime.total_seconds())
@@ -64,7 +65,7 @@ def decode_access_token(settings: Settings, token: str) -> dict[str, Any]:
             settings.jwt_secret.get_secret_value(),
             algorithms=["HS256"],
             issuer=settings.jwt_issuer,
-            options={"require": ["sub", "roles", "iat", "exp", "jti", "typ"]},
+            options={"require": ["sub", "roles", "iat", "exp", "jti", "typ", "ver"]},
         )
     except jwt.ExpiredSignatureError as exc:
         raise NotAuthenticated("Token expired.") from exc
@@ -72,7 +73,18 @@ def decode_access_token(settings: Settings, token: str) -> dict[str, Any]:
         raise NotAuthenticated("Invalid token.") from exc
     if claims.get("typ") != ACCESS_TOKEN_TYPE or not isinstance(claims.get("roles"), list):
         raise NotAuthenticated("Invalid token.")
+    if not isinstance(claims.get("ver"), int) or isinstance(claims.get("ver"), bool):
+        raise NotAuthenticated("Invalid token.")
     return claims
+
+
+async def ensure_token_current(session: AsyncSession, claims: dict[str, Any]) -> None:
+    """401 unless the token's user exists, is active and still has the token version the token carries."""
+    row = (
+        await session.execute(select(User.token_version, User.is_active).where(User.username == str(claims["sub"])))
+    ).first()
+    if row is None or not row.is_active or row.token_version != claims["ver"]:
+        raise NotAuthenticated("Token revoked.")
 
 
 def _summary(user: User) -> dict[str, Any]:
@@ -119,6 +131,13 @@ async def update_user(session: AsyncSession, user_id: uuid.UUID, payload: UserUp
     if user.is_active and Role.ADMIN.value in user.roles and loses_admin:
         await _ensure_another_active_admin(session, user.id)
     before = _summary(user)
+    loses_access = (
+        payload.password is not None
+        or (payload.is_active is False and user.is_active)
+        or (payload.roles is not None and not {str(r) for r in payload.roles} >= set(user.roles))
+    )
+    if loses_access:
+        user.token_version = (user.token_version or 0) + 1
     if payload.full_name is not None:
         user.full_name = payload.full_name
     if payload.password is not None:

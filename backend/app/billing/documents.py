@@ -7,6 +7,7 @@ import hashlib
 import time
 import uuid
 from collections import defaultdict
+from dataclasses import replace
 from datetime import UTC, datetime
 from decimal import Decimal
 
@@ -18,6 +19,7 @@ from app.billing.models import BillingRun, BillingRunChunk, ClientCreditMovement
 from app.billing.pdf import InvoiceDocumentData, InvoiceLineData, OperatorIdentity, render_invoice_pdf
 from app.config import Settings, get_settings
 from app.customers.models import Client
+from app.kit.masking import mask_cin, mask_line_number, mask_street_address
 
 _STORE_DOCUMENTS = text(
     """
@@ -59,8 +61,9 @@ def pdf_filename(invoice_number: str) -> str:
 
 
 async def _load_documents(
-    session: AsyncSession, invoice_ids: list[uuid.UUID]
+    session: AsyncSession, invoice_ids: list[uuid.UUID], *, public_copy: bool = False
 ) -> list[tuple[uuid.UUID, InvoiceDocumentData]]:
+    """The printed data of each invoice; a `public_copy` masks the CIN, line numbers and street address."""
     # Plain rows, not ORM entities: this runs for every invoice of every run.
     line_rows = await session.execute(
         select(
@@ -88,7 +91,10 @@ async def _load_documents(
     )
     lines_by_invoice: dict[uuid.UUID, list[InvoiceLineData]] = defaultdict(list)
     for invoice_id, *values in line_rows:
-        lines_by_invoice[invoice_id].append(InvoiceLineData(*values))
+        line = InvoiceLineData(*values)
+        if public_copy:
+            line = replace(line, phone_number=mask_line_number(line.phone_number))
+        lines_by_invoice[invoice_id].append(line)
     invoice_rows = await session.execute(
         select(
             Invoice.id,
@@ -136,8 +142,12 @@ async def _load_documents(
                     period_start=row.period_start,
                     period_end=row.period_end,
                     client_name=client_name,
-                    client_cin=row.cin,
-                    client_address=", ".join(part for part in (row.address, row.city) if part),
+                    client_cin=mask_cin(row.cin) if public_copy else row.cin,
+                    client_address=(
+                        mask_street_address(row.address, row.city)
+                        if public_copy
+                        else ", ".join(part for part in (row.address, row.city) if part)
+                    ),
                     currency=row.currency,
                     subtotal=row.subtotal,
                     tax_rate=row.tax_rate,
@@ -149,6 +159,12 @@ async def _load_documents(
             )
         )
     return documents
+
+
+async def render_public_copy(session: AsyncSession, invoice_id: uuid.UUID) -> bytes:
+    """The invoice PDF as a public link may show it (masked); the stored PDF stays the legal document."""
+    [(_, document)] = await _load_documents(session, [invoice_id], public_copy=True)
+    return render_invoice_pdf(document, operator_identity())
 
 
 def _render_all(

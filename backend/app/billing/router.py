@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import uuid
-from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Response
@@ -47,6 +46,7 @@ from app.db import SessionDep
 from app.errors import error_responses
 from app.kit.idempotency import IdempotencyKeyDep, run_idempotent
 from app.kit.pagination import Page, PageDep
+from app.kit.validation import IsoDate, QueryBool
 
 router = APIRouter(tags=["billing"])
 
@@ -109,7 +109,7 @@ async def list_billing_runs(
     page: PageDep,
     _: BillingReaderDep,
     status: RunStatus | None = None,
-    dry_run: bool | None = None,
+    dry_run: Annotated[QueryBool | None, Query(description="Only dry runs (true) or only real runs (false).")] = None,
 ) -> Page[BillingRunRead]:
     rows, total = await service.list_billing_runs(session, page, status=status, dry_run=dry_run)
     return Page(
@@ -154,9 +154,11 @@ async def list_invoices(
     offer_id: Annotated[uuid.UUID | None, Query(description="Invoices with at least one line of this offer.")] = None,
     status: InvoiceStatus | None = None,
     run_id: Annotated[uuid.UUID | None, Query(description="Invoices of one billing run.")] = None,
-    period_start: Annotated[date | None, Query(description="Invoices whose period ends on or after this date.")] = None,
+    period_start: Annotated[
+        IsoDate | None, Query(description="Invoices whose period ends on or after this date.")
+    ] = None,
     period_end: Annotated[
-        date | None, Query(description="Invoices whose period starts on or before this date.")
+        IsoDate | None, Query(description="Invoices whose period starts on or before this date.")
     ] = None,
     invoice_number: Annotated[str | None, Query(max_length=20)] = None,
 ) -> Page[InvoiceRead]:
@@ -278,8 +280,8 @@ async def list_credit_notes(
     _: InvoiceReaderDep,
     client_id: uuid.UUID | None = None,
     invoice_id: uuid.UUID | None = None,
-    period_start: Annotated[date | None, Query(description="Issued on or after this date.")] = None,
-    period_end: Annotated[date | None, Query(description="Issued on or before this date.")] = None,
+    period_start: Annotated[IsoDate | None, Query(description="Issued on or after this date.")] = None,
+    period_end: Annotated[IsoDate | None, Query(description="Issued on or before this date.")] = None,
     credit_note_number: Annotated[str | None, Query(max_length=20)] = None,
 ) -> Page[CreditNoteRead]:
     rows, total = await credit_notes.list_credit_notes(

@@ -12,6 +12,7 @@ from pydantic import (
     ConfigDict,
     Field,
     PlainSerializer,
+    StrictBool,
     ValidationInfo,
     WithJsonSchema,
     computed_field,
@@ -20,6 +21,7 @@ from pydantic import (
 )
 
 from app.kit.money import CENT, Money, PositiveMoney, Rate
+from app.kit.validation import IsoDate
 
 
 def _format_tax_rate(rate: Decimal) -> str:
@@ -53,11 +55,11 @@ SERVICE_CATEGORY_OF: dict[str, ServiceCategory] = {
 class BillingRunCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    period_start: date = Field(description="First day billed (inclusive).")
-    period_end: date = Field(description="Last day billed (inclusive).")
+    period_start: IsoDate = Field(description="First day billed (inclusive).")
+    period_end: IsoDate = Field(description="Last day billed (inclusive).")
     due_days: int = Field(default=15, ge=0, le=365, description="Days from the issue date to the due date.")
     tax_rate: TaxRate = Field(default=Decimal("0.20"), description='TVA rate, e.g. "0.20".')
-    dry_run: bool = Field(default=False, description="Drafts without legal numbers, to preview and discard.")
+    dry_run: StrictBool = Field(default=False, description="Drafts without legal numbers, to preview and discard.")
 
     @field_validator("period_end")
     @classmethod

@@ -11,7 +11,7 @@ from sqlalchemy import Select, exists, func, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.billing import credit_notes, runner, settlement, tasks
-from app.billing.documents import pdf_filename, render_pdf_batch
+from app.billing.documents import pdf_filename, render_pdf_batch, render_public_copy
 from app.billing.exceptions import (
     BillingRunNotDiscardable,
     BillingRunNotFound,
@@ -307,6 +307,11 @@ async def list_client_invoices(
         .order_by(Invoice.issue_date.desc(), Invoice.invoice_number.desc())
     )
     return await fetch_page(session, stmt, PageParams(limit=limit, offset=offset))
+
+
+async def public_invoice_copy(session: AsyncSession, invoice_id: uuid.UUID) -> bytes:
+    """The invoice PDF with the CIN, line numbers and street address masked, for public links."""
+    return await render_public_copy(session, invoice_id)
 
 
 async def get_invoice_pdf(session: AsyncSession, invoice_id: uuid.UUID) -> tuple[bytes, str]:

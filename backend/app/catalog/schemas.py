@@ -11,7 +11,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictBool, 
 
 from app.catalog.components import component_problems, validity_problems
 from app.kit.money import NonNegativeMoney, PositiveMoney
-from app.kit.validation import field_errors
+from app.kit.validation import IsoDate, field_errors
 
 OfferCategory = Literal["mobile", "internet", "landline"]
 ServiceType = Literal["mobile", "fiber", "adsl", "landline"]
@@ -94,8 +94,8 @@ class OfferCreate(OfferComponents):
     category: OfferCategory
     monthly_fee: PositiveMoney = Field(description="Monthly fee in MAD, strictly positive.")
     activation_fee: NonNegativeMoney = Field(description="One-off activation ('other fees') in MAD, zero or more.")
-    valid_from: date
-    valid_to: date | None = Field(default=None, description="Optional end of sale; after valid_from.")
+    valid_from: IsoDate
+    valid_to: IsoDate | None = Field(default=None, description="Optional end of sale; after valid_from.")
 
     @model_validator(mode="after")
     def _components_match_category(self) -> OfferCreate:
@@ -115,8 +115,8 @@ class OfferUpdate(OfferComponents):
     description: Description | None = None
     monthly_fee: PositiveMoney | None = None
     activation_fee: NonNegativeMoney | None = None
-    valid_from: date | None = None
-    valid_to: date | None = None
+    valid_from: IsoDate | None = None
+    valid_to: IsoDate | None = None
 
     @model_validator(mode="after")
     def _required_fields_are_not_cleared(self) -> OfferUpdate:

@@ -59,6 +59,7 @@ from app.db import SessionDep
 from app.errors import error_responses
 from app.kit.idempotency import IdempotencyKeyDep, run_idempotent
 from app.kit.pagination import Page, PageDep
+from app.kit.validation import IsoDate
 
 router = APIRouter(tags=["collections"])
 
@@ -141,8 +142,8 @@ async def list_payments(
     client_id: uuid.UUID | None = None,
     invoice_id: uuid.UUID | None = None,
     method: PaymentMethod | None = None,
-    received_from: Annotated[date | None, Query(description="First day received (inclusive, UTC).")] = None,
-    received_to: Annotated[date | None, Query(description="Last day received (inclusive, UTC).")] = None,
+    received_from: Annotated[IsoDate | None, Query(description="First day received (inclusive, UTC).")] = None,
+    received_to: Annotated[IsoDate | None, Query(description="Last day received (inclusive, UTC).")] = None,
 ) -> Page[PaymentRead]:
     items, total = await service.list_payments(
         session,

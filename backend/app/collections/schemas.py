@@ -14,12 +14,13 @@ from pydantic import (
     ConfigDict,
     Field,
     PlainSerializer,
+    StrictBool,
     WithJsonSchema,
     model_validator,
 )
 
 from app.kit.money import Money, PositiveMoney
-from app.kit.validation import field_errors
+from app.kit.validation import IsoDate, IsoDatetimeInput, field_errors
 
 PaymentMethod = Literal["cash", "card", "bank_transfer", "cheque", "mobile_money"]
 PaymentSource = Literal["payment", "invoice_approval", "refund"]
@@ -43,7 +44,7 @@ def _received_since_2000(value: datetime) -> datetime:
     return value
 
 
-ReceivedAt = Annotated[AwareDatetime, AfterValidator(_received_since_2000)]
+ReceivedAt = Annotated[AwareDatetime, IsoDatetimeInput, AfterValidator(_received_since_2000)]
 Ratio = Annotated[
     Decimal,
     PlainSerializer(lambda r: f"{r:.4f}", return_type=str, when_used="json"),
@@ -69,7 +70,7 @@ class PaymentCreate(BaseModel):
     reference: Reference | None = Field(default=None, description="Bank, cheque or receipt reference.")
     received_at: ReceivedAt | None = Field(default=None, description="When the money was received; now if absent.")
     allocations: list[AllocationCreate] | None = Field(default=None, min_length=1, max_length=200)
-    confirm_duplicate: bool = Field(
+    confirm_duplicate: StrictBool = Field(
         default=False,
         description="Record it even though a payment with the same client, reference, amount and day exists.",
     )
@@ -197,7 +198,7 @@ class CaseStatusChange(BaseModel):
 
     status: CaseStatusTarget
     note: Note | None = None
-    promised_date: date | None = None
+    promised_date: IsoDate | None = None
     promised_amount: PositiveMoney | None = None
 
     @model_validator(mode="after")
@@ -242,7 +243,7 @@ class ActionRead(BaseModel):
 class EvaluationRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    as_of: date | None = Field(default=None, description="The day to evaluate for; today (UTC) if absent.")
+    as_of: IsoDate | None = Field(default=None, description="The day to evaluate for; today (UTC) if absent.")
 
 
 class EvaluationRead(BaseModel):

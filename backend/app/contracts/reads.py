@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import hashlib
 import uuid
+from dataclasses import replace
 
 from sqlalchemy import Select, exists, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.catalog.models import Offer
 from app.contracts.common import COMPATIBLE_SERVICE_TYPES
+from app.contracts.documents import contract_sheet, render_contract_pdf
 from app.contracts.exceptions import (
     ContractDocumentNotFound,
     ContractNotFound,
@@ -20,6 +23,8 @@ from app.contracts.schemas import (
     ContractRead,
     contract_read,
 )
+from app.customers.models import Client
+from app.kit.masking import mask_cin, mask_line_number, mask_street_address
 from app.kit.pagination import PageParams
 
 
@@ -165,6 +170,28 @@ async def get_contract_document(session: AsyncSession, contract_id: uuid.UUID) -
     if document is None:
         raise ContractDocumentNotFound()
     return document
+
+
+async def public_contract_copy(session: AsyncSession, contract_id: uuid.UUID) -> bytes:
+    """The contract PDF as a public link may show it: CIN, line number and street address masked.
+
+    Rendered from the contract's records; the legal document (staff API) is the stored one."""
+    contract = await get_contract(session, contract_id)
+    line = await session.get(Subscriber, contract.subscriber_id)
+    client = await session.get(Client, contract.client_id)
+    offer = await session.get(Offer, contract.offer_id)
+    assert line is not None
+    assert client is not None
+    assert offer is not None
+    replaced = await session.get(Contract, contract.replaced_contract_id) if contract.replaced_contract_id else None
+    sheet = contract_sheet(contract, line, client, offer, replaced.contract_number if replaced else None)
+    masked = replace(
+        sheet,
+        client_cin=mask_cin(client.cin),
+        client_address=mask_street_address(client.address, client.city),
+        phone_number=mask_line_number(line.phone_number),
+    )
+    return render_contract_pdf(masked).content
 
 
 def verified_document_content(document: ContractDocument) -> bytes:

@@ -10,6 +10,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from app.kit.money import Money
 from app.kit.phone import ACCEPTED_FORMATS, InvalidPhoneNumber, NumberKind, normalize_moroccan_number
+from app.kit.validation import IsoDate
 
 ServiceType = Literal["mobile", "fiber", "adsl", "landline"]
 ServiceCategory = Literal["mobile", "internet", "landline"]
@@ -51,7 +52,7 @@ class ContractProvisionRequest(BaseModel):
 
     client_id: uuid.UUID
     offer_id: uuid.UUID
-    contract_start_date: date = Field(description="First day of service of the new contract.")
+    contract_start_date: IsoDate = Field(description="First day of service of the new contract.")
     intent: ProvisioningIntent = Field(
         default="auto",
         description="auto: the backend decides; new_line: always a new line; change_plan: never a new line.",
@@ -123,7 +124,7 @@ class ProvisioningResult(BaseModel):
 class LifecycleRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    effective_date: date = Field(
+    effective_date: IsoDate = Field(
         description="Suspend: first suspended day. Resume: first day of service again. "
         "Terminate: last day of service. Never in the future."
     )
@@ -146,7 +147,7 @@ class SubscriberCreate(BaseModel):
     client_id: uuid.UUID
     service_type: ServiceType
     phone_number: AnyNumber = Field(description="Mobile number for mobile lines, landline number otherwise.")
-    activated_on: date | None = Field(default=None, description="Defaults to today.")
+    activated_on: IsoDate | None = Field(default=None, description="Defaults to today.")
 
 
 class SubscriberUpdate(BaseModel):
@@ -163,7 +164,7 @@ class SubscriberUpdate(BaseModel):
 class SubscriberTerminateRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    effective_date: date | None = Field(default=None, description="Last day of the line; defaults to today.")
+    effective_date: IsoDate | None = Field(default=None, description="Last day of the line; defaults to today.")
 
 
 def contract_read(contract: Any, phone_number: str) -> ContractRead:

@@ -33,6 +33,7 @@ from app.contracts.reads import (
     list_subscribers,
     list_suspensions,
     offer_sold_on_contracts,
+    public_contract_copy,
     verified_document_content,
 )
 from app.contracts.subscribers import (
@@ -56,6 +57,7 @@ __all__ = [
     "list_suspensions",
     "offer_sold_on_contracts",
     "provision_contract",
+    "public_contract_copy",
     "resume_contract",
     "suspend_contract",
     "terminate_contract",

@@ -135,13 +135,17 @@ async def run_idempotent(
     payload: Any,
     status_code: int,
     handler: Callable[[], Awaitable[BaseModel | dict[str, Any]]],
+    caller_scope: str | None = None,
 ) -> JSONResponse:
     """Run `handler` once per (operation, caller, key); replay its stored answer afterwards.
 
     `payload` is everything that defines the request (body and path parameters): its SHA-256 decides
-    between a replay and `idempotency_key_conflict`.
+    between a replay and `idempotency_key_conflict`. `caller_scope` narrows the caller where one actor
+    stands for many people (every public landing caller is `landing`: their keys are scoped by CIN too).
     """
     scope = f"{operation}:{current_actor().subject}"
+    if caller_scope:
+        scope = f"{scope}:{caller_scope}"
     digest = request_hash(payload)
     if not await try_lock(session, LockNamespace.IDEMPOTENCY, f"{scope}\x1f{key}"):
         raise IdempotencyKeyInProgress()

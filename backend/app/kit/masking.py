@@ -7,7 +7,9 @@ import re
 _EMAIL = re.compile(r"([A-Za-z0-9._%+-])[A-Za-z0-9._%+-]*@([A-Za-z0-9.-]+\.[A-Za-z]{2,})")
 # +212 / 00212 / 212 / 0 followed by nine digits, with optional separators.
 _PHONE = re.compile(r"(?<![\w])(?:\+|00)?(?:212[\s.-]?|0)([5-8])(?:[\s.-]?\d){6}[\s.-]?(\d)[\s.-]?(\d)(?!\d)")
-_CIN = re.compile(r"\b([A-Za-z]{1,2})(\d{1,8})\b")
+# A CIN stands alone: not glued to other letters, digits, hyphens or dots (which would make it part of a UUID,
+# a hash, an invoice number or a file name).
+_CIN = re.compile(r"(?<![\w.-])([A-Za-z]{1,2})(\d{1,8})(?![\w-]|\.\w)")
 
 
 def mask_email(email: str) -> str:
@@ -24,6 +26,19 @@ def mask_phone(phone: str) -> str:
     if len(national) < 9:
         return "***"
     return f"+212 {national[0]}** ** ** {national[-2:]}"
+
+
+def mask_line_number(phone: str) -> str:
+    """'+212655334422' -> '+212 *******22': a line number on a public copy keeps only its last 2 digits."""
+    digits = re.sub(r"\D", "", phone)
+    if len(digits) < 9:
+        return "***"
+    return f"+212 {'*' * 7}{digits[-2:]}"
+
+
+def mask_street_address(address: str | None, city: str | None = None) -> str:
+    """The street address hidden, the city kept: '12 rue Atlas, Rabat' -> '***, Rabat'."""
+    return ", ".join(part for part in ("***" if address else None, city) if part)
 
 
 def mask_cin(cin: str) -> str:

@@ -47,13 +47,27 @@ class RateLimiter:
             self._storage, self._strategy, self._uri = storage, MovingWindowRateLimiter(storage), uri
         return self._strategy
 
-    async def hit(self, limit: str, namespace: str, key: str) -> None:
-        """Count one hit; raise RateLimited (with the seconds until a slot frees) once the budget is spent."""
+    async def hit(self, limit: str, namespace: str, key: str, error: type[RateLimited] = RateLimited) -> None:
+        """Count one hit; raise `error` (with the seconds until a slot frees) once the budget is spent."""
         limiter = self._limiter()
         for item in _parse(limit):
             if not await limiter.hit(item, namespace, key):
                 stats = await limiter.get_window_stats(item, namespace, key)
-                raise RateLimited(math.ceil(stats.reset_time - time.time()))
+                raise error(math.ceil(stats.reset_time - time.time()))
+
+    async def check(self, limit: str, namespace: str, key: str, error: type[RateLimited] = RateLimited) -> None:
+        """Raise `error` when the budget is already spent, without counting a hit."""
+        limiter = self._limiter()
+        for item in _parse(limit):
+            if not await limiter.test(item, namespace, key):
+                stats = await limiter.get_window_stats(item, namespace, key)
+                raise error(math.ceil(stats.reset_time - time.time()))
+
+    async def count(self, limit: str, namespace: str, key: str) -> None:
+        """Count one hit (e.g. a failed attempt) without refusing anything now."""
+        limiter = self._limiter()
+        for item in _parse(limit):
+            await limiter.hit(item, namespace, key)
 
     async def reset(self) -> None:
         """Forget every counter (tests start from a clean slate)."""
@@ -65,7 +79,8 @@ limiter = RateLimiter()
 
 
 def client_address(request: Request) -> str:
-    """The caller's address as the ASGI server reports it (run uvicorn with --proxy-headers behind a proxy)."""
+    """The caller's address as the ASGI server reports it: the connection's own, or the forwarded one when the
+    connection comes from a proxy listed in MTF_FORWARDED_ALLOW_IPS (`mtf serve` configures uvicorn so)."""
     return request.client.host if request.client else "unknown"
 
 

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from app.errors import AppError, Conflict, NotFound
+from app.errors import AppError, Conflict, NotFound, RateLimited
 
 
 class InvalidLookupToken(AppError):
@@ -55,15 +55,40 @@ class DraftAlreadySubmitted(Conflict):
     message = "This draft was already submitted."
 
 
-class ClientIdentityMismatch(Conflict):
-    """A client with this CIN exists under another name; the landing cannot change it."""
+class SubscriptionRefused(Conflict):
+    """One answer for every refusal that would otherwise say something about the CIN's holder (a client of
+    another name, a terminated client, an existing client without a verified one-time code), so that the
+    public submit cannot be used to learn who is a client."""
 
     action = "Ask the visitor to contact customer service."
-    code = "client_identity_mismatch"
-    message = (
-        "A client with this CIN already exists under another name; the landing cannot change it. "
-        "Contact customer service."
-    )
+    code = "subscription_refused"
+    message = "This subscription cannot be completed online. Contact customer service."
+
+
+class LandingCinLimit(RateLimited):
+    action = "Retry after Retry-After (the next UTC day), or subscribe in a shop."
+    code = "landing_cin_limit"
+    message = "The lines that can be added online for this CIN today are used up; retry tomorrow or visit a shop."
+
+
+class CinVerificationLocked(RateLimited):
+    action = "Retry after Retry-After, or contact customer service (the message says how)."
+    code = "cin_verification_locked"
+    message = "Too many verifications for this CIN."
+
+
+class InvalidOneTimeCode(AppError):
+    status_code = 401
+    action = "Verify the CIN again to receive a new code."
+    code = "invalid_otp"
+    message = "The code is wrong, expired or used up; verify the CIN again to receive a new code."
+
+
+class OneTimeCodeRequired(AppError):
+    status_code = 401
+    action = "Call verify-otp with the code, then use the verified token."
+    code = "otp_required"
+    message = "This lookup token is not verified yet: enter the code sent to the contact on file."
 
 
 class LandingContractNotFound(NotFound):

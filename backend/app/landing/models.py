@@ -1,10 +1,10 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import CheckConstraint, DateTime, ForeignKey, Index, String
+from sqlalchemy import Boolean, CheckConstraint, Date, DateTime, ForeignKey, Index, Integer, String, func
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -31,3 +31,37 @@ class LandingDraft(TimestampedMixin, Base):
     expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
     submitted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     contract_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("contracts.id", ondelete="SET NULL"))
+
+
+class LandingLineSubmission(Base):
+    """One line added through submit/new, counted per CIN (keyed digest) and UTC day against the daily cap."""
+
+    __tablename__ = "landing_line_submissions"
+    __table_args__ = (Index("ix_landing_line_submissions_cin_day", "cin_digest", "submitted_on"),)
+
+    id: Mapped[uuid.UUID] = uuid_pk()
+    cin_digest: Mapped[str] = mapped_column(String(64), nullable=False)
+    submitted_on: Mapped[date] = mapped_column(Date, nullable=False)
+    contract_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("contracts.id", ondelete="SET NULL"))
+    existing_client: Mapped[bool] = mapped_column(Boolean, nullable=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now(), nullable=False)
+
+
+class LandingOtpChallenge(Base):
+    """A one-time code sent to the contact on file (MTF_LANDING_VERIFICATION=otp); only its keyed hash is kept."""
+
+    __tablename__ = "landing_otp_challenges"
+    __table_args__ = (
+        CheckConstraint("channel IN ('sms', 'email')", name="channel"),
+        CheckConstraint("attempts_left >= 0", name="attempts_left"),
+        Index("ix_landing_otp_challenges_cin_digest", "cin_digest", "created_at"),
+    )
+
+    id: Mapped[uuid.UUID] = uuid_pk()
+    cin_digest: Mapped[str] = mapped_column(String(64), nullable=False)
+    code_hash: Mapped[str] = mapped_column(String(64), nullable=False)
+    channel: Mapped[str] = mapped_column(String(10), nullable=False)
+    attempts_left: Mapped[int] = mapped_column(Integer, nullable=False)
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+    verified_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now(), nullable=False)

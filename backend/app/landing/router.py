@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import time
 import uuid
 from collections.abc import AsyncIterator
@@ -23,7 +24,7 @@ from app.contracts.exceptions import (
     ServiceTypeIncompatible,
 )
 from app.db import SessionDep
-from app.errors import BusinessValidationError, error_responses
+from app.errors import BusinessValidationError, envelope, error_responses
 from app.kit.dates import utc_today
 from app.kit.idempotency import IdempotencyKeyDep, run_idempotent
 from app.kit.identity import CIN_FORMAT_HELP, normalize_cin
@@ -31,7 +32,7 @@ from app.kit.pagination import PageDep
 from app.kit.ratelimit import limiter, rate_limit
 from app.landing import service, tokens
 from app.landing.exceptions import (
-    ClientIdentityMismatch,
+    CinVerificationLocked,
     DocumentNotAvailable,
     DocumentTokenMismatch,
     DraftAlreadySubmitted,
@@ -39,8 +40,12 @@ from app.landing.exceptions import (
     DraftNotFound,
     InvalidDocumentToken,
     InvalidLookupToken,
+    InvalidOneTimeCode,
+    LandingCinLimit,
     LandingContractNotFound,
     LandingInvoiceNotFound,
+    OneTimeCodeRequired,
+    SubscriptionRefused,
 )
 from app.landing.schemas import (
     DocumentLink,
@@ -56,6 +61,7 @@ from app.landing.schemas import (
     PlanChangeSubmit,
     VerifyCinRequest,
     VerifyCinResponse,
+    VerifyOtpRequest,
 )
 
 
@@ -166,27 +172,64 @@ async def update_draft(draft_id: uuid.UUID, body: DraftWrite, session: SessionDe
     return await service.update_draft(session, settings, draft_id, body.answers, utc_today())
 
 
+@functools.lru_cache(maxsize=8)
+def _locked_out_for(customer_service: str) -> type[CinVerificationLocked]:
+    class Locked(CinVerificationLocked):
+        message = (
+            f"Too many verifications for this CIN: retry after the delay in Retry-After, or contact {customer_service}."
+        )
+
+    return Locked
+
+
+def _locked_out(settings: Settings) -> type[CinVerificationLocked]:
+    """The per-CIN refusal, which tells a locked-out client where to go instead."""
+    return _locked_out_for(settings.operator_customer_service)
+
+
 @router.post(
     "/clients/verify-cin",
     operation_id="landing-verify-cin",
     summary="Prove a CIN: a short-lived lookup token and masked contacts (same answer shape for any CIN)",
+    description=(
+        "Under the `otp` verification policy the contact on file also receives a 6-digit code (10 minutes, "
+        "5 tries) that verify-otp exchanges for a verified lookup token."
+    ),
     # The padding is listed before the session (an endpoint parameter), so it is left after the commit.
     dependencies=[_VERIFY_CIN_LIMIT, Depends(_verify_cin_padding, scope="function")],
+    responses=error_responses(CinVerificationLocked),
 )
 async def verify_cin(body: VerifyCinRequest, session: SessionDep, settings: SettingsDep) -> VerifyCinResponse:
     await limiter.hit(
         settings.landing_verify_cin_per_cin_rate_limit,
         "landing-verify-cin-per-cin",
         tokens.cin_digest(settings, body.cin),
+        error=_locked_out(settings),
     )
     return await service.verify_cin(session, settings, body.cin)
+
+
+@router.post(
+    "/clients/verify-otp",
+    operation_id="landing-verify-otp",
+    summary="Exchange the one-time code sent by verify-cin for a verified lookup token (otp policy)",
+    dependencies=[_VERIFY_CIN_LIMIT],
+    responses=error_responses(InvalidLookupToken, InvalidOneTimeCode),
+)
+async def verify_otp(body: VerifyOtpRequest, session: SessionDep, settings: SettingsDep) -> Response:
+    verified = await service.verify_otp(session, settings, body.cin, body.lookup_token, body.code)
+    if verified is None:
+        # Answered rather than raised: the spent try must be committed, not rolled back with an exception.
+        error = InvalidOneTimeCode()
+        return envelope(error.status_code, error.code, error.message)
+    return JSONResponse(verified.model_dump(mode="json"))
 
 
 @router.get(
     "/clients/{cin}/subscriptions",
     operation_id="landing-subscriptions-list",
     summary="The CIN's live subscriptions (lookup token required)",
-    responses=error_responses(InvalidLookupToken),
+    responses=error_responses(InvalidLookupToken, OneTimeCodeRequired),
 )
 async def list_subscriptions(
     cin: CinPath, session: SessionDep, settings: SettingsDep, lookup_token: LookupTokenQuery = None
@@ -198,7 +241,7 @@ async def list_subscriptions(
     "/clients/{cin}/invoices",
     operation_id="landing-invoices-list",
     summary="The CIN's invoices with signed PDF links (lookup token required)",
-    responses=error_responses(InvalidLookupToken),
+    responses=error_responses(InvalidLookupToken, OneTimeCodeRequired),
 )
 async def list_invoices(
     cin: CinPath, session: SessionDep, settings: SettingsDep, page: PageDep, lookup_token: LookupTokenQuery = None
@@ -217,8 +260,8 @@ async def list_invoices(
         DraftNotFound,
         DraftExpired,
         DraftAlreadySubmitted,
-        ClientIdentityMismatch,
-        ClientTerminated,
+        SubscriptionRefused,
+        LandingCinLimit,
         NumberUnavailable,
         NumberPoolExhausted,
         OfferNotAvailable,
@@ -235,9 +278,12 @@ async def submit_new(
         session,
         operation="landing-submit-new",
         key=idempotency_key,
-        payload=body.model_dump(mode="json"),
+        payload=service.submit_new_fingerprint(body),
         status_code=201,
         handler=handler,
+        # Every public caller is the `landing` actor: keys are scoped by the CIN too, so two people who pick
+        # the same key never see each other's answer.
+        caller_scope=tokens.cin_digest(settings, body.cin),
     )
 
 
@@ -250,6 +296,7 @@ async def submit_new(
     response_model=PlanChangeResult,
     responses=error_responses(
         InvalidLookupToken,
+        OneTimeCodeRequired,
         LandingContractNotFound,
         ContractNotActive,
         OfferAlreadySubscribed,
@@ -275,6 +322,7 @@ async def submit_plan_change(
         payload=service.plan_change_fingerprint(body),
         status_code=201,
         handler=handler,
+        caller_scope=tokens.cin_digest(settings, body.cin),
     )
 
 
@@ -282,7 +330,7 @@ async def submit_plan_change(
     "/contracts/{contract_id}/document-link",
     operation_id="landing-contract-document-link",
     summary="A signed link (15 minutes) to the contract PDF, for a contract of the CIN",
-    responses=error_responses(InvalidLookupToken, LandingContractNotFound, DocumentNotAvailable),
+    responses=error_responses(InvalidLookupToken, OneTimeCodeRequired, LandingContractNotFound, DocumentNotAvailable),
 )
 async def contract_document_link(
     contract_id: uuid.UUID, body: DocumentLinkRequest, session: SessionDep, settings: SettingsDep

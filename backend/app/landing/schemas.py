@@ -17,7 +17,7 @@ from app.catalog.schemas import OfferCategory, OfferTerms, ServiceType
 from app.customers.schemas import Address, Cin, City, ContactEmail, ContactPhone, PersonName
 from app.kit.money import Money
 from app.kit.phone import ACCEPTED_FORMATS, InvalidPhoneNumber, NumberKind, normalize_moroccan_number
-from app.kit.validation import field_errors
+from app.kit.validation import IsoDate, field_errors
 
 WizardStep = Literal["offer", "identity", "numbering", "start_date", "review"]
 
@@ -134,7 +134,7 @@ class DraftAnswers(_NumberingPaths):
     existing_mobile_local_number: MobileNumber | None = None
     requested_mobile_local_number: MobileNumber | None = None
     home_landline_local_number: LandlineNumber | None = None
-    contract_start_date: date | None = None
+    contract_start_date: IsoDate | None = None
     terms_accepted: StrictBool | None = None
 
 
@@ -165,15 +165,28 @@ class VerifyCinRequest(BaseModel):
 
 
 class VerifyCinResponse(BaseModel):
-    """The same shape for every well-formed CIN; contact fields are null when nothing is on file."""
+    """The same shape and length class for every well-formed CIN, on file or not: contact fields are never
+    null (a CIN with nothing on file gets masked placeholders that look like real ones)."""
 
     lookup_token: str
     token_type: Literal["landing_lookup"] = "landing_lookup"  # noqa: S105 - a token kind, not a secret
     expires_at: datetime
     expires_in: int = Field(description="Seconds until the token expires.")
     masked_cin: str
-    masked_email: str | None
-    masked_phone: str | None
+    masked_email: str
+    masked_phone: str
+    verification: Literal["cin_only", "otp"] = Field(
+        description="`otp`: the token opens nothing until the code sent to otp_channel is entered (verify-otp)."
+    )
+    otp_channel: Literal["sms", "email"] | None = Field(description="Where the one-time code went (otp policy).")
+
+
+class VerifyOtpRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    cin: Cin
+    lookup_token: LookupToken
+    code: str = Field(pattern=r"^[0-9]{6}$", description="The 6-digit code sent to the contact on file.")
 
 
 class OfferSummary(BaseModel):
@@ -278,11 +291,18 @@ class NewSubscriptionSubmit(_NumberingPaths):
     home_landline_local_number: LandlineNumber | None = Field(
         default=None, description="Internet and landline offers: the home landline number (required)."
     )
-    contract_start_date: date
+    contract_start_date: IsoDate
     terms_accepted: StrictBool = Field(
         description="The client accepts the legal texts listed by bootstrap: JSON true, nothing else."
     )
     draft_id: uuid.UUID | None = Field(default=None, description="The wizard draft this submit completes.")
+    lookup_token: LookupToken | None = Field(
+        default=None,
+        description=(
+            "Under the `otp` verification policy: a lookup token whose code was entered, required when the CIN "
+            "is already a client's (without it the submit is refused like any other refusal)."
+        ),
+    )
 
     @model_validator(mode="after")
     def _terms_accepted(self) -> NewSubscriptionSubmit:
@@ -300,7 +320,7 @@ class PlanChangeSubmit(BaseModel):
     lookup_token: LookupToken
     contract_id: uuid.UUID = Field(description="The live contract to change (one of the CIN's subscriptions).")
     offer_id: uuid.UUID = Field(description="The new offer.")
-    contract_start_date: date = Field(description="Effective start date of the new contract.")
+    contract_start_date: IsoDate = Field(description="Effective start date of the new contract.")
 
 
 class MaskedClient(BaseModel):

@@ -7,14 +7,18 @@ from billing, each through its service.
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import logging
+import secrets
+import string
 import unicodedata
 import uuid
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import Text, cast, delete, select, update
+from sqlalchemy import Text, cast, delete, func, select, update
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -23,9 +27,10 @@ from app.billing.exceptions import InvoicePdfNotReady, InvoicePdfUnavailable
 from app.catalog import service as catalog_service
 from app.catalog.exceptions import OfferNotFound
 from app.catalog.models import Offer
+from app.collections import outbox
 from app.config import Settings
 from app.contracts import service as contracts_service
-from app.contracts.exceptions import ContractDocumentNotFound, ContractNotFound, OfferNotAvailable
+from app.contracts.exceptions import ClientTerminated, ContractDocumentNotFound, ContractNotFound, OfferNotAvailable
 from app.contracts.schemas import ContractProvisionRequest, ContractRead, ProvisioningResult
 from app.customers import service as customers_service
 from app.customers.models import Client
@@ -39,17 +44,18 @@ from app.kit.pagination import PageParams
 from app.kit.phone import ACCEPTED_FORMATS
 from app.landing import tokens
 from app.landing.exceptions import (
-    ClientIdentityMismatch,
     DocumentNotAvailable,
     DocumentTokenMismatch,
     DraftAlreadySubmitted,
     DraftExpired,
     DraftNotFound,
+    LandingCinLimit,
     LandingContractNotFound,
     LandingInvoiceNotFound,
+    SubscriptionRefused,
 )
 from app.landing.legal import LEGAL_TEXTS
-from app.landing.models import LandingDraft
+from app.landing.models import LandingDraft, LandingLineSubmission, LandingOtpChallenge
 from app.landing.schemas import (
     ContractSummary,
     DocumentLink,
@@ -292,25 +298,143 @@ async def _close_draft(session: AsyncSession, draft_id: uuid.UUID, contract_id: 
 # --- CIN verification and lookups ------------------------------------------------------------------------
 
 
-async def verify_cin(session: AsyncSession, settings: Settings, cin: str) -> VerifyCinResponse:
-    """A lookup token for any well-formed CIN, with masked contacts when a client holds it.
+# Placeholders for a CIN with no contact on file look like real masked contacts: the answer's shape, values
+# and length class are the same for every CIN, on file or not.
+_PLACEHOLDER_DOMAINS = ("gmail.com", "outlook.com", "yahoo.fr", "hotmail.com", "menara.ma")
 
-    An unknown CIN gets the same answer shape and status, and a token that finds nothing: the answer
-    never says whether the CIN is on file beyond the contact fields being null. The router pads the
-    answer time (`landing_verify_cin_min_seconds`) so timing does not tell either.
+
+def _placeholder(settings: Settings, cin: str, purpose: str) -> int:
+    secret = settings.landing_token_secret.get_secret_value().encode()
+    return int.from_bytes(hmac.new(secret, f"placeholder\x1f{purpose}\x1f{cin}".encode(), hashlib.sha256).digest())
+
+
+def _masked_contacts(settings: Settings, cin: str, client: Client | None) -> tuple[str, str]:
+    """The masked email and phone on file, or stable placeholders derived from the CIN's keyed digest."""
+    if client is not None and client.email:
+        email = mask_email(client.email)
+    else:
+        n = _placeholder(settings, cin, "email")
+        email = f"{string.ascii_lowercase[n % 26]}***@{_PLACEHOLDER_DOMAINS[(n // 26) % len(_PLACEHOLDER_DOMAINS)]}"
+    if client is not None and client.phone:
+        phone = mask_phone(client.phone)
+    else:
+        n = _placeholder(settings, cin, "phone")
+        phone = f"+212 {6 + n % 2}** ** ** {(n // 2) % 100:02d}"
+    return email, phone
+
+
+def _otp_channel(settings: Settings, cin: str, client: Client | None) -> str:
+    if client is not None and (client.phone or client.email):
+        return "sms" if client.phone else "email"
+    return "sms" if _placeholder(settings, cin, "channel") % 4 else "email"
+
+
+def _otp_hash(settings: Settings, challenge_id: uuid.UUID, code: str) -> str:
+    secret = settings.landing_token_secret.get_secret_value().encode()
+    return hmac.new(secret, f"otp\x1f{challenge_id}\x1f{code}".encode(), hashlib.sha256).hexdigest()
+
+
+async def _send_one_time_code(
+    session: AsyncSession, settings: Settings, cin: str, client: Client, channel: str
+) -> None:
+    """A 6-digit code to the contact on file, through the outbox; only its keyed hash is stored."""
+    code = f"{secrets.randbelow(1_000_000):06d}"
+    challenge = LandingOtpChallenge(
+        id=uuid.uuid4(),
+        cin_digest=tokens.cin_digest(settings, cin),
+        code_hash="",
+        channel=channel,
+        attempts_left=settings.landing_otp_attempts,
+        expires_at=datetime.now(UTC) + timedelta(minutes=settings.landing_otp_minutes),
+    )
+    challenge.code_hash = _otp_hash(settings, challenge.id, code)
+    session.add(challenge)
+    await session.flush()
+    await outbox.publish(
+        session,
+        "landing.otp_requested",
+        {
+            "client_id": client.id,
+            "channel": channel,
+            "to": client.phone if channel == "sms" else client.email,
+            "code": code,
+            "expires_at": challenge.expires_at,
+            "message": f"MT Telecom: your code is {code}. It expires in {settings.landing_otp_minutes} minutes.",
+        },
+    )
+    if settings.environment in ("local", "test"):
+        # The development mailbox: no gateway consumes the outbox on a developer's machine.
+        logger.info("development one-time code for CIN %s: %s (%s)", mask_cin(cin), code, channel)
+
+
+async def verify_cin(session: AsyncSession, settings: Settings, cin: str) -> VerifyCinResponse:
+    """A lookup token for any well-formed CIN, with masked contacts (real or placeholders).
+
+    An unknown CIN gets the same answer shape, values of the same kind and length, and a token that finds
+    nothing; the router pads the answer time (`landing_verify_cin_min_seconds`) so timing does not tell
+    either. Under the `otp` policy a known CIN's contact on file also receives a one-time code.
     """
     client = await customers_service.get_client_by_cin(session, cin)
+    otp = settings.landing_verification == "otp"
+    channel = _otp_channel(settings, cin, client) if otp else None
+    if otp and client is not None and channel is not None and (client.phone or client.email):
+        await _send_one_time_code(session, settings, cin, client, channel)
     issued = tokens.issue_lookup_token(settings, cin)
+    email, phone = _masked_contacts(settings, cin, client)
     answer = VerifyCinResponse(
         lookup_token=issued.token,
         expires_at=issued.expires_at,
         expires_in=issued.expires_in,
         masked_cin=mask_cin(cin),
-        masked_email=mask_email(client.email) if client is not None and client.email else None,
-        masked_phone=mask_phone(client.phone) if client is not None and client.phone else None,
+        masked_email=email,
+        masked_phone=phone,
+        verification=settings.landing_verification,
+        otp_channel=channel,
     )
     logger.info("landing lookup token issued for CIN %s", mask_cin(cin))
     return answer
+
+
+async def verify_otp(
+    session: AsyncSession, settings: Settings, cin: str, lookup_token: str, code: str
+) -> VerifyCinResponse | None:
+    """A verified lookup token when `code` is the CIN's latest live code; None (a try spent) otherwise.
+
+    Returns instead of raising on a wrong code so the spent try is committed with the request."""
+    tokens.verify_lookup_token(settings, lookup_token, cin, require_otp=False)
+    challenge = await session.scalar(
+        select(LandingOtpChallenge)
+        .where(
+            LandingOtpChallenge.cin_digest == tokens.cin_digest(settings, cin),
+            LandingOtpChallenge.verified_at.is_(None),
+        )
+        .order_by(LandingOtpChallenge.created_at.desc(), LandingOtpChallenge.id.desc())
+        .limit(1)
+        .with_for_update()
+    )
+    now = datetime.now(UTC)
+    if challenge is None or challenge.expires_at <= now or challenge.attempts_left <= 0:
+        return None
+    if not hmac.compare_digest(challenge.code_hash, _otp_hash(settings, challenge.id, code)):
+        challenge.attempts_left -= 1
+        await session.flush()
+        logger.info("wrong one-time code for CIN %s (%d tries left)", mask_cin(cin), challenge.attempts_left)
+        return None
+    challenge.verified_at = now
+    await session.flush()
+    client = await customers_service.get_client_by_cin(session, cin)
+    issued = tokens.issue_lookup_token(settings, cin, otp_verified=True)
+    email, phone = _masked_contacts(settings, cin, client)
+    return VerifyCinResponse(
+        lookup_token=issued.token,
+        expires_at=issued.expires_at,
+        expires_in=issued.expires_in,
+        masked_cin=mask_cin(cin),
+        masked_email=email,
+        masked_phone=phone,
+        verification=settings.landing_verification,
+        otp_channel=challenge.channel,
+    )
 
 
 async def _client_for_token(session: AsyncSession, settings: Settings, cin: str, token: str) -> Client | None:
@@ -433,6 +557,10 @@ async def contract_document(
         raise DocumentTokenMismatch() from exc
     if subject != str(document.id):
         raise DocumentTokenMismatch()
+    if settings.landing_verification == "cin_only":
+        # Whoever knows a CIN can reach this link: the copy masks the CIN, line number and street address.
+        content = await contracts_service.public_contract_copy(session, contract_id)
+        return StoredDocument(content, document.filename)
     return StoredDocument(contracts_service.verified_document_content(document), document.filename)
 
 
@@ -445,6 +573,8 @@ async def invoice_document(
         raise DocumentTokenMismatch()
     try:
         content, filename = await billing_service.get_invoice_pdf(session, invoice_id)
+        if settings.landing_verification == "cin_only":
+            content = await billing_service.public_invoice_copy(session, invoice_id)
     except NotFound as exc:
         raise LandingInvoiceNotFound() from exc
     except (InvoicePdfNotReady, InvoicePdfUnavailable) as exc:
@@ -468,18 +598,43 @@ def _same_person(client: Client, first_name: str, last_name: str) -> bool:
     ) == _comparable_name(last_name)
 
 
+def _seconds_until_tomorrow() -> int:
+    now = datetime.now(UTC)
+    tomorrow = datetime.combine(now.date() + timedelta(days=1), time(0), tzinfo=UTC)
+    return int((tomorrow - now).total_seconds()) + 1
+
+
+async def _check_daily_line_cap(session: AsyncSession, settings: Settings, digest: str, today: date) -> None:
+    """At most `landing_max_lines_per_cin_per_day` lines per CIN and UTC day (checked under the CIN lock)."""
+    added = await session.scalar(
+        select(func.count())
+        .select_from(LandingLineSubmission)
+        .where(LandingLineSubmission.cin_digest == digest, LandingLineSubmission.submitted_on == today)
+    )
+    if (added or 0) >= settings.landing_max_lines_per_cin_per_day:
+        raise LandingCinLimit(_seconds_until_tomorrow())
+
+
 async def _client_for_submit(
-    session: AsyncSession, settings: Settings, payload: NewSubscriptionSubmit
+    session: AsyncSession, settings: Settings, payload: NewSubscriptionSubmit, today: date
 ) -> tuple[Client, bool]:
     """The client holding the CIN, or a new one. An existing client is never changed by the landing."""
+    digest = tokens.cin_digest(settings, payload.cin)
     # Held until commit: a parallel submit for the same new CIN then finds this client instead of
-    # colliding with it on the unique CIN (which would answer `client_cin_taken` to the same person).
-    await lock(session, LockNamespace.CLIENT_CIN, tokens.cin_digest(settings, payload.cin))
+    # colliding with it on the unique CIN (which would answer `client_cin_taken` to the same person), and
+    # the daily cap below counts the lines the first one added.
+    await lock(session, LockNamespace.CLIENT_CIN, digest)
+    await _check_daily_line_cap(session, settings, digest, today)
     existing = await customers_service.get_client_by_cin(session, payload.cin)
     if existing is not None:
         if not _same_person(existing, payload.first_name, payload.last_name):
             logger.warning("landing submit refused: identity differs for CIN %s", mask_cin(payload.cin))
-            raise ClientIdentityMismatch()
+            raise SubscriptionRefused()
+        if settings.landing_verification == "otp" and not tokens.lookup_token_verified(
+            settings, payload.lookup_token, payload.cin
+        ):
+            logger.warning("landing submit refused: no verified one-time code for CIN %s", mask_cin(payload.cin))
+            raise SubscriptionRefused()
         return existing, True
     created = await customers_service.create_client(
         session,
@@ -495,6 +650,26 @@ async def _client_for_submit(
         ),
     )
     return created, False
+
+
+async def _notify_line_added(session: AsyncSession, client: Client, contract: ContractRead) -> None:
+    """Tell the contact on file that a line was added online, so a line added by someone else is noticed."""
+    await outbox.publish(
+        session,
+        "landing.line_added",
+        {
+            "client_id": client.id,
+            "email": client.email,
+            "phone": client.phone,
+            "contract_id": contract.id,
+            "contract_number": contract.contract_number,
+            "masked_line_number": mask_phone(contract.phone_number),
+            "message": (
+                f"MT Telecom: a new line ({mask_phone(contract.phone_number)}, contract "
+                f"{contract.contract_number}) was added to your account online. Not you? Call customer service."
+            ),
+        },
+    )
 
 
 async def _contract_summary(session: AsyncSession, result: ProvisioningResult) -> ContractSummary:
@@ -527,19 +702,33 @@ async def submit_new(
     if payload.draft_id is not None:
         # Checked before any write, so a stale or used draft id fails fast; closed after provisioning.
         await _open_draft(session, payload.draft_id)
-    client, reused = await _client_for_submit(session, settings, payload)
-    result = await contracts_service.provision_contract(
-        session,
-        ContractProvisionRequest(
-            client_id=client.id,
-            offer_id=payload.offer_id,
-            contract_start_date=payload.contract_start_date,
-            intent="new_line",
-            existing_mobile_local_number=payload.existing_mobile_local_number,
-            requested_mobile_local_number=payload.requested_mobile_local_number,
-            home_landline_local_number=payload.home_landline_local_number,
-        ),
+    client, reused = await _client_for_submit(session, settings, payload, today)
+    try:
+        result = await contracts_service.provision_contract(
+            session,
+            ContractProvisionRequest(
+                client_id=client.id,
+                offer_id=payload.offer_id,
+                contract_start_date=payload.contract_start_date,
+                intent="new_line",
+                existing_mobile_local_number=payload.existing_mobile_local_number,
+                requested_mobile_local_number=payload.requested_mobile_local_number,
+                home_landline_local_number=payload.home_landline_local_number,
+            ),
+        )
+    except ClientTerminated as exc:
+        logger.warning("landing submit refused: the client of CIN %s is terminated", mask_cin(client.cin))
+        raise SubscriptionRefused() from exc
+    session.add(
+        LandingLineSubmission(
+            cin_digest=tokens.cin_digest(settings, payload.cin),
+            submitted_on=today,
+            contract_id=result.contract.id,
+            existing_client=reused,
+        )
     )
+    if reused:
+        await _notify_line_added(session, client, result.contract)
     if payload.draft_id is not None:
         await _close_draft(session, payload.draft_id, result.contract.id)
     logger.info(
@@ -621,6 +810,11 @@ async def submit_plan_change(
         effective_date=result.contract.start_date,
         document=await _contract_document_link(session, settings, result.contract.id),
     )
+
+
+def submit_new_fingerprint(payload: NewSubscriptionSubmit) -> dict[str, Any]:
+    """What identifies a new subscription for idempotency (the lookup token is left out, as for plan change)."""
+    return payload.model_dump(mode="json", exclude={"lookup_token"})
 
 
 def plan_change_fingerprint(payload: PlanChangeSubmit) -> dict[str, Any]:

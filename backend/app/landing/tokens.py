@@ -19,7 +19,12 @@ from typing import Any
 import jwt
 
 from app.config import Settings
-from app.landing.exceptions import DocumentTokenMismatch, InvalidDocumentToken, InvalidLookupToken
+from app.landing.exceptions import (
+    DocumentTokenMismatch,
+    InvalidDocumentToken,
+    InvalidLookupToken,
+    OneTimeCodeRequired,
+)
 
 ISSUER = "mt-facturation-landing"
 _ALGORITHM = "HS256"
@@ -51,7 +56,14 @@ def cin_digest(settings: Settings, cin: str) -> str:
     return hmac.new(secret, f"cin\x1f{cin}".encode(), hashlib.sha256).hexdigest()
 
 
-def _issue(settings: Settings, typ: TokenType, subject: str, minutes: int, now: datetime | None) -> IssuedToken:
+def _issue(
+    settings: Settings,
+    typ: TokenType,
+    subject: str,
+    minutes: int,
+    now: datetime | None,
+    extra: dict[str, Any] | None = None,
+) -> IssuedToken:
     issued = (now or datetime.now(UTC)).replace(microsecond=0)
     expires = issued + timedelta(minutes=minutes)
     claims: dict[str, Any] = {
@@ -61,6 +73,7 @@ def _issue(settings: Settings, typ: TokenType, subject: str, minutes: int, now: 
         "exp": int(expires.timestamp()),
         "jti": uuid.uuid4().hex,
         "iss": ISSUER,
+        **(extra or {}),
     }
     return IssuedToken(jwt.encode(claims, settings.landing_token_secret.get_secret_value(), _ALGORITHM), expires)
 
@@ -80,18 +93,44 @@ def _decode(settings: Settings, token: str) -> dict[str, Any] | None:
     return claims
 
 
-def issue_lookup_token(settings: Settings, cin: str, *, now: datetime | None = None) -> IssuedToken:
-    """A lookup token for one (normalised) CIN, valid `landing_lookup_token_minutes`."""
-    return _issue(settings, TokenType.LOOKUP, cin_digest(settings, cin), settings.landing_lookup_token_minutes, now)
+def issue_lookup_token(
+    settings: Settings, cin: str, *, otp_verified: bool = False, now: datetime | None = None
+) -> IssuedToken:
+    """A lookup token for one (normalised) CIN, valid `landing_lookup_token_minutes`; `otp` says whether the
+    caller has also entered the one-time code sent to the contact on file."""
+    return _issue(
+        settings,
+        TokenType.LOOKUP,
+        cin_digest(settings, cin),
+        settings.landing_lookup_token_minutes,
+        now,
+        {"otp": otp_verified},
+    )
 
 
-def verify_lookup_token(settings: Settings, token: str, cin: str) -> None:
-    """Accept only an unexpired, untampered lookup token minted for this very CIN."""
+def verify_lookup_token(settings: Settings, token: str, cin: str, *, require_otp: bool | None = None) -> None:
+    """Accept only an unexpired, untampered lookup token minted for this very CIN, and, under the `otp`
+    verification policy (or when `require_otp`), only once its one-time code was entered."""
     claims = _decode(settings, token)
     if claims is None or claims["typ"] != TokenType.LOOKUP:
         raise InvalidLookupToken()
     if not hmac.compare_digest(str(claims["sub"]), cin_digest(settings, cin)):
         raise InvalidLookupToken()
+    if require_otp is None:
+        require_otp = settings.landing_verification == "otp"
+    if require_otp and claims.get("otp") is not True:
+        raise OneTimeCodeRequired()
+
+
+def lookup_token_verified(settings: Settings, token: str | None, cin: str) -> bool:
+    """Whether `token` is a valid lookup token of this CIN whose one-time code was entered."""
+    if not token:
+        return False
+    try:
+        verify_lookup_token(settings, token, cin, require_otp=True)
+    except (InvalidLookupToken, OneTimeCodeRequired):
+        return False
+    return True
 
 
 def issue_document_token(

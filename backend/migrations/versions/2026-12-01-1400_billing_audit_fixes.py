@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "1400_billing_audit_fixes"
-down_revision: str | None = "20261201_1010"
+down_revision: str | None = "2026120109"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -348,12 +348,14 @@ class TestPaymentIdempotency:
     ) -> None:
         customer = await create_client(session)
         await create_invoice(session, customer, total="100.00", due_date=FUTURE_DUE)
+        customer_id = customer.id
+        await session.commit()  # the refused request rolls back its own work only
 
-        response = await client.post(PAYMENTS, json=payment_body(customer.id, "30.00"), headers=collector())
+        response = await client.post(PAYMENTS, json=payment_body(customer_id, "30.00"), headers=collector())
 
         assert response.status_code == 400
         assert response.json()["error"]["code"] == "idempotency_key_required"
-        assert (await collections_footprint(session, customer.id))["payments"] == 0
+        assert (await collections_footprint(session, customer_id))["payments"] == 0
 
 
 class TestApprovePaid:
@@ -581,12 +583,14 @@ class TestPaymentRoles:
     ) -> None:
         customer = await create_client(session)
         invoice = await create_invoice(session, customer, due_date=FUTURE_DUE)
+        customer_id, invoice_id = customer.id, invoice.id
+        await session.commit()  # the refused requests roll back their own work only
 
         payment = await client.post(
-            PAYMENTS, json=payment_body(customer.id, "1.00"), headers=auth_headers(role, **{"Idempotency-Key": "k"})
+            PAYMENTS, json=payment_body(customer_id, "1.00"), headers=auth_headers(role, **{"Idempotency-Key": "k"})
         )
         approval = await client.post(
-            f"/api/v1/collections/invoices/{invoice.id}/approve-paid",
+            f"/api/v1/collections/invoices/{invoice_id}/approve-paid",
             headers=auth_headers(role, **{"Idempotency-Key": "k2"}),
         )
 

@@ -84,7 +84,7 @@ class TestParallelSubmitNewForOneNewCin:
             _assert_clean(answer)
         assert sorted(answer.status_code for answer in answers) == [201, 409]
         refused = next(answer for answer in answers if answer.status_code == 409)
-        assert refused.json()["error"]["code"] == "client_identity_mismatch"
+        assert refused.json()["error"]["code"] == "subscription_refused"
         holders, contracts = await _holders_and_contracts(cin)
         assert len(holders) == 1
         assert contracts == 1

@@ -62,9 +62,11 @@ class TestContractDocumentLink:
         assert pdf.headers["cache-control"] == "no-store"
         assert pdf.headers["content-disposition"].startswith("attachment;")
         stored = await contracts_service.get_contract_document(session, uuid.UUID(subscription.contract_id))
-        assert hashlib.sha256(pdf.content).hexdigest() == stored.sha256
+        # Under the CIN-only policy the link opens a masked copy, not the stored legal document.
+        assert hashlib.sha256(pdf.content).hexdigest() != stored.sha256
         text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.content)).pages)
         assert subscription.answer["contract"]["contract_number"] in text  # type: ignore[index]
+        assert subscription.cin not in text
 
     async def test_the_link_given_at_submit_opens_the_same_pdf(
         self, client: httpx.AsyncClient, subscription: _Subscription

@@ -19,9 +19,9 @@ from tests.fixtures.landing_factories import LANDING, idem, landing_cin, new_sub
 VERIFY = f"{LANDING}/clients/verify-cin"
 
 
-def _assert_rate_limited(response: httpx.Response, window_seconds: int = 60) -> None:
+def _assert_rate_limited(response: httpx.Response, window_seconds: int = 60, code: str = "rate_limited") -> None:
     assert response.status_code == 429, response.text
-    assert response.json()["error"]["code"] == "rate_limited"
+    assert response.json()["error"]["code"] == code
     assert 1 <= int(response.headers["Retry-After"]) <= window_seconds
 
 
@@ -64,7 +64,10 @@ class TestLandingRateLimits:
         for _ in range(2):
             assert (await client.post(VERIFY, json={"cin": cin})).status_code == 200
         # The same CIN in another intake form is the same CIN.
-        _assert_rate_limited(await client.post(VERIFY, json={"cin": cin.lower()}), window_seconds=15 * 60)
+        locked = await client.post(VERIFY, json={"cin": cin.lower()})
+        _assert_rate_limited(locked, window_seconds=15 * 60, code="cin_verification_locked")
+        # A locked-out client is told where to go instead (issue 9, item 8).
+        assert "customer service" in locked.json()["error"]["message"]
         assert (await client.post(VERIFY, json={"cin": landing_cin()})).status_code == 200
 
     async def test_submits_are_limited(
@@ -99,11 +102,12 @@ class TestEveryLandingRouteIsLimited:
     ) -> None:
         stricter = {
             "landing-verify-cin": "rate_limit_landing_verify_cin",
+            "landing-verify-otp": "rate_limit_landing_verify_cin",
             "landing-submit-new": "rate_limit_landing_submit",
             "landing-submit-plan-change": "rate_limit_landing_submit",
         }
         routes = [route for route in landing_router.routes if isinstance(route, APIRoute)]
-        assert len(routes) == 12
+        assert len(routes) == 13
         # No landing operation lives outside this router (and so outside its budget).
         published = {path for path in app.openapi()["paths"] if path.startswith(LANDING)}
         assert published == {route.path for route in routes}

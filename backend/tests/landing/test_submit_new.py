@@ -159,7 +159,8 @@ class TestSubmitNew:
         response = await _submit(client, new_subscription(offer, cin="YB482921", first_name="Karim"))
 
         assert response.status_code == 409
-        assert response.json()["error"]["code"] == "client_identity_mismatch"
+        # The same answer as every refusal tied to the CIN's holder (issue 9, item 9).
+        assert response.json()["error"]["code"] == "subscription_refused"
         assert "YB482921" not in response.text
         assert (
             await session.scalar(select(func.count()).select_from(Contract).where(Contract.offer_id == offer_id)) == 0

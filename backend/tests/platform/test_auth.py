@@ -8,6 +8,7 @@ import httpx
 import jwt
 import pytest
 from pwdlib import PasswordHash
+from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -241,15 +242,19 @@ class TestUserManagement:
     async def test_the_last_active_admin_cannot_lose_admin_power(
         self, client: httpx.AsyncClient, session: AsyncSession, change: dict[str, object]
     ) -> None:
+        # The test template's token users are admins too: here the only active admin is `only-admin`,
+        # acting on itself.
+        await session.execute(update(User).where(User.username != "only-admin").values(is_active=False))
         only = await _user(session, "only-admin", "long enough password", ["admin"])
         await _user(session, "former-admin", "long enough password", ["admin"], active=False)
         only_id = only.id
         await session.commit()  # the refused request rolls back its own work only
-        refused = await client.patch(f"/api/v1/auth/users/{only_id}", json=change, headers=auth_headers("admin"))
+        own_token = auth_headers("admin", subject="only-admin")
+        refused = await client.patch(f"/api/v1/auth/users/{only_id}", json=change, headers=own_token)
         assert refused.status_code == 409, refused.text
         assert refused.json()["error"]["code"] == "last_admin"
         await _user(session, "second-admin", "long enough password", ["admin", "auditor"])
-        accepted = await client.patch(f"/api/v1/auth/users/{only_id}", json=change, headers=auth_headers("admin"))
+        accepted = await client.patch(f"/api/v1/auth/users/{only_id}", json=change, headers=own_token)
         assert accepted.status_code == 200, accepted.text
 
     async def test_a_password_change_is_audited_without_the_password(self, client: httpx.AsyncClient) -> None:
