@@ -74,6 +74,22 @@ def render_api_reference(schema: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+def database(action: str) -> int:
+    """`mtf db url` starts what is needed and prints the chosen URL (stdout, alone); `mtf db stop` stops the
+    embedded server when nobody else holds it."""
+    from app.config import get_settings
+    from app.dbserver import launcher_database_url, stop_embedded_server
+
+    settings = get_settings()
+    if action == "url":
+        url, origin = launcher_database_url(settings)
+        print(f"database: {origin}", file=sys.stderr)
+        print(url)
+    else:
+        print(f"embedded PostgreSQL: {stop_embedded_server(settings.embedded_db_dir)}")
+    return 0
+
+
 def serve(host: str, port: int) -> None:
     import uvicorn
 
@@ -104,6 +120,8 @@ def main(argv: list[str] | None = None) -> int:
         default=DOCS_DIR / "openapi" / "openapi-v1.json",
     )
     openapi.add_argument("--reference", type=Path, default=DOCS_DIR / "api-reference.md")
+    db_parser = sub.add_parser("db", help="the launcher's database: print its URL (starting it) or stop it")
+    db_parser.add_argument("action", choices=["url", "stop"])
     serve_parser = sub.add_parser("serve", help="run the API (migrations must be applied)")
     serve_parser.add_argument("--host", default="127.0.0.1")
     serve_parser.add_argument("--port", type=int, default=8000)
@@ -112,6 +130,8 @@ def main(argv: list[str] | None = None) -> int:
         migrate()
     elif args.command == "openapi":
         export_openapi(args.output, args.reference)
+    elif args.command == "db":
+        return database(args.action)
     elif args.command == "serve":
         serve(args.host, args.port)
     return 0
