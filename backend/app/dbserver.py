@@ -46,7 +46,10 @@ def start_embedded_server(data_dir: Path) -> str:
     data_dir.mkdir(parents=True, exist_ok=True)
     if data_dir not in _embedded_servers:
         get_server = pgserver.get_server  # type: ignore[attr-defined]
-        _embedded_servers[data_dir] = get_server(str(data_dir), cleanup_mode="stop")
+        # Stop at exit only a server this process started: one already running belongs to someone else
+        # (the launcher's, which the app is using), and a test session ending must not take it down.
+        cleanup_mode = None if _embedded_server_running(data_dir) else "stop"
+        _embedded_servers[data_dir] = get_server(str(data_dir), cleanup_mode=cleanup_mode)
     server = _embedded_servers[data_dir]
     uri: str = server.get_uri()
     return to_async_url(uri)
@@ -92,6 +95,14 @@ def _alive(pid: int) -> bool:
     except PermissionError:
         return True
     return True
+
+
+def _embedded_server_running(data_dir: Path) -> bool:
+    try:
+        postmaster_pid = int((data_dir / "postmaster.pid").read_text(encoding="utf-8").split()[0])
+    except (OSError, ValueError, IndexError):
+        return False
+    return _alive(postmaster_pid)
 
 
 def _live_handle_pids(data_dir: Path) -> list[int]:

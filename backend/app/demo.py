@@ -319,12 +319,13 @@ async def load_contracts(api: Api, clients: list[DemoClient], offers: dict[str, 
     )
 
 
-async def bill_month(api: Api, year: int, month: int, username: str) -> str:
-    """The month's run, created and completed on the 1st of the next month (PDFs included); its id."""
+async def bill_month(api: Api, year: int, month: int, username: str) -> tuple[str, bool]:
+    """The month's run, created and completed on the 1st of the next month (PDFs included): its id, and
+    whether it was billed now (False: an earlier load did)."""
     start, end = date(year, month, 1), _month_end(year, month)
     for run in await api.all("/api/v1/billing/runs", dry_run=False):
         if run["period_start"] == start.isoformat() and run["status"] == "completed":
-            return str(run["id"])
+            return str(run["id"]), False
     # Created and run to completion in one transaction on the simulated day (the steps the jobs run): a
     # worker of the running API must not pick the run up and number it on today's date. The jobs queued
     # with it are committed with the finished run and find nothing left to do.
@@ -339,7 +340,7 @@ async def bill_month(api: Api, year: int, month: int, username: str) -> str:
         finally:
             actor_var.reset(token)
     progress(f"billing {start:%B %Y}: {done.invoices_count} invoices, {done.total_amount} MAD, PDFs rendered")
-    return str(done.id)
+    return str(done.id), True
 
 
 async def pay_month(api: Api, clients: list[DemoClient], run_id: str, month_index: int, rng: random.Random) -> None:
@@ -425,10 +426,14 @@ async def load(username: str, password: str) -> None:
                 contracts = await api.all("/api/v1/contracts", client_id=cin_client.id)
                 cin_client.contract_ids = [c["id"] for c in contracts]
         for index, (year, month) in enumerate(BILLED_MONTHS):
-            run_id = await bill_month(api, year, month, username)
+            run_id, billed_now = await bill_month(api, year, month, username)
             await pay_month(api, clients, run_id, index, rng)
             next_month = _month_after(year, month)
-            await evaluate(api, min(_month_after(next_month.year, next_month.month) - timedelta(days=1), utc_today()))
+            if billed_now:  # a past day is evaluated once, when it is lived; never again after later events
+                await evaluate(
+                    api, min(_month_after(next_month.year, next_month.month) - timedelta(days=1), utc_today())
+                )
+        await evaluate(api, utc_today())
         overview = await api.call("GET", "/api/v1/collections/overview")
     buckets = ", ".join(f"{b['bucket']}: {b['count']}" for b in overview["overdue_by_aging_bucket"])
     progress(f"done. overdue invoices by aging bucket: {buckets}")

@@ -15,6 +15,7 @@ from sqlalchemy import text
 from app.auth.deps import require_roles
 from app.db import database
 from app.errors import envelope
+from app.kit import ops_metrics
 from app.kit.correlation import Actor
 
 router = APIRouter(tags=["health"])
@@ -69,4 +70,5 @@ async def ready() -> JSONResponse:
     responses={401: {"description": "not_authenticated"}, 403: {"description": "forbidden"}},
 )
 async def metrics(_: Annotated[Actor, Depends(require_roles(read=True))]) -> Response:
+    await ops_metrics.refresh(database.engine)
     return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
