@@ -140,7 +140,9 @@ def test_every_pod_runs_as_non_root_with_the_shared_configuration(production: li
 
 def test_selectors_find_their_pods(production: list[dict[str, Any]]) -> None:
     pods = {
-        o["metadata"]["name"]: o["spec"]["template"]["metadata"]["labels"] for o in production if _pod_spec(o) is not None
+        o["metadata"]["name"]: o["spec"]["template"]["metadata"]["labels"]
+        for o in production
+        if _pod_spec(o) is not None
     }
 
     def selects(selector: dict[str, str]) -> list[str]:
@@ -201,12 +203,15 @@ def test_the_dockerfile_builds_the_spa_and_runs_as_non_root() -> None:
     dockerfile = (REPO_ROOT / "backend" / "Dockerfile").read_text(encoding="utf-8")
     stages = re.findall(r"^FROM (\S+) AS (\S+)$", dockerfile, flags=re.MULTILINE)
     assert [name for _, name in stages] == ["spa", "backend", "runtime"]
-    assert "RUN npm ci" in dockerfile and "RUN npm run build" in dockerfile
+    assert "RUN npm ci" in dockerfile
+    assert "RUN npm run build" in dockerfile
     assert "uv sync --frozen --no-dev" in dockerfile
-    assert "COPY --from=spa" in dockerfile and "MTF_SPA_DIR=/srv/spa" in dockerfile
+    assert "COPY --from=spa" in dockerfile
+    assert "MTF_SPA_DIR=/srv/spa" in dockerfile
     runtime = dockerfile.split("AS runtime", 1)[1]
     assert re.search(r"^USER 10001", runtime, flags=re.MULTILINE)
-    assert "HEALTHCHECK" in runtime and "/health/live" in runtime
+    assert "HEALTHCHECK" in runtime
+    assert "/health/live" in runtime
     # Every file the stages copy from the repository exists (frontend/ once the SPA has landed).
     for source in re.findall(r"^COPY (?!--from)(?:--\S+ )*(\S+) ", dockerfile, flags=re.MULTILINE):
         if source.startswith("frontend/") and not (REPO_ROOT / "frontend").exists():
