@@ -137,6 +137,7 @@ def _document_error_envelope(app: FastAPI) -> None:
             return app.openapi_schema
         schema = original()
         schema.setdefault("components", {}).setdefault("schemas", {})["ErrorEnvelope"] = _ERROR_SCHEMA
+        _document_roles(app, schema)
         for schema_name in ("HTTPValidationError", "ValidationError"):
             schema["components"]["schemas"].pop(schema_name, None)
         for path in schema.get("paths", {}).values():
@@ -154,6 +155,33 @@ def _document_error_envelope(app: FastAPI) -> None:
         return schema
 
     app.openapi = openapi  # type: ignore[method-assign]
+
+
+def _roles_of(dependant: Any) -> set[str]:
+    roles: set[str] = set(getattr(dependant.call, "accepted_roles", ()))
+    for sub in dependant.dependencies:
+        roles |= _roles_of(sub)
+    return roles
+
+
+def _document_roles(app: FastAPI, schema: dict[str, Any]) -> None:
+    """`x-roles` on every secured operation: the staff roles its guard accepts (found by operation id)."""
+    by_id = {
+        operation.get("operationId"): operation
+        for path in schema.get("paths", {}).values()
+        for operation in path.values()
+    }
+    for route in app.routes:
+        # FastAPI keeps included routers as such; their effective routes carry the dependencies.
+        contexts = route.effective_route_contexts() if hasattr(route, "effective_route_contexts") else [route]
+        for context in contexts:
+            dependant = getattr(context, "dependant", None)
+            operation = by_id.get(getattr(context, "operation_id", None))
+            if dependant is None or operation is None:
+                continue
+            roles = _roles_of(dependant)
+            if roles:
+                operation["x-roles"] = sorted(roles)
 
 
 def build_default_app() -> FastAPI:

@@ -40,4 +40,6 @@ def require_roles(*roles: Role, read: bool = False) -> Callable[..., Coroutine[A
         return actor
 
     guard.__name__ = f"require_{'_'.join(sorted(accepted))}"
+    # Read by app.main to document each operation's roles in OpenAPI (x-roles) and docs/api-reference.md.
+    setattr(guard, "accepted_roles", frozenset(accepted))  # noqa: B010
     return guard
