@@ -203,7 +203,7 @@ def render_process_map(schema: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-class _Flow(Flowable):
+class _Flow(Flowable):  # type: ignore[misc]
     """A journey drawn as numbered boxes joined by arrows, wrapping onto as many rows as needed."""
 
     BOX_W, BOX_H, GAP = 58 * mm, 16 * mm, 8 * mm

@@ -59,9 +59,9 @@ def restored_database(admin_url: str) -> object:
     drop_database(admin_url, name)
 
 
-async def test_a_dump_restores_every_invoice_pdf_bit_for_bit(
-    source_database: str, restored_database: str, tmp_path: Path
-) -> None:
+@pytest.fixture
+async def billed_database(source_database: str) -> str:
+    """Three clients billed for January 2026, their invoice PDFs rendered and stored."""
     engine = create_async_engine(source_database)
     from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -73,6 +73,13 @@ async def test_a_dump_restores_every_invoice_pdf_bit_for_bit(
         run = await bill(session, date(2026, 1, 1), date(2026, 1, 31), render_pdfs=True)
         assert run.invoices_count == 3
     await engine.dispose()
+    return source_database
+
+
+def test_a_dump_restores_every_invoice_pdf_bit_for_bit(
+    billed_database: str, restored_database: str, tmp_path: Path
+) -> None:
+    source_database = billed_database
     source = _documents(source_database)
     assert len(source) == 3
     for sha, content in source.values():
