@@ -130,7 +130,7 @@ def _month_end(year: int, month: int) -> date:
     return _month_after(year, month) - timedelta(days=1)
 
 
-def script_clients(rng: random.Random) -> list[DemoClient]:
+def script_clients(rng: random.Random, count: int = CLIENT_COUNT) -> list[DemoClient]:
     """The deterministic cast: same seed, same clients, so a second run recognises every one of them."""
     clients: list[DemoClient] = []
     used_cins: set[str] = set()
@@ -139,7 +139,7 @@ def script_clients(rng: random.Random) -> list[DemoClient]:
     fixe_codes = [c[0] for c in CATALOG if c[2] == "landline"]
     year, month = SUBSCRIPTION_MONTH
     stop_months = list(range(1, 5))  # leaving July .. October unpaid: every aging bucket on 1 December
-    for n in range(CLIENT_COUNT):
+    for n in range(count):
         city, letters, _area, quarters = CITIES[n % len(CITIES)]
         while True:
             cin = f"{letters}{rng.randint(100000, 999999)}"
@@ -179,11 +179,13 @@ def script_clients(rng: random.Random) -> list[DemoClient]:
             client.plan_change = (PLAN_UPGRADES[first_code], date(2026, rng.choice([7, 8, 9]), rng.randint(2, 27)))
         elif change_roll < 0.20 and first_code in PLAN_DOWNGRADES:
             client.plan_change = (PLAN_DOWNGRADES[first_code], date(2026, rng.choice([8, 9]), rng.randint(2, 27)))
+        # One client in six stops paying, from July, August, September or October in turn, so even a
+        # small cast has overdue invoices in every aging bucket; of the others, about one in six pays late.
         pay_roll = rng.random()
-        if pay_roll < 0.12:
+        if n % 6 == 5:
             client.payer = "stops_paying"
-            client.stops_after = stop_months[n % len(stop_months)]
-        elif pay_roll < 0.27:
+            client.stops_after = stop_months[(n // 6) % len(stop_months)]
+        elif pay_roll < 0.18:
             client.payer = "late"
         if client.payer == "stops_paying":
             client.plan_change = None
@@ -392,12 +394,14 @@ async def evaluate(api: Api, day: date) -> None:
 
 
 @asynccontextmanager
-async def connected_api(username: str, password: str) -> AsyncIterator[Api]:
+async def connected_api(username: str, password: str, database_url: str | None = None) -> AsyncIterator[Api]:
     from app.main import create_app
 
     settings = get_settings()
-    url, origin = launcher_database_url(settings)
-    progress(f"database: {origin}")
+    if database_url is None:
+        database_url, origin = launcher_database_url(settings)
+        progress(f"database: {origin}")
+    url = database_url
     database.configure(url, pool_size=2)
     app = create_app(settings, manage_database=False)
     transport = httpx.ASGITransport(app=app)
@@ -414,10 +418,13 @@ async def connected_api(username: str, password: str) -> AsyncIterator[Api]:
         await database.dispose()
 
 
-async def load(username: str, password: str) -> None:
+async def load(
+    username: str, password: str, *, client_count: int = CLIENT_COUNT, database_url: str | None = None
+) -> dict[str, Any]:
+    """Load (or complete) the data set; returns the collections overview at the end."""
     rng = random.Random(SEED)
-    clients = script_clients(rng)
-    async with connected_api(username, password) as api:
+    clients = script_clients(rng, client_count)
+    async with connected_api(username, password, database_url) as api:
         offers = await load_catalog(api)
         await load_clients(api, clients)
         await load_contracts(api, clients, offers, rng)
@@ -437,6 +444,7 @@ async def load(username: str, password: str) -> None:
         overview = await api.call("GET", "/api/v1/collections/overview")
     buckets = ", ".join(f"{b['bucket']}: {b['count']}" for b in overview["overdue_by_aging_bucket"])
     progress(f"done. overdue invoices by aging bucket: {buckets}")
+    return dict(overview)
 
 
 def main(argv: list[str] | None = None) -> int:
