@@ -64,9 +64,6 @@ class Settings(BaseSettings):
     mobile_number_pool_last: int = Field(default=609_999_999, ge=600_000_000, le=799_999_999)
 
     cors_origins: list[str] = ["http://localhost:5173", "http://127.0.0.1:5173"]
-    # The built SPA (frontend/dist) served by the API at / when set: the container image sets it, so one
-    # origin serves both and the SPA needs no CORS. Unset locally, where Vite serves the SPA on 5173.
-    spa_dir: Path | None = None
 
     bootstrap_admin_username: str = "admin"
     bootstrap_admin_password: SecretStr = SecretStr(DEFAULT_BOOTSTRAP_ADMIN_PASSWORD)

@@ -25,7 +25,6 @@ from app.dbserver import resolve_database_url
 from app.errors import install_exception_handlers
 from app.kit.audit_router import router as audit_router
 from app.kit.logging import configure_logging, install_masking_filter
-from app.kit.spa import mount_spa
 from app.kit.tracing import install_tracing
 from app.landing.router import router as landing_router
 from app.middleware import EnvelopeCORSMiddleware, RequestContextMiddleware
@@ -91,8 +90,6 @@ def create_app(settings: Settings | None = None, *, manage_database: bool = True
     ):
         app.include_router(router)
     _document_error_envelope(app)
-    if settings.spa_dir is not None:
-        mount_spa(app, settings.spa_dir)
     install_tracing(app)
 
     # Starlette runs the last added middleware first: CORS must be outermost so that browsers also see

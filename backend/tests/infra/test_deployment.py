@@ -207,7 +207,7 @@ def test_the_dockerfile_builds_the_spa_and_runs_as_non_root() -> None:
     assert "RUN npm run build" in dockerfile
     assert "uv sync --frozen --no-dev" in dockerfile
     assert "COPY --from=spa" in dockerfile
-    assert "MTF_SPA_DIR=/srv/spa" in dockerfile
+    assert "MTF_FRONTEND_DIST=/srv/spa" in dockerfile
     runtime = dockerfile.split("AS runtime", 1)[1]
     assert re.search(r"^USER 10001", runtime, flags=re.MULTILINE)
     assert "HEALTHCHECK" in runtime
