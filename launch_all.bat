@@ -50,7 +50,10 @@ if /I "%MODE%"=="demo" goto :demo
 rem --- run mode ---
 if not exist "%RUN_DIR%" mkdir "%RUN_DIR%"
 for /f "tokens=5" %%p in ('netstat -ano ^| findstr /R /C:":8000 .*LISTENING"') do taskkill /PID %%p /F >nul 2>&1
-for /f "usebackq delims=" %%u in (`"%BACKEND%\.venv\Scripts\mtf.exe" db url 2^>"%RUN_DIR%\database.log"`) do set "DATABASE_URL=%%u"
+rem Into a file, not for /f over the command: a PostgreSQL started here inherits the output handle.
+"%BACKEND%\.venv\Scripts\mtf.exe" db url > "%RUN_DIR%\database.url" 2> "%RUN_DIR%\database.log"
+if errorlevel 1 ( popd & echo [launch_all] step failed: choosing the database, see %RUN_DIR%\database.log & exit /b 1 )
+set /p DATABASE_URL=<"%RUN_DIR%\database.url"
 if not defined DATABASE_URL ( popd & echo [launch_all] step failed: choosing the database, see %RUN_DIR%\database.log & exit /b 1 )
 "%BACKEND%\.venv\Scripts\mtf.exe" migrate > "%RUN_DIR%\migrate.log" 2>&1
 if errorlevel 1 ( popd & echo [launch_all] step failed: migration, see %RUN_DIR%\migrate.log & exit /b 1 )
@@ -100,7 +103,8 @@ popd
 exit /b 0
 
 :demo
-for /f "usebackq delims=" %%u in (`"%BACKEND%\.venv\Scripts\mtf.exe" db url 2^>nul`) do set "DATABASE_URL=%%u"
+"%BACKEND%\.venv\Scripts\mtf.exe" db url > "%RUN_DIR%\database.url" 2>nul
+set /p DATABASE_URL=<"%RUN_DIR%\database.url"
 "%BACKEND%\.venv\Scripts\python.exe" -m app.demo
 if errorlevel 1 ( popd & echo [launch_all] step failed: demo data & exit /b 1 )
 popd

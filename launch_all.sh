@@ -91,8 +91,11 @@ install_frontend() {
 choose_database() {
   local url
   say "choosing the database (DATABASE_URL, else PostgreSQL 16+ on localhost:5432, else embedded under .data/)"
-  url="$(cd "$BACKEND" && "$BACKEND/.venv/bin/mtf" db url 2>>"$RUN_DIR/database.log" </dev/null)" \
+  # Into a file, not $(...): a PostgreSQL started by this step inherits its stdout and would keep a
+  # command substitution waiting for ever.
+  (cd "$BACKEND" && "$BACKEND/.venv/bin/mtf" db url >"$RUN_DIR/database.url" 2>>"$RUN_DIR/database.log" </dev/null) \
       || { tail -20 "$RUN_DIR/database.log" >&2; die "step failed: choosing the database (log: $RUN_DIR/database.log)"; }
+  url="$(cat "$RUN_DIR/database.url")"
   DB_ORIGIN="$(grep '^database:' "$RUN_DIR/database.log" | tail -1 | cut -d' ' -f2)"
   if [ "$DB_ORIGIN" = "embedded" ]; then
     echo "$ROOT/.data/postgres" >"$RUN_DIR/postgres.datadir"
