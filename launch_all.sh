@@ -82,7 +82,13 @@ start_detached() {
 install_frontend() {
   [ -f "$FRONTEND/package.json" ] || { say "no frontend/package.json yet: frontend steps skipped"; return 0; }
   command -v npm >/dev/null 2>&1 || die "Node 20+ and npm are required for the frontend (https://nodejs.org)"
-  step "installing frontend dependencies (npm ci)" "$RUN_DIR/install.log" npm --prefix "$FRONTEND" ci --no-audit --no-fund
+  # npm ci wipes node_modules: only when the lock file changed since the last install.
+  if [ ! -f "$FRONTEND/node_modules/.package-lock.json" ] \
+      || [ "$FRONTEND/package-lock.json" -nt "$FRONTEND/node_modules/.package-lock.json" ]; then
+    step "installing frontend dependencies (npm ci)" "$RUN_DIR/install.log" npm --prefix "$FRONTEND" ci --no-audit --no-fund
+  else
+    say "frontend dependencies up to date with package-lock.json (npm ci skipped)"
+  fi
   step "checking frontend dependencies (npm ls --depth=0)" "$RUN_DIR/install.log" npm --prefix "$FRONTEND" ls --depth=0
 }
 
