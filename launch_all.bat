@@ -1,6 +1,7 @@
 @echo off
 rem MT-Facturation one-shot launcher for Windows (parity with launch_all.sh, spec 11.1).
 rem   launch_all.bat        install, migrate, start the API, smoke-check, print URLs
+rem   launch_all.bat demo   load the demo data set into the running system (idempotent)
 rem   launch_all.bat test   install and run every quality gate and test suite
 setlocal EnableExtensions EnableDelayedExpansion
 set "ROOT=%~dp0"
@@ -36,13 +37,26 @@ if errorlevel 1 ( popd & echo [launch_all] uv sync failed & exit /b 1 )
 "%UV%" pip check --quiet
 if errorlevel 1 ( popd & echo [launch_all] dependency check failed & exit /b 1 )
 
+if exist "%ROOT%frontend\package.json" (
+  call npm --prefix "%ROOT%frontend" ci --no-audit --no-fund
+  if errorlevel 1 ( popd & echo [launch_all] step failed: npm ci & exit /b 1 )
+  call npm --prefix "%ROOT%frontend" ls --depth=0 >nul
+  if errorlevel 1 ( popd & echo [launch_all] step failed: npm ls --depth=0 & exit /b 1 )
+)
+
 if /I "%MODE%"=="test" goto :test
+if /I "%MODE%"=="demo" goto :demo
 
 rem --- run mode ---
 if not exist "%RUN_DIR%" mkdir "%RUN_DIR%"
 for /f "tokens=5" %%p in ('netstat -ano ^| findstr /R /C:":8000 .*LISTENING"') do taskkill /PID %%p /F >nul 2>&1
-"%UV%" run --frozen mtf migrate
-if errorlevel 1 ( popd & echo [launch_all] migration failed & exit /b 1 )
+rem Into a file, not for /f over the command: a PostgreSQL started here inherits the output handle.
+"%BACKEND%\.venv\Scripts\mtf.exe" db url > "%RUN_DIR%\database.url" 2> "%RUN_DIR%\database.log"
+if errorlevel 1 ( popd & echo [launch_all] step failed: choosing the database, see %RUN_DIR%\database.log & exit /b 1 )
+set /p DATABASE_URL=<"%RUN_DIR%\database.url"
+if not defined DATABASE_URL ( popd & echo [launch_all] step failed: choosing the database, see %RUN_DIR%\database.log & exit /b 1 )
+"%BACKEND%\.venv\Scripts\mtf.exe" migrate > "%RUN_DIR%\migrate.log" 2>&1
+if errorlevel 1 ( popd & echo [launch_all] step failed: migration, see %RUN_DIR%\migrate.log & exit /b 1 )
 set "PORT=8000"
 netstat -ano | findstr /R /C:":8000 .*LISTENING" >nul
 if not errorlevel 1 set "PORT=8010"
@@ -59,11 +73,40 @@ goto :wait_ready
 :ready
 curl -fsS "!BASE!/api/v1/openapi.json" | findstr /C:"/api/v1/offer-categories" >nul
 if errorlevel 1 ( popd & echo [launch_all] smoke: OpenAPI lacks /api/v1/offer-categories & exit /b 1 )
+if exist "%ROOT%frontend\package.json" (
+  set "VITE_API_BASE_URL=!BASE!"
+  start "mtf-frontend" /B cmd /c "cd /d %ROOT%frontend && npm run dev -- --host 127.0.0.1 --port 5173 --strictPort > %RUN_DIR%\frontend.log 2>&1"
+  set /a TRIES=0
+  goto :wait_front
+)
+goto :report
+:wait_front
+set /a TRIES+=1
+curl -fsS "http://127.0.0.1:5173/" >nul 2>&1
+if not errorlevel 1 goto :front_ready
+if !TRIES! GEQ 90 ( popd & echo [launch_all] step failed: the frontend did not answer, see %RUN_DIR%\frontend.log & exit /b 1 )
+timeout /t 1 /nobreak >nul
+goto :wait_front
+:front_ready
+curl -fsS -X OPTIONS -H "Origin: http://127.0.0.1:5173" -H "Access-Control-Request-Method: GET" -H "Access-Control-Request-Headers: authorization,idempotency-key,x-correlation-id" -D - -o nul "!BASE!/api/v1/offer-categories" | findstr /I /C:"access-control-allow-origin: http://127.0.0.1:5173" >nul
+if errorlevel 1 ( popd & echo [launch_all] smoke: CORS preflight from the frontend refused & exit /b 1 )
+echo     Workspace:   http://127.0.0.1:5173/
+:report
 echo.
 echo   MT-Facturation is running.
 echo     API:         !BASE!
 echo     API docs:    !BASE!/api/v1/docs
 echo     Local login: admin / admin-local-password
+echo     Logs:        %RUN_DIR%
+echo     Demo data:   launch_all.bat demo
+popd
+exit /b 0
+
+:demo
+"%BACKEND%\.venv\Scripts\mtf.exe" db url > "%RUN_DIR%\database.url" 2>nul
+set /p DATABASE_URL=<"%RUN_DIR%\database.url"
+"%BACKEND%\.venv\Scripts\python.exe" -m app.demo
+if errorlevel 1 ( popd & echo [launch_all] step failed: demo data & exit /b 1 )
 popd
 exit /b 0
 

@@ -1,15 +1,19 @@
 #!/usr/bin/env bash
 # MT-Facturation one-shot launcher (spec 11.1).
 #   ./launch_all.sh          install, pick the database, migrate, start the API, smoke-check, print URLs
+#   ./launch_all.sh demo     load the demo data set into the running system (idempotent)
 #   ./launch_all.sh test     install and run every quality gate and test suite
 #   ./launch_all.sh test-backend   only the backend test suite (CI reuses it against another server)
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 BACKEND="$ROOT/backend"
+FRONTEND="$ROOT/frontend"
 RUN_DIR="$ROOT/.run"
 MODE="${1:-run}"
 UV_VERSION="0.13.9"
+ADMIN_USER="${MTF_BOOTSTRAP_ADMIN_USERNAME:-admin}"
+ADMIN_PASS="${MTF_BOOTSTRAP_ADMIN_PASSWORD:-admin-local-password}"
 
 say() { printf '\033[1m[launch_all]\033[0m %s\n' "$*"; }
 die() { printf '\033[31m[launch_all] %s\033[0m\n' "$*" >&2; exit 1; }
@@ -46,54 +50,158 @@ install_backend() {
 port_busy() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
 wait_for() {
-  local url="$1" tries="${2:-60}"
-  for _ in $(seq "$tries"); do
-    if curl -fsS "$url" >/dev/null 2>&1; then return 0; fi
+  local url="$1" tries="${2:-60}" label="${3:-}"
+  for i in $(seq "$tries"); do
+    if curl -fsS -o /dev/null "$url" 2>/dev/null; then [ -n "$label" ] && printf '\n'; return 0; fi
+    [ -n "$label" ] && printf '\r[launch_all] waiting for %s (%ss)' "$label" "$i"
     sleep 1
   done
+  [ -n "$label" ] && printf '\n'
   return 1
 }
 
-run_mode() {
-  install_backend
-  mkdir -p "$RUN_DIR"
-  "$ROOT/stop_all.sh" --quiet || true
-  say "migrating the database"
-  (cd "$BACKEND" && "$UV" run --frozen --quiet mtf migrate </dev/null >>"$RUN_DIR/migrate.log" 2>&1) \
-      || { tail -30 "$RUN_DIR/migrate.log" >&2; die "migration failed (see $RUN_DIR/migrate.log)"; }
-  local port=8000
-  if port_busy "$port"; then say "port 8000 is busy, falling back to 8010"; port=8010; fi
-  port_busy "$port" && die "ports 8000 and 8010 are both busy"
-  say "starting the API on port $port"
-  # exec: the API process itself is the background job (its pid is the one recorded), and it holds none
-  # of the launcher's own output streams, so a caller reading our output is not kept waiting.
-  (cd "$BACKEND" && exec nohup "$BACKEND/.venv/bin/mtf" serve --host 127.0.0.1 --port "$port" \
-      >"$RUN_DIR/backend.log" 2>&1 </dev/null) &
-  echo $! >"$RUN_DIR/backend.pid"
-  local base="http://127.0.0.1:$port"
-  wait_for "$base/health/ready" 90 || { tail -40 "$RUN_DIR/backend.log" >&2; die "the API did not become ready"; }
-  say "smoke: /health/ready OK"
-  local user="${MTF_BOOTSTRAP_ADMIN_USERNAME:-admin}" pass="${MTF_BOOTSTRAP_ADMIN_PASSWORD:-admin-local-password}"
+# step NAME LOG: run the rest of the line, its output into LOG; on failure say which step, why (the log's
+# tail) and where the whole log is.
+step() {
+  local name="$1" log="$2"; shift 2
+  say "$name"
+  if ! "$@" >>"$log" 2>&1 </dev/null; then
+    tail -25 "$log" >&2
+    die "step failed: $name (full log: $log)"
+  fi
+}
+
+# Starts "$@" in its own session (pid = process group id) with output to LOG, recording the pid in NAME.pid,
+# so stop_all.sh can stop the whole tree (npm -> node -> esbuild) by group.
+start_detached() {
+  local name="$1" log="$2" dir="$3"; shift 3
+  (cd "$dir" && exec setsid nohup "$@" >"$log" 2>&1 </dev/null) &
+  echo $! >"$RUN_DIR/$name.pid"
+}
+
+install_frontend() {
+  [ -f "$FRONTEND/package.json" ] || { say "no frontend/package.json yet: frontend steps skipped"; return 0; }
+  command -v npm >/dev/null 2>&1 || die "Node 20+ and npm are required for the frontend (https://nodejs.org)"
+  # npm ci wipes node_modules: only when the lock file changed since the last install.
+  if [ ! -f "$FRONTEND/node_modules/.package-lock.json" ] \
+      || [ "$FRONTEND/package-lock.json" -nt "$FRONTEND/node_modules/.package-lock.json" ]; then
+    step "installing frontend dependencies (npm ci)" "$RUN_DIR/install.log" npm --prefix "$FRONTEND" ci --no-audit --no-fund
+  else
+    say "frontend dependencies up to date with package-lock.json (npm ci skipped)"
+  fi
+  step "checking frontend dependencies (npm ls --depth=0)" "$RUN_DIR/install.log" npm --prefix "$FRONTEND" ls --depth=0
+}
+
+# The database the launcher uses, exported as DATABASE_URL for every process it starts (the API, the worker
+# and the demo loader all talk to the same one).
+choose_database() {
+  local url
+  say "choosing the database (DATABASE_URL, else PostgreSQL 16+ on localhost:5432, else embedded under .data/)"
+  # Into a file, not $(...): a PostgreSQL started by this step inherits its stdout and would keep a
+  # command substitution waiting for ever.
+  (cd "$BACKEND" && "$BACKEND/.venv/bin/mtf" db url >"$RUN_DIR/database.url" 2>>"$RUN_DIR/database.log" </dev/null) \
+      || { tail -20 "$RUN_DIR/database.log" >&2; die "step failed: choosing the database (log: $RUN_DIR/database.log)"; }
+  url="$(cat "$RUN_DIR/database.url")"
+  DB_ORIGIN="$(grep '^database:' "$RUN_DIR/database.log" | tail -1 | cut -d' ' -f2)"
+  if [ "$DB_ORIGIN" = "embedded" ]; then
+    echo "$ROOT/.data/postgres" >"$RUN_DIR/postgres.datadir"
+    head -1 "$ROOT/.data/postgres/postmaster.pid" >"$RUN_DIR/postgres.pid"
+  fi
+  export DATABASE_URL="$url"
+}
+
+smoke_checks() {
+  local base="$1" front="$2"
+  wait_for "$base/health/ready" 90 "the API at $base/health/ready" \
+      || { tail -40 "$RUN_DIR/backend.log" >&2; die "step failed: the API did not become ready (log: $RUN_DIR/backend.log)"; }
+  say "smoke: GET /health/ready OK"
   local token
-  token="$(curl -fsS -X POST "$base/api/v1/auth/token" --data-urlencode "username=$user" \
-      --data-urlencode "password=$pass" -d grant_type=password | "$BACKEND/.venv/bin/python" -c 'import json,sys; print(json.load(sys.stdin)["access_token"])')" \
-      || die "smoke: could not obtain a token for $user"
-  curl -fsS -H "Authorization: Bearer $token" "$base/api/v1/offer-categories" >/dev/null \
-      || die "smoke: authenticated GET /api/v1/offer-categories failed"
+  token="$(curl -fsS -X POST "$base/api/v1/auth/token" --data-urlencode "username=$ADMIN_USER" \
+      --data-urlencode "password=$ADMIN_PASS" -d grant_type=password \
+      | "$BACKEND/.venv/bin/python" -c 'import json,sys; print(json.load(sys.stdin)["access_token"])')" \
+      || die "smoke: could not obtain a token for $ADMIN_USER (log: $RUN_DIR/backend.log)"
+  curl -fsS -o /dev/null -H "Authorization: Bearer $token" "$base/api/v1/offer-categories" \
+      || die "smoke: authenticated GET /api/v1/offer-categories failed (log: $RUN_DIR/backend.log)"
   say "smoke: authenticated GET /api/v1/offer-categories OK"
-  curl -fsS "$base/api/v1/openapi.json" | grep -q '"/api/v1/offer-categories"' || die "smoke: OpenAPI lacks /api/v1/offer-categories (stale code?)"
+  curl -fsS "$base/api/v1/openapi.json" | grep -q '"/api/v1/offer-categories"' \
+      || die "smoke: the OpenAPI document lacks /api/v1/offer-categories (stale code running?)"
+  say "smoke: OpenAPI path /api/v1/offer-categories present"
+  [ -n "$front" ] || return 0
+  wait_for "$front/" 90 "the frontend at $front/" \
+      || { tail -40 "$RUN_DIR/frontend.log" >&2; die "step failed: the frontend did not answer (log: $RUN_DIR/frontend.log)"; }
+  curl -fsS "$front/" | grep -qi '<div id="root"' || die "smoke: the frontend root is not the SPA's page"
+  say "smoke: frontend root OK"
+  # What the SPA's backend discovery does from the browser: a preflight with the operator headers, then the
+  # real read with the token, both from the frontend's origin and both answered with that origin allowed.
+  local headers
+  headers="$(curl -fsS -D - -o /dev/null -X OPTIONS -H "Origin: $front" \
+      -H 'Access-Control-Request-Method: GET' \
+      -H 'Access-Control-Request-Headers: authorization,content-type,idempotency-key,x-correlation-id' \
+      "$base/api/v1/offer-categories")" || die "smoke: CORS preflight from $front refused"
+  grep -qi "^access-control-allow-origin: $front" <<<"$headers" || die "smoke: CORS preflight does not allow $front"
+  headers="$(curl -fsS -D - -o /dev/null -H "Origin: $front" -H "Authorization: Bearer $token" \
+      -H 'X-Correlation-ID: launcher-smoke' "$base/api/v1/offer-categories")" || die "smoke: CORS GET failed"
+  grep -qi "^access-control-allow-origin: $front" <<<"$headers" || die "smoke: CORS GET does not allow $front"
+  say "smoke: frontend backend discovery (CORS with operator headers from $front) OK"
+}
+
+run_mode() {
+  mkdir -p "$RUN_DIR"
+  : >"$RUN_DIR/install.log"
+  install_backend
+  install_frontend
+  step "stopping what a previous launch left running" "$RUN_DIR/stop.log" "$ROOT/stop_all.sh" --keep-database
+  choose_database
+  say "database: $DB_ORIGIN"
+  step "migrating the database (alembic upgrade head, bootstrap admin)" "$RUN_DIR/migrate.log" \
+      "$BACKEND/.venv/bin/mtf" migrate
+  local port=8000
+  if port_busy "$port"; then say "port 8000 is busy (not by us), falling back to 8010"; port=8010; fi
+  port_busy "$port" && die "ports 8000 and 8010 are both busy: free one (ss -ltnp 'sport = :8000')"
+  local base="http://127.0.0.1:$port"
+  say "starting the API on port $port (reload off)"
+  start_detached backend "$RUN_DIR/backend.log" "$BACKEND" "$BACKEND/.venv/bin/mtf" serve --host 127.0.0.1 --port "$port"
+  local front=""
+  if [ -f "$FRONTEND/package.json" ]; then
+    port_busy 5173 && die "port 5173 is busy (not by us): the frontend needs it (the API allows that origin)"
+    front="http://127.0.0.1:5173"
+    say "starting the frontend on port 5173 (VITE_API_BASE_URL=$base)"
+    VITE_API_BASE_URL="$base" start_detached frontend "$RUN_DIR/frontend.log" "$FRONTEND" \
+        npm run dev -- --host 127.0.0.1 --port 5173 --strictPort
+  fi
+  smoke_checks "$base" "$front"
+  echo "$base" >"$RUN_DIR/api.url"
   cat <<MSG
 
-  MT-Facturation is running.
+  MT-Facturation is running (database: $DB_ORIGIN).
+MSG
+  if [ -n "$front" ]; then cat <<MSG
+    Workspace:    $front/
+    Landing:      $front/landing
+MSG
+  fi
+  cat <<MSG
     API:          $base
     API docs:     $base/api/v1/docs
     OpenAPI:      $base/api/v1/openapi.json
     Health:       $base/health/ready
-    Local login:  $user / $pass   (POST $base/api/v1/auth/token)
-    Logs:         $RUN_DIR/backend.log
+    Local login:  $ADMIN_USER / $ADMIN_PASS
+    Logs:         $RUN_DIR/*.log
+    PID files:    $RUN_DIR/*.pid
+    Demo data:    ./launch_all.sh demo
     Stop:         ./stop_all.sh
 
 MSG
+}
+
+demo_mode() {
+  [ -f "$RUN_DIR/api.url" ] && [ -x "$BACKEND/.venv/bin/python" ] || die "start the system first: ./launch_all.sh"
+  local base
+  base="$(cat "$RUN_DIR/api.url")"
+  curl -fsS -o /dev/null "$base/health/ready" || die "the API at $base does not answer: ./launch_all.sh first"
+  say "loading the demo data set through the API at $base (idempotent; progress below, log: $RUN_DIR/demo.log)"
+  (cd "$BACKEND" && "$BACKEND/.venv/bin/python" -m app.demo --api "$base" --username "$ADMIN_USER" \
+      --password "$ADMIN_PASS" 2> >(tee -a "$RUN_DIR/demo.log" >&2)) || die "step failed: demo data (log: $RUN_DIR/demo.log)"
 }
 
 backend_tests() {
@@ -118,7 +226,8 @@ test_mode() {
 
 case "$MODE" in
   run) run_mode ;;
+  demo) demo_mode ;;
   test) test_mode ;;
   test-backend) install_backend; backend_tests ;;
-  *) die "usage: ./launch_all.sh [test|test-backend]" ;;
+  *) die "usage: ./launch_all.sh [demo|test|test-backend]" ;;
 esac

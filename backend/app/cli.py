@@ -38,18 +38,18 @@ async def _bootstrap_admin(url: str) -> None:
 DOCS_DIR = Path(__file__).resolve().parents[2] / "docs"
 
 
-def export_openapi(target: Path, reference: Path | None = None, catalogue: Path | None = None) -> None:
-    """Write the OpenAPI document, the endpoint table of docs/api-reference.md generated from it, and the
-    error code catalogue docs/error-codes.md generated from the AppError classes."""
+def export_openapi(target: Path, docs_dir: Path | None = None) -> None:
+    """Write the OpenAPI document, then every document generated from it into docs_dir: the reference, the
+    process map and their PDFs (app.apidocs), and the error code catalogue generated from the AppError classes."""
+    from app.apidocs import write_all
     from app.main import create_app
 
     schema = create_app(manage_database=False).openapi()
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(json.dumps(schema, indent=2, sort_keys=False) + "\n", encoding="utf-8")
-    if reference is not None:
-        reference.write_text(render_api_reference(schema), encoding="utf-8")
-    if catalogue is not None:
-        catalogue.write_text(render_error_catalogue(schema), encoding="utf-8")
+    if docs_dir is not None:
+        write_all(schema, docs_dir)
+        (docs_dir / "error-codes.md").write_text(render_error_catalogue(schema), encoding="utf-8")
 
 
 def render_error_catalogue(schema: dict[str, Any]) -> str:
@@ -98,29 +98,20 @@ def _cell(text: str) -> str:
     return text.replace("|", "\\|")
 
 
-def render_api_reference(schema: dict[str, Any]) -> str:
-    lines = [
-        "# API reference",
-        "",
-        "Generated from the OpenAPI document by `mtf openapi` (do not edit by hand). The full contract, with",
-        "request and response schemas, is [`openapi/openapi-v1.json`](openapi/openapi-v1.json); every error",
-        "answer uses the envelope `{error: {code, message, details, correlation_id}}`.",
-        "",
-    ]
-    by_tag: dict[str, list[tuple[str, str, dict[str, Any]]]] = {}
-    for path, operations in schema["paths"].items():
-        for method, operation in operations.items():
-            tag = (operation.get("tags") or ["other"])[0]
-            by_tag.setdefault(tag, []).append((method.upper(), path, operation))
-    for tag, operations in by_tag.items():
-        lines += [f"## {tag}", "", "| method | path | operation id | summary |", "| --- | --- | --- | --- |"]
-        for method, path, operation in operations:
-            summary = (operation.get("summary") or "").replace("|", "\\|")
-            if operation.get("deprecated"):
-                summary = f"**deprecated** {summary}"
-            lines.append(f"| {method} | `{path}` | `{operation.get('operationId', '')}` | {summary} |")
-        lines.append("")
-    return "\n".join(lines)
+def database(action: str) -> int:
+    """`mtf db url` starts what is needed and prints the chosen URL (stdout, alone); `mtf db stop` stops the
+    embedded server when nobody else holds it."""
+    from app.config import get_settings
+    from app.dbserver import launcher_database_url, stop_embedded_server
+
+    settings = get_settings()
+    if action == "url":
+        url, origin = launcher_database_url(settings)
+        print(f"database: {origin}", file=sys.stderr)
+        print(url)
+    else:
+        print(f"embedded PostgreSQL: {stop_embedded_server(settings.embedded_db_dir)}")
+    return 0
 
 
 def serve(host: str, port: int) -> None:
@@ -164,8 +155,11 @@ def main(argv: list[str] | None = None) -> int:
         type=Path,
         default=DOCS_DIR / "openapi" / "openapi-v1.json",
     )
-    openapi.add_argument("--reference", type=Path, default=DOCS_DIR / "api-reference.md")
-    openapi.add_argument("--catalogue", type=Path, default=DOCS_DIR / "error-codes.md")
+    openapi.add_argument(
+        "--docs-dir", type=Path, default=DOCS_DIR, help="where the reference, process map and their PDFs go"
+    )
+    db_parser = sub.add_parser("db", help="the launcher's database: print its URL (starting it) or stop it")
+    db_parser.add_argument("action", choices=["url", "stop"])
     serve_parser = sub.add_parser("serve", help="run the API (migrations must be applied)")
     serve_parser.add_argument("--host", default="127.0.0.1")
     serve_parser.add_argument("--port", type=int, default=8000)
@@ -173,7 +167,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "migrate":
         migrate()
     elif args.command == "openapi":
-        export_openapi(args.output, args.reference, args.catalogue)
+        export_openapi(args.output, args.docs_dir)
+    elif args.command == "db":
+        return database(args.action)
     elif args.command == "serve":
         serve(args.host, args.port)
     return 0

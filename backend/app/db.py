@@ -10,7 +10,8 @@ from typing import Annotated
 from fastapi import Depends
 from sqlalchemy import DateTime, MetaData, String, func, text
 from sqlalchemy.dialects.postgresql import UUID
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+from sqlalchemy.ext import asyncio as sa_asyncio
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 NAMING_CONVENTION = {
@@ -51,7 +52,10 @@ class Database:
 
     def configure(self, url: str, *, pool_size: int = 10) -> None:
         self.url = url
-        self._engine = create_async_engine(url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True)
+        # Looked up at call time, so the OpenTelemetry instrumentation (app.kit.tracing) wraps it.
+        self._engine = sa_asyncio.create_async_engine(
+            url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True
+        )
         self._sessionmaker = async_sessionmaker(self._engine, expire_on_commit=False, autoflush=False)
 
     @property

@@ -6,7 +6,9 @@ repository root, so a restart of the launcher finds the data created before.
 
 from __future__ import annotations
 
+import json
 import logging
+import os
 from pathlib import Path
 from typing import Any
 
@@ -44,7 +46,10 @@ def start_embedded_server(data_dir: Path) -> str:
     data_dir.mkdir(parents=True, exist_ok=True)
     if data_dir not in _embedded_servers:
         get_server = pgserver.get_server  # type: ignore[attr-defined]
-        _embedded_servers[data_dir] = get_server(str(data_dir), cleanup_mode="stop")
+        # Stop at exit only a server this process started: one already running belongs to someone else
+        # (the launcher's, which the app is using), and a test session ending must not take it down.
+        cleanup_mode = None if _embedded_server_running(data_dir) else "stop"
+        _embedded_servers[data_dir] = get_server(str(data_dir), cleanup_mode=cleanup_mode)
     server = _embedded_servers[data_dir]
     uri: str = server.get_uri()
     return to_async_url(uri)
@@ -80,3 +85,63 @@ def resolve_database_url(settings: Settings) -> str:
     logger.info("database: embedded PostgreSQL 16 under %s", settings.embedded_db_dir)
     admin_url = start_embedded_server(settings.embedded_db_dir)
     return ensure_database(admin_url, settings.embedded_db_name)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _embedded_server_running(data_dir: Path) -> bool:
+    try:
+        postmaster_pid = int((data_dir / "postmaster.pid").read_text(encoding="utf-8").split()[0])
+    except (OSError, ValueError, IndexError):
+        return False
+    return _alive(postmaster_pid)
+
+
+def _live_handle_pids(data_dir: Path) -> list[int]:
+    """Processes pgserver records as holding the embedded server (tests, a previous launcher), still alive."""
+    try:
+        recorded = json.loads((data_dir / ".handle_pids.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return []
+    return [pid for pid in recorded if isinstance(pid, int) and _alive(pid) and pid != os.getpid()]
+
+
+def launcher_database_url(settings: Settings) -> tuple[str, str]:
+    """The database the launcher chose and how it was chosen: (url, "explicit" | "spec-local" | "embedded").
+
+    The embedded server is started detached from this process (no stop at exit), so the API, the worker and
+    the demo loader started next all use it, and `mtf db stop` (from stop_all.sh) stops it.
+    """
+    if settings.database_url:
+        return to_async_url(settings.database_url), "explicit"
+    if _spec_local_server_usable():
+        return ensure_database(SPEC_LOCAL_SERVER_URL, settings.embedded_db_name), "spec-local"
+    import pgserver
+
+    settings.embedded_db_dir.mkdir(parents=True, exist_ok=True)
+    server = pgserver.get_server(str(settings.embedded_db_dir), cleanup_mode=None)  # type: ignore[attr-defined]
+    return ensure_database(to_async_url(server.get_uri()), settings.embedded_db_name), "embedded"
+
+
+def stop_embedded_server(data_dir: Path) -> str:
+    """Fast shutdown of the embedded server (pg_ctl stop -m fast), unless another live process holds it."""
+    from pgserver._commands import pg_ctl  # type: ignore[attr-defined]
+
+    if not (data_dir / "postmaster.pid").exists():
+        return "not running"
+    holders = _live_handle_pids(data_dir)
+    if holders:
+        return f"left running: still used by pid {', '.join(map(str, holders))}"
+    # pgserver runs the server as the unprivileged `pgserver` user when started by root.
+    user = "pgserver" if hasattr(os, "geteuid") and os.geteuid() == 0 else None
+    pg_ctl(["-w", "-m", "fast", "stop"], pgdata=data_dir, user=user, timeout=60)
+    (data_dir / ".handle_pids.json").write_text("[]", encoding="utf-8")
+    return "stopped"

@@ -16,6 +16,7 @@ from app import jobs
 from app.auth.deps import AdminOrAuditorDep
 from app.db import database
 from app.errors import AppError, error_responses
+from app.kit import ops_metrics
 
 router = APIRouter(tags=["health"])
 
@@ -84,4 +85,5 @@ async def ready() -> JSONResponse:
     response_class=PlainTextResponse,
 )
 async def metrics(_: AdminOrAuditorDep) -> Response:
+    await ops_metrics.refresh(database.engine)
     return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)

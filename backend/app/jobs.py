@@ -36,6 +36,8 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.dbserver import libpq_dsn
+from app.kit.ops_metrics import count_job_outcome
+from app.kit.tracing import job_span
 
 logger = logging.getLogger(__name__)
 
@@ -169,6 +171,7 @@ async def run_worker(
     }
     if queues:
         options["queues"] = queues
+    options["worker_middleware"] = [job_span, count_job_outcome]
     await job_app.run_worker_async(**options)
 
 

@@ -25,6 +25,7 @@ from app.db import database
 from app.dbserver import resolve_database_url
 from app.errors import document_errors, install_exception_handlers
 from app.kit.logging import configure_logging, install_masking_filter
+from app.kit.tracing import install_tracing
 from app.landing.router import router as landing_router
 from app.middleware import (
     REQUEST_STEPS,
@@ -98,6 +99,7 @@ def create_app(settings: Settings | None = None, *, manage_database: bool = True
         audit_router,
     ):
         app.include_router(router)
+    install_tracing(app)
 
     # Starlette runs the last added middleware first: the request steps are added innermost first, and
     # CORS last, outermost, so that browsers also see CORS headers on error answers (the 500 included).
@@ -146,6 +148,7 @@ def _document_access(app: FastAPI) -> None:
             return original()
         schema = original()
         access = {route.operation_id: route_access(route) for route in api_routes(app) if route.operation_id}
+        _document_roles(app, schema)
         for path in schema.get("paths", {}).values():
             for operation in path.values():
                 who = access.get(operation.get("operationId", ""))
@@ -161,6 +164,33 @@ def _document_access(app: FastAPI) -> None:
         return schema
 
     app.openapi = openapi  # type: ignore[method-assign]
+
+
+def _roles_of(dependant: Any) -> set[str]:
+    roles: set[str] = set(getattr(dependant.call, "accepted_roles", ()))
+    for sub in dependant.dependencies:
+        roles |= _roles_of(sub)
+    return roles
+
+
+def _document_roles(app: FastAPI, schema: dict[str, Any]) -> None:
+    """`x-roles` on every secured operation: the staff roles its guard accepts (found by operation id)."""
+    by_id = {
+        operation.get("operationId"): operation
+        for path in schema.get("paths", {}).values()
+        for operation in path.values()
+    }
+    for route in app.routes:
+        # FastAPI keeps included routers as such; their effective routes carry the dependencies.
+        contexts = route.effective_route_contexts() if hasattr(route, "effective_route_contexts") else [route]
+        for context in contexts:
+            dependant = getattr(context, "dependant", None)
+            operation = by_id.get(getattr(context, "operation_id", None))
+            if dependant is None or operation is None:
+                continue
+            roles = _roles_of(dependant)
+            if roles:
+                operation["x-roles"] = sorted(roles)
 
 
 def build_default_app() -> FastAPI:

@@ -26,6 +26,7 @@ from app import jobs, wiring
 from app.config import get_settings
 from app.db import database
 from app.dbserver import resolve_database_url
+from app.kit import tracing
 from app.kit.logging import configure_logging, install_masking_filter
 
 logger = logging.getLogger(__name__)
@@ -64,6 +65,8 @@ def main(argv: list[str] | None = None) -> int:
 
     configure_logging(settings.log_level, json_output=settings.log_json)
     install_masking_filter()
+    if tracing.tracing_requested():
+        tracing.configure()
     if settings.worker_metrics_port:
         from prometheus_client import start_http_server
 

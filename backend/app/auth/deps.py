@@ -56,7 +56,7 @@ def require_roles(*roles: Role, read: bool = False) -> Callable[..., Coroutine[A
         return actor
 
     guard.__name__ = f"require_{'_'.join(sorted(accepted))}"
-    # Read by the OpenAPI description of each operation and by the authorisation matrix suite.
+    # Read by the OpenAPI description of each operation (and its x-roles) and by the authorisation matrix suite.
     guard.accepted_roles = frozenset(accepted)  # type: ignore[attr-defined]
     return raises(Forbidden)(guard)
 

@@ -61,11 +61,17 @@ class CreditNoteNotFound(NotFound):
 
 
 class InvoiceNotCreditable(Conflict):
+    """The invoice cannot receive a credit note: a draft, or already credited in full."""
+
     code = "invoice_not_creditable"
+    action = "Credit only an issued, overdue or paid invoice that still has something creditable."
     message = "Only an issued, overdue or paid invoice with something left to credit can receive a credit note."
 
 
 class CreditNotePdfIntegrityError(AppError):
+    """The stored credit note PDF no longer matches the SHA-256 recorded when it was issued."""
+
+    action = "Report it with the correlation id: the stored document must be investigated, not served."
     status_code = 500
     code = "credit_note_pdf_integrity_error"
     message = "The stored credit note PDF does not match its recorded SHA-256; it was not served."

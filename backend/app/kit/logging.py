@@ -10,6 +10,7 @@ from typing import Any
 
 from app.kit.correlation import get_correlation_id
 from app.kit.masking import mask_text
+from app.kit.tracing import current_ids
 
 _STANDARD_ATTRS = set(vars(logging.makeLogRecord({}))) | {"message", "asctime", "taskName"}
 
@@ -36,6 +37,7 @@ class JsonFormatter(logging.Formatter):
             "logger": record.name,
             "message": record.getMessage(),
             "correlation_id": getattr(record, "correlation_id", None),
+            **current_ids(),
         }
         for key, value in vars(record).items():
             if key not in _STANDARD_ATTRS and key not in payload:

@@ -39,20 +39,48 @@ def test_every_operation_has_a_readable_operation_id_and_documents_the_error_env
                     assert codes["properties"]["error"]["properties"]["code"]["enum"], (operation_id, status)
 
 
-def test_export_writes_the_same_document_and_the_committed_api_reference(tmp_path: Path) -> None:
+def test_export_writes_the_same_document_and_every_committed_generated_document(tmp_path: Path) -> None:
+    """The reference, the process map and their PDFs (deterministic bytes) are never stale."""
     target = tmp_path / "openapi.json"
-    reference = tmp_path / "api-reference.md"
-    catalogue = tmp_path / "error-codes.md"
-    export_openapi(target, reference, catalogue)
+    export_openapi(target, tmp_path)
     assert json.loads(target.read_text()) == json.loads(COMMITTED.read_text())
-    committed_reference = (REPO_ROOT / "docs" / "api-reference.md").read_text(encoding="utf-8")
-    assert reference.read_text(encoding="utf-8") == committed_reference, (
-        "docs/api-reference.md is stale: run `mtf openapi`"
+    for name in (
+        "api-reference.md",
+        "error-codes.md",
+        "api-process-map.md",
+        "api-reference-table.pdf",
+        "api-process-map.pdf",
+    ):
+        fresh = (tmp_path / name).read_bytes()
+        assert fresh == (REPO_ROOT / "docs" / name).read_bytes(), f"docs/{name} is stale: run `mtf openapi`"
+
+
+def test_the_reference_lists_roles_idempotency_and_error_codes_of_every_operation() -> None:
+    reference = (REPO_ROOT / "docs" / "api-reference.md").read_text(encoding="utf-8")
+    row = next(line for line in reference.splitlines() if "`collections-payments-create`" in line)
+    assert "| admin, collections |" in row
+    assert "| required |" in row
+    assert "422: overpayment" in row
+    schema = create_app(manage_database=False).openapi()
+    count = sum(len(operations) for operations in schema["paths"].values())
+    assert sum(1 for line in reference.splitlines() if line.startswith("| ") and "`/" in line) == count
+
+
+def test_the_generated_pdfs_parse_and_name_every_journey() -> None:
+    import io
+
+    from pypdf import PdfReader
+
+    from app.apidocs import JOURNEYS
+
+    text = " ".join(
+        page.extract_text()
+        for page in PdfReader(io.BytesIO((REPO_ROOT / "docs" / "api-process-map.pdf").read_bytes())).pages
     )
-    committed_catalogue = (REPO_ROOT / "docs" / "error-codes.md").read_text(encoding="utf-8")
-    assert catalogue.read_text(encoding="utf-8") == committed_catalogue, (
-        "docs/error-codes.md is stale: run `mtf openapi`"
-    )
+    for name, _, _ in JOURNEYS:
+        assert name.split(" (")[0] in text
+    reference = PdfReader(io.BytesIO((REPO_ROOT / "docs" / "api-reference-table.pdf").read_bytes()))
+    assert "collections-payments-create" in " ".join(page.extract_text() for page in reference.pages)
 
 
 class TestErrorContract:

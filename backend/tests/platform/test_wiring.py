@@ -18,7 +18,7 @@ def _python(code: str, *args: str) -> subprocess.CompletedProcess[str]:
     """A fresh interpreter, so nothing this test process registered can hide a missing registration."""
     env = {**os.environ, "MTF_ENVIRONMENT": "test"}
     command = [sys.executable, *(["-c", textwrap.dedent(code)] if code else []), *args]
-    return subprocess.run(command, cwd=BACKEND, env=env, capture_output=True, text=True, timeout=300, check=False)  # noqa: S603 (our own interpreter and code)
+    return subprocess.run(command, cwd=BACKEND, env=env, capture_output=True, text=True, timeout=300, check=False)
 
 
 class TestWorkerWiring:

@@ -59,7 +59,7 @@ def start_server(port: int, database_url: str, log: Path, **env: str) -> LiveSer
         "MTF_LANDING_VERIFY_CIN_MIN_SECONDS": "0",
         **env,
     }
-    process = subprocess.Popen(  # noqa: S603 - our own interpreter and module
+    process = subprocess.Popen(
         [sys.executable, "-m", "app.cli", "serve", "--host", "127.0.0.1", "--port", str(port)],
         cwd=BACKEND,
         env=environment,

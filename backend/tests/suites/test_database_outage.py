@@ -33,7 +33,7 @@ RUN_AS: dict[str, str] = {"user": "pgserver"} if os.geteuid() == 0 else {}
 
 
 def pg(*args: str, check: bool = True) -> None:
-    subprocess.run(args, check=check, capture_output=True, **RUN_AS)  # type: ignore[call-overload]  # noqa: S603
+    subprocess.run(args, check=check, capture_output=True, **RUN_AS)  # type: ignore[call-overload]
 
 
 class PrivatePostgres:
