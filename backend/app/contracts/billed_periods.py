@@ -3,8 +3,9 @@
 Billing builds on contracts (its runs read the contract tables), so contracts cannot import billing:
 billing registers its readers here at import time (app/billing/service.py), the way modules register
 client-history checks in app/customers/history.py. Lifecycle changes use them so that nothing is billed
-twice: a contract cannot end or be suspended inside days already invoiced (corrections of billed days
-will be credit notes), and an activation fee not billed yet is not lost when its contract is replaced.
+twice: a change dated into days already invoiced is corrected by billing with a credit note (within the
+back-dating limit, for finance roles) or refused, and an activation fee not billed yet is not lost when its
+contract is replaced.
 The same rule is enforced by triggers of migration 0005 (constraint name `period_already_billed`).
 """
 
@@ -89,16 +90,6 @@ async def billed_through(session: AsyncSession, contract_id: uuid.UUID) -> date 
 async def activation_billed(session: AsyncSession, contract_id: uuid.UUID) -> bool:
     """True when the contract's activation fee is on a legal invoice."""
     return _readers.activation_billed is not None and await _readers.activation_billed(session, contract_id)
-
-
-async def ensure_unbilled_from(
-    session: AsyncSession, contract_id: uuid.UUID, first_day: date, *, field: str, requested: date
-) -> None:
-    """Refuse (409 period_already_billed naming `field`, which holds `requested`) a change of the contract
-    from `first_day` on when a legal invoice already covers that day or a later one."""
-    last_billed = await billed_through(session, contract_id)
-    if last_billed is not None and last_billed >= first_day:
-        raise PeriodAlreadyBilled(field, requested, last_billed)
 
 
 async def correct_or_refuse(
