@@ -111,6 +111,7 @@ test_mode() {
   say "ruff check"; "$BACKEND/.venv/bin/ruff" check app tests migrations benchmarks
   say "ruff format --check"; "$BACKEND/.venv/bin/ruff" format --check app tests migrations benchmarks
   say "mypy --strict app"; "$BACKEND/.venv/bin/mypy"
+  say "lint-imports (module boundaries)"; "$BACKEND/.venv/bin/lint-imports"
   backend_tests
   say "all suites passed"
 }

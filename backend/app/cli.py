@@ -1,4 +1,4 @@
-"""`mtf` command: migrate the database, create the bootstrap admin, serve, export OpenAPI."""
+"""`mtf` command: migrate the database, create the bootstrap admin, serve, export OpenAPI and error codes."""
 
 from __future__ import annotations
 
@@ -38,8 +38,9 @@ async def _bootstrap_admin(url: str) -> None:
 DOCS_DIR = Path(__file__).resolve().parents[2] / "docs"
 
 
-def export_openapi(target: Path, reference: Path | None = None) -> None:
-    """Write the OpenAPI document and the endpoint table of docs/api-reference.md generated from it."""
+def export_openapi(target: Path, reference: Path | None = None, catalogue: Path | None = None) -> None:
+    """Write the OpenAPI document, the endpoint table of docs/api-reference.md generated from it, and the
+    error code catalogue docs/error-codes.md generated from the AppError classes."""
     from app.main import create_app
 
     schema = create_app(manage_database=False).openapi()
@@ -47,6 +48,54 @@ def export_openapi(target: Path, reference: Path | None = None) -> None:
     target.write_text(json.dumps(schema, indent=2, sort_keys=False) + "\n", encoding="utf-8")
     if reference is not None:
         reference.write_text(render_api_reference(schema), encoding="utf-8")
+    if catalogue is not None:
+        catalogue.write_text(render_error_catalogue(schema), encoding="utf-8")
+
+
+def render_error_catalogue(schema: dict[str, Any]) -> str:
+    """One row per (code, status) the API can answer, with the operations that list it."""
+    from app.errors import catalogue_classes
+
+    used: dict[tuple[str, int], list[str]] = {}
+    for operations in schema["paths"].values():
+        for operation in operations.values():
+            for status, response in operation["responses"].items():
+                for part in response.get("content", {}).get("application/json", {}).get("schema", {}).get("allOf", []):
+                    code_schema = part.get("properties", {}).get("error", {}).get("properties", {}).get("code", {})
+                    for code in code_schema.get("enum", []):
+                        used.setdefault((code, int(status)), []).append(operation["operationId"])
+    lines = [
+        "# Error codes",
+        "",
+        "Generated from the AppError classes by `mtf openapi` (do not edit by hand). Every error answer is the",
+        "envelope `{error: {code, message, details, correlation_id}}`; `code` is stable and the SPA keys its",
+        "messages on it, `message` is English help for developers. Each operation of",
+        "[`openapi/openapi-v1.json`](openapi/openapi-v1.json) lists, per status, the exact codes it can answer.",
+        '`details[]` items carry `loc` (the field, e.g. `["body", "cin"]`), `msg` and `type`.',
+        "",
+        "| code | status | meaning | what the caller should do | operations |",
+        "| --- | --- | --- | --- | --- |",
+    ]
+    for error in catalogue_classes():
+        operations = used.get((error.code, error.status_code), [])
+        if len(operations) > 6:
+            where = f"{len(operations)} operations"
+        else:
+            where = ", ".join(f"`{op}`" for op in sorted(operations)) or "none"
+        lines.append(
+            f"| `{error.code}` | {error.status_code} | {_cell(error.meaning())} | {_cell(error.action)} | {where} |"
+        )
+    lines += [
+        "",
+        "Answers of the routing layer, outside any operation: `not_found` (404, no such route),",
+        "`method_not_allowed` (405), `cors_preflight_refused` (400, a browser preflight from an origin not allowed).",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|")
 
 
 def render_api_reference(schema: dict[str, Any]) -> str:
@@ -104,6 +153,7 @@ def main(argv: list[str] | None = None) -> int:
         default=DOCS_DIR / "openapi" / "openapi-v1.json",
     )
     openapi.add_argument("--reference", type=Path, default=DOCS_DIR / "api-reference.md")
+    openapi.add_argument("--catalogue", type=Path, default=DOCS_DIR / "error-codes.md")
     serve_parser = sub.add_parser("serve", help="run the API (migrations must be applied)")
     serve_parser.add_argument("--host", default="127.0.0.1")
     serve_parser.add_argument("--port", type=int, default=8000)
@@ -111,7 +161,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "migrate":
         migrate()
     elif args.command == "openapi":
-        export_openapi(args.output, args.reference)
+        export_openapi(args.output, args.reference, args.catalogue)
     elif args.command == "serve":
         serve(args.host, args.port)
     return 0

@@ -70,6 +70,11 @@ class Settings(BaseSettings):
     bootstrap_admin_password: SecretStr = SecretStr(DEFAULT_BOOTSTRAP_ADMIN_PASSWORD)
 
     idempotency_retention_hours: int = Field(default=48, ge=24)
+    # Webhook delivery: attempts before a delivery is dead-lettered, back-off base and cap, request timeout.
+    webhook_max_attempts: int = Field(default=10, ge=1, le=50)
+    webhook_retry_base_seconds: int = Field(default=30, ge=1)
+    webhook_retry_max_seconds: int = Field(default=6 * 3600, ge=1)
+    webhook_timeout_seconds: float = Field(default=10.0, gt=0, le=60)
 
     # Background jobs (Procrastinate). None: a worker runs inside the API process only in `local`;
     # production runs `mtf-worker` processes instead (as many as needed, on any machine).

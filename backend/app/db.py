@@ -41,10 +41,6 @@ class TimestampedMixin:
     updated_by: Mapped[str | None] = mapped_column(String(120))
 
 
-class SoftDeleteMixin:
-    deleted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-
-
 class Database:
     """Holds the engine and session factory for the process (set up in the app lifespan)."""
 

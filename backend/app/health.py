@@ -3,21 +3,30 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
 
 from alembic.config import Config
 from alembic.script import ScriptDirectory
-from fastapi import APIRouter, Depends, Response
+from fastapi import APIRouter, Response
 from fastapi.responses import JSONResponse, PlainTextResponse
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from sqlalchemy import text
 
-from app.auth.deps import require_roles
+from app.auth.deps import AdminOrAuditorDep
 from app.db import database
-from app.errors import envelope
-from app.kit.correlation import Actor
+from app.errors import AppError, error_responses
 
 router = APIRouter(tags=["health"])
+
+
+class NotReady(AppError):
+    """The database is unreachable or its migrations are behind the code."""
+
+    status_code = 503
+    code = "not_ready"
+    message = "The database is unreachable or not migrated."
+    action = "Send no traffic to this instance until it is ready; run `mtf migrate` if migrations are behind."
+
+
 BACKEND_DIR = Path(__file__).resolve().parents[1]
 
 
@@ -42,7 +51,7 @@ async def live() -> dict[str, str]:
     "/health/ready",
     operation_id="health-ready",
     summary="The database is reachable and migrated to head",
-    responses={503: {"description": "Not ready (database unreachable or migrations behind)."}},
+    responses=error_responses(NotReady),
 )
 async def ready() -> JSONResponse:
     head = migration_head()
@@ -50,9 +59,9 @@ async def ready() -> JSONResponse:
         async with database.engine.connect() as conn:
             current = await conn.scalar(text("SELECT version_num FROM alembic_version"))
     except Exception:
-        return envelope(503, "not_ready", "The database is unreachable or not migrated.")
+        return NotReady().response()
     if current != head:
-        return envelope(503, "not_ready", f"Migrations are at {current}, head is {head}.")
+        return NotReady(f"Migrations are at {current}, head is {head}.").response()
     return JSONResponse({"status": "ok", "database": "ok", "migration": current})
 
 
@@ -66,7 +75,6 @@ async def ready() -> JSONResponse:
         "the client_credentials grant (Prometheus `oauth2` with `token_url: /api/v1/auth/token`)."
     ),
     response_class=PlainTextResponse,
-    responses={401: {"description": "not_authenticated"}, 403: {"description": "forbidden"}},
 )
-async def metrics(_: Annotated[Actor, Depends(require_roles(read=True))]) -> Response:
+async def metrics(_: AdminOrAuditorDep) -> Response:
     return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import importlib.util
+import importlib
 import json
 import logging
 from datetime import datetime
@@ -38,25 +38,22 @@ from app.dbserver import libpq_dsn
 
 logger = logging.getLogger(__name__)
 
-# Modules whose import registers tasks. A module that is not written yet is skipped rather than
-# preventing every worker from starting.
-TASK_MODULES = ("app.billing.tasks", "app.collections.tasks")
+# Modules whose import registers tasks; a missing one stops the worker at start-up (app.worker.wire_worker).
+TASK_MODULES = ("app.billing.tasks", "app.collections.tasks", "app.maintenance", "app.webhooks.tasks")
 
 # A worker that stopped sending heartbeats for this long is considered dead; its running jobs are retried.
 STALLED_WORKER_SECONDS = 60.0
 
 
-def _importable(module: str) -> bool:
-    try:
-        return importlib.util.find_spec(module) is not None
-    except ModuleNotFoundError:
-        return False
+job_app = procrastinate.App(connector=procrastinate.PsycopgConnector(), import_paths=list(TASK_MODULES))
 
 
-job_app = procrastinate.App(
-    connector=procrastinate.PsycopgConnector(),
-    import_paths=[module for module in TASK_MODULES if _importable(module)],
-)
+def load_task_modules() -> set[str]:
+    """Import every task module (an import error stops the caller) and return the registered task names."""
+    for module in TASK_MODULES:
+        importlib.import_module(module)
+    return set(job_app.tasks)
+
 
 _open = False
 

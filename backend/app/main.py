@@ -6,12 +6,12 @@ import asyncio
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Any
 
 from fastapi import FastAPI
 from sqlalchemy import inspect as sa_inspect
 
 from app import health, jobs
+from app.audit.router import router as audit_router
 from app.auth import service as auth_service
 from app.auth.router import router as auth_router
 from app.billing.router import router as billing_router
@@ -22,11 +22,12 @@ from app.contracts.router import router as contracts_router
 from app.customers.router import router as customers_router
 from app.db import database
 from app.dbserver import resolve_database_url
-from app.errors import install_exception_handlers
-from app.kit.audit_router import router as audit_router
+from app.errors import document_errors, install_exception_handlers
 from app.kit.logging import configure_logging, install_masking_filter
 from app.landing.router import router as landing_router
 from app.middleware import EnvelopeCORSMiddleware, RequestContextMiddleware
+from app.webhooks.router import router as webhooks_router
+from app.wiring import wire
 
 logger = logging.getLogger(__name__)
 API_TITLE = "MT-Facturation API"
@@ -46,6 +47,7 @@ async def _bootstrap(settings: Settings) -> None:
 
 def create_app(settings: Settings | None = None, *, manage_database: bool = True) -> FastAPI:
     settings = settings or get_settings()
+    wire()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -85,10 +87,10 @@ def create_app(settings: Settings | None = None, *, manage_database: bool = True
         billing_router,
         collections_router,
         landing_router,
+        webhooks_router,
         audit_router,
     ):
         app.include_router(router)
-    _document_error_envelope(app)
 
     # Starlette runs the last added middleware first: CORS must be outermost so that browsers also see
     # CORS headers on error answers, including the 500 produced by RequestContextMiddleware.
@@ -101,54 +103,9 @@ def create_app(settings: Settings | None = None, *, manage_database: bool = True
         allow_headers=["*"],
         expose_headers=["X-Correlation-ID", "Idempotent-Replayed", "Retry-After", "Deprecation", "Link"],
     )
+    # After the middleware: codes they declare with @raises are answered by every operation.
+    document_errors(app)
     return app
-
-
-_ERROR_SCHEMA: dict[str, Any] = {
-    "type": "object",
-    "required": ["error"],
-    "properties": {
-        "error": {
-            "type": "object",
-            "required": ["code", "message", "details", "correlation_id"],
-            "properties": {
-                "code": {"type": "string"},
-                "message": {"type": "string"},
-                "details": {"type": "array", "items": {"type": "object"}},
-                "correlation_id": {"type": ["string", "null"]},
-            },
-        }
-    },
-}
-
-
-def _document_error_envelope(app: FastAPI) -> None:
-    """Every operation documents the envelope for its error answers."""
-    original = app.openapi
-    envelope_ref = {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorEnvelope"}}}
-
-    def openapi() -> dict[str, Any]:
-        if app.openapi_schema:
-            return app.openapi_schema
-        schema = original()
-        schema.setdefault("components", {}).setdefault("schemas", {})["ErrorEnvelope"] = _ERROR_SCHEMA
-        for schema_name in ("HTTPValidationError", "ValidationError"):
-            schema["components"]["schemas"].pop(schema_name, None)
-        for path in schema.get("paths", {}).values():
-            for operation in path.values():
-                if operation.get("security"):
-                    responses = operation.setdefault("responses", {})
-                    responses.setdefault("401", {"description": "not_authenticated"})
-                    responses.setdefault("403", {"description": "forbidden"})
-                for status, response in operation.get("responses", {}).items():
-                    if str(status).startswith(("4", "5")):
-                        response["content"] = envelope_ref
-                        if response.get("description") == "Validation Error":
-                            response["description"] = "validation_error"
-        app.openapi_schema = schema
-        return schema
-
-    app.openapi = openapi  # type: ignore[method-assign]
 
 
 def build_default_app() -> FastAPI:

@@ -14,7 +14,7 @@ from starlette.middleware.cors import CORSMiddleware
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from app.errors import envelope
+from app.errors import InternalError, PayloadTooLarge, ValidationFailed, envelope, raises
 from app.kit.correlation import accept_or_generate, actor_var, correlation_id_var
 from app.kit.metrics import HTTP_LATENCY, HTTP_REQUESTS
 
@@ -109,6 +109,7 @@ def _replaying(messages: list[Message], receive: Receive) -> Receive:
     return replay
 
 
+@raises(PayloadTooLarge, ValidationFailed, InternalError)
 class RequestContextMiddleware:
     def __init__(self, app: ASGIApp) -> None:
         self.app = app

@@ -33,6 +33,7 @@ from app.db import Base
 from app.kit.audit import AuditRecord
 from app.kit.idempotency import IdempotencyRecord
 from app.landing.models import LandingDraft
+from app.webhooks.models import WebhookDelivery, WebhookEndpoint
 
 __all__ = [
     "AuditRecord",
@@ -62,4 +63,6 @@ __all__ = [
     "PaymentAllocation",
     "Subscriber",
     "User",
+    "WebhookDelivery",
+    "WebhookEndpoint",
 ]

@@ -1,17 +1,28 @@
-"""`mtf-worker`: a standalone background worker (production runs as many as the load needs, anywhere).
+"""`mtf-worker` (or `python -m app.worker`): a standalone background worker (production runs as many as
+the load needs, anywhere).
 
-It resolves the database like the API does, connects the SQLAlchemy engine the jobs use and the
-Procrastinate app, and processes every queue until SIGINT/SIGTERM (running jobs get time to commit).
+It wires the modules exactly as the API does (app.wiring), imports every task module, resolves the
+database like the API does, connects the SQLAlchemy engine the jobs use and the Procrastinate app, and
+processes every queue until SIGINT/SIGTERM (running jobs get time to commit).
 """
 
 from __future__ import annotations
 
+import os
+import sys
+
+if not __package__:
+    # Run as a file (`python app/worker.py`), Python puts app/ first on sys.path, where app/collections
+    # would shadow the standard library's collections: put the backend directory there instead.
+    _here = os.path.dirname(os.path.abspath(__file__))
+    if sys.path and os.path.abspath(sys.path[0] or os.curdir) == _here:
+        sys.path[0] = os.path.dirname(_here)
+
 import argparse
 import asyncio
 import logging
-import sys
 
-from app import jobs
+from app import jobs, wiring
 from app.config import get_settings
 from app.db import database
 from app.dbserver import resolve_database_url
@@ -20,7 +31,15 @@ from app.kit.logging import configure_logging, install_masking_filter
 logger = logging.getLogger(__name__)
 
 
+def wire_worker() -> wiring.WiringReport:
+    """The worker's start-up wiring: every module's registrations (as the API) and every task module."""
+    report = wiring.wire()
+    jobs.load_task_modules()
+    return report
+
+
 async def serve(*, concurrency: int, queues: list[str] | None, name: str | None, wait: bool) -> None:
+    wire_worker()
     settings = get_settings()
     url = resolve_database_url(settings)
     database.configure(url, pool_size=concurrency + 1)

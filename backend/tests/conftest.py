@@ -9,6 +9,7 @@ os.environ["MTF_ENVIRONMENT"] = "test"
 os.environ.setdefault("MTF_LOG_JSON", "false")
 
 pytest_plugins = [
+    "tests.fixtures.error_codes",
     "tests.fixtures.database",
     "tests.fixtures.client",
 ]
@@ -16,8 +17,11 @@ pytest_plugins = [
 
 def pytest_configure() -> None:
     from app.kit.logging import install_masking_filter
+    from app.wiring import wire
 
     install_masking_filter()
+    # Services are called without the app in many tests: wire the modules as create_app and the worker do.
+    wire()
 
 
 @pytest.fixture(autouse=True)

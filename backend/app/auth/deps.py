@@ -11,12 +11,13 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from app.auth.roles import Role
 from app.auth.service import decode_access_token
 from app.config import get_settings
-from app.errors import Forbidden, NotAuthenticated
+from app.errors import Forbidden, NotAuthenticated, raises
 from app.kit.correlation import Actor, actor_var
 
 _bearer = HTTPBearer(auto_error=False, description="JWT from POST /api/v1/auth/token")
 
 
+@raises(NotAuthenticated)
 async def authenticated_actor(
     request: Request, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
 ) -> Actor:
@@ -40,4 +41,20 @@ def require_roles(*roles: Role, read: bool = False) -> Callable[..., Coroutine[A
         return actor
 
     guard.__name__ = f"require_{'_'.join(sorted(accepted))}"
-    return guard
+    return raises(Forbidden)(guard)
+
+
+# The role aliases every router uses: who may do what is read here, in one place.
+AuthenticatedDep = Annotated[Actor, Depends(authenticated_actor)]
+AdminDep = Annotated[Actor, Depends(require_roles())]
+AdminOrAuditorDep = Annotated[Actor, Depends(require_roles(read=True))]
+OperatorDep = Annotated[Actor, Depends(require_roles(Role.OPERATOR))]
+# Staff reading clients, offers and contracts: operators, billing, collections (and auditors, admins).
+StaffReaderDep = Annotated[Actor, Depends(require_roles(Role.OPERATOR, Role.BILLING, Role.COLLECTIONS, read=True))]
+BillingWriterDep = Annotated[Actor, Depends(require_roles(Role.BILLING))]
+BillingReaderDep = Annotated[Actor, Depends(require_roles(Role.BILLING, read=True))]
+# Collections agents read invoices to collect them.
+InvoiceReaderDep = Annotated[Actor, Depends(require_roles(Role.BILLING, Role.COLLECTIONS, read=True))]
+# Collections writes; billing and the auditor may read. Route-level lists (the routes take no actor argument).
+COLLECTIONS_WRITE = [Depends(require_roles(Role.COLLECTIONS))]
+COLLECTIONS_READ = [Depends(require_roles(Role.COLLECTIONS, Role.BILLING, read=True))]

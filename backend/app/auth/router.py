@@ -9,26 +9,18 @@ from fastapi import APIRouter, Depends, Form, Request
 from sqlalchemy import select
 
 from app.auth import service
-from app.auth.deps import authenticated_actor, require_roles
+from app.auth.deps import AdminDep, AdminOrAuditorDep, AuthenticatedDep
+from app.auth.exceptions import LastAdmin, UnsupportedGrantType, UsernameTaken, UserNotFound
 from app.auth.models import User
 from app.auth.schemas import Principal, TokenResponse, UserCreate, UserRead, UserUpdate
 from app.config import get_settings
 from app.db import SessionDep
-from app.errors import AppError, NotAuthenticated
-from app.kit.correlation import Actor
+from app.errors import NotAuthenticated, error_responses
 from app.kit.pagination import Page, PageDep, fetch_page
 from app.kit.ratelimit import rate_limit
 
 router = APIRouter(prefix="/api/v1/auth", tags=["auth"])
-AdminDep = Annotated[Actor, Depends(require_roles())]
 # The auditor reads everything, the user list included; only admins change users.
-AdminOrAuditorDep = Annotated[Actor, Depends(require_roles(read=True))]
-
-
-class UnsupportedGrantType(AppError):
-    status_code = 400
-    code = "unsupported_grant_type"
-    message = "grant_type must be 'password' or 'client_credentials'."
 
 
 def _basic_client_credentials(request: Request) -> tuple[str, str] | None:
@@ -55,11 +47,7 @@ def _basic_client_credentials(request: Request) -> tuple[str, str] | None:
         "`grant_type=client_credentials` with `client_id` and `client_secret` in the form or in an "
         "`Authorization: Basic` header."
     ),
-    responses={
-        400: {"description": "unsupported_grant_type"},
-        401: {"description": "Invalid credentials (not_authenticated)."},
-        429: {"description": "rate_limited (see the Retry-After header)"},
-    },
+    responses=error_responses(UnsupportedGrantType, NotAuthenticated),
     dependencies=[Depends(rate_limit("auth-token", lambda settings: settings.auth_token_rate_limit))],
 )
 async def token(
@@ -87,7 +75,7 @@ async def token(
 
 
 @router.get("/me", operation_id="auth-me", summary="The caller's identity and roles")
-async def me(actor: Annotated[Actor, Depends(authenticated_actor)]) -> Principal:
+async def me(actor: AuthenticatedDep) -> Principal:
     return Principal(sub=actor.subject, roles=sorted(actor.roles), typ="access")
 
 
@@ -102,7 +90,7 @@ async def list_users(session: SessionDep, page: PageDep, _: AdminOrAuditorDep) -
     status_code=201,
     operation_id="users-create",
     summary="Create a user (admin)",
-    responses={409: {"description": "username_taken"}},
+    responses=error_responses(UsernameTaken),
 )
 async def create_user(payload: UserCreate, session: SessionDep, _: AdminDep) -> UserRead:
     return UserRead.model_validate(await service.create_user(session, payload))
@@ -112,7 +100,7 @@ async def create_user(payload: UserCreate, session: SessionDep, _: AdminDep) -> 
     "/users/{user_id}",
     operation_id="users-update",
     summary="Update a user's roles, password or state",
-    responses={404: {"description": "not_found"}, 409: {"description": "last_admin"}},
+    responses=error_responses(UserNotFound, LastAdmin),
 )
 async def update_user(user_id: uuid.UUID, payload: UserUpdate, session: SessionDep, _: AdminDep) -> UserRead:
     return UserRead.model_validate(await service.update_user(session, user_id, payload))

@@ -11,18 +11,16 @@ from pwdlib import PasswordHash
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.auth.exceptions import LastAdmin, UsernameTaken, UserNotFound
 from app.auth.models import User
 from app.auth.roles import Role
 from app.auth.schemas import UserCreate, UserUpdate
 from app.config import Settings
-from app.errors import Conflict, NotAuthenticated, NotFound, register_constraint_error
+from app.errors import NotAuthenticated
 from app.kit.audit import record_audit
 from app.kit.correlation import current_actor
 
 ACCESS_TOKEN_TYPE = "access"  # noqa: S105
-USERNAME_TAKEN = "A user with this username already exists."
-# Two creations racing past the early check: the unique constraint answers the same 409.
-register_constraint_error("uq_users_username", 409, "username_taken", USERNAME_TAKEN, field="username")
 _hasher = PasswordHash.recommended()
 # Verifying against a fixed hash when the user is unknown keeps the answer time the same, so the token
 # endpoint does not reveal which usernames exist.
@@ -89,11 +87,7 @@ def _summary(user: User) -> dict[str, Any]:
 async def create_user(session: AsyncSession, payload: UserCreate) -> User:
     """Create a staff user or service account (admin only)."""
     if await session.scalar(select(User.id).where(User.username == payload.username)):
-        raise Conflict(
-            USERNAME_TAKEN,
-            code="username_taken",
-            details=[{"loc": ["body", "username"], "msg": USERNAME_TAKEN, "type": "username_taken"}],
-        )
+        raise UsernameTaken()
     actor = current_actor().subject
     user = User(
         username=payload.username,
@@ -114,7 +108,7 @@ async def create_user(session: AsyncSession, payload: UserCreate) -> User:
 async def get_user(session: AsyncSession, user_id: uuid.UUID) -> User:
     user = await session.get(User, user_id)
     if user is None:
-        raise NotFound("User not found.")
+        raise UserNotFound()
     return user
 
 
@@ -153,13 +147,7 @@ async def _ensure_another_active_admin(session: AsyncSession, user_id: uuid.UUID
         select(User.id).where(User.is_active.is_(True), User.roles.contains([Role.ADMIN.value])).with_for_update()
     )
     if all(admin_id == user_id for admin_id in admins):
-        raise Conflict(
-            "This is the last active admin: make another user admin first.",
-            code="last_admin",
-            details=[
-                {"loc": ["body", "roles"], "msg": "the last active admin keeps the admin role", "type": "last_admin"}
-            ],
-        )
+        raise LastAdmin()
 
 
 async def ensure_bootstrap_admin(session: AsyncSession, settings: Settings) -> bool:

@@ -47,23 +47,13 @@ from app.billing.models import (
 )
 from app.billing.pdf import CreditNoteDocumentData, CreditNoteLineData, render_credit_note_pdf
 from app.customers.models import Client
-from app.errors import register_constraint_error
 from app.kit.audit import record_audit
 from app.kit.correlation import current_actor
 from app.kit.dates import utc_today
+from app.kit.jsonable import json_ready
 from app.kit.locks import LockNamespace, lock, lock_client
 from app.kit.money import CENT
 from app.kit.pagination import PageParams, fetch_page
-
-register_constraint_error(
-    "credit_note_immutable", 409, "credit_note_immutable", "An issued credit note and its PDF cannot change."
-)
-register_constraint_error(
-    "ck_invoices_credited_within_total",
-    409,
-    "credit_exceeds_creditable",
-    "The credit notes of an invoice cannot credit more than its total.",
-)
 
 ZERO = Decimal("0.00")
 
@@ -326,7 +316,7 @@ async def issue_credit_note(
         entity_type="credit_note",
         entity_id=note.id,
         before={"invoice_status": invoice.status, "outstanding_amount": str(invoice.outstanding_amount)},
-        after=outbox.json_ready(summary),
+        after=json_ready(summary),
     )
     await outbox.publish(session, "credit_note.issued", summary)
     # A case whose invoices are settled by credit resolves like one settled by payment.

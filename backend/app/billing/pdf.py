@@ -15,9 +15,9 @@ from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen import canvas
 
+from app.catalog.components import SERVICE_LABELS
 from app.kit.money import format_money
 
-SERVICE_LABELS = {"mobile": "Mobile", "fiber": "Internet fibre", "adsl": "Internet ADSL", "landline": "Fixe"}
 PAGE_WIDTH, PAGE_HEIGHT = A4
 MARGIN = 15 * mm
 LINE_HEIGHT = 5.2 * mm

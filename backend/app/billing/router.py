@@ -7,11 +7,23 @@ import uuid
 from datetime import date
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, Response
+from fastapi import APIRouter, Query, Response
 
-from app.auth.deps import require_roles
-from app.auth.roles import Role
+from app.auth.deps import BillingReaderDep, BillingWriterDep, InvoiceReaderDep
 from app.billing import credit_notes, service
+from app.billing.exceptions import (
+    BillingRunNotDiscardable,
+    BillingRunNotFound,
+    CreditExceedsCreditable,
+    CreditNoteLineInvalid,
+    CreditNoteNotFound,
+    CreditNotePdfIntegrityError,
+    InvoiceNotCreditable,
+    InvoiceNotFound,
+    InvoicePdfIntegrityError,
+    InvoicePdfNotReady,
+    InvoicePdfUnavailable,
+)
 from app.billing.models import BillingRun, CreditNote
 from app.billing.schemas import (
     BillingRunCreate,
@@ -32,16 +44,12 @@ from app.billing.schemas import (
 )
 from app.db import SessionDep
 from app.errors import error_responses
-from app.kit.correlation import Actor
 from app.kit.idempotency import IdempotencyKeyDep, run_idempotent
 from app.kit.pagination import Page, PageDep
 
 router = APIRouter(tags=["billing"])
 
-BillingWriterDep = Annotated[Actor, Depends(require_roles(Role.BILLING))]
-BillingReaderDep = Annotated[Actor, Depends(require_roles(Role.BILLING, read=True))]
 # Collections staff read invoices to follow up payments; they cannot start or discard runs.
-InvoiceReaderDep = Annotated[Actor, Depends(require_roles(Role.BILLING, Role.COLLECTIONS, read=True))]
 
 
 async def _run_detail(session: SessionDep, run: BillingRun) -> BillingRunDetail:
@@ -71,15 +79,6 @@ async def _run_detail(session: SessionDep, run: BillingRun) -> BillingRunDetail:
                 }
             }
         },
-        **error_responses(
-            {
-                400: "idempotency_key_required, idempotency_key_invalid",
-                401: "not_authenticated",
-                403: "forbidden",
-                409: "idempotency_key_conflict, idempotency_key_in_progress",
-                422: "validation_error, period_too_far_ahead",
-            }
-        ),
     },
 )
 async def create_billing_run(
@@ -102,7 +101,6 @@ async def create_billing_run(
     "/api/v1/billing/runs",
     operation_id="billing-runs-list",
     summary="List billing runs, newest first",
-    responses=error_responses({401: "not_authenticated", 403: "forbidden"}),
 )
 async def list_billing_runs(
     session: SessionDep,
@@ -121,7 +119,7 @@ async def list_billing_runs(
     "/api/v1/billing/runs/{run_id}",
     operation_id="billing-runs-get",
     summary="A billing run: status, progress, counts, timings and parked clients",
-    responses=error_responses({401: "not_authenticated", 403: "forbidden", 404: "not_found"}),
+    responses=error_responses(BillingRunNotFound),
 )
 async def get_billing_run(run_id: uuid.UUID, session: SessionDep, _: BillingReaderDep) -> BillingRunDetail:
     return await _run_detail(session, await service.get_billing_run(session, run_id))
@@ -131,9 +129,7 @@ async def get_billing_run(run_id: uuid.UUID, session: SessionDep, _: BillingRead
     "/api/v1/billing/runs/{run_id}/discard",
     operation_id="billing-runs-discard",
     summary="Discard the draft invoices of a finished dry run",
-    responses=error_responses(
-        {401: "not_authenticated", 403: "forbidden", 404: "not_found", 409: "billing_run_not_discardable"}
-    ),
+    responses=error_responses(BillingRunNotFound, BillingRunNotDiscardable),
 )
 async def discard_billing_run(run_id: uuid.UUID, session: SessionDep, _: BillingWriterDep) -> BillingRunDetail:
     return await _run_detail(session, await service.discard_billing_run(session, run_id))
@@ -143,7 +139,6 @@ async def discard_billing_run(run_id: uuid.UUID, session: SessionDep, _: Billing
     "/api/v1/invoices",
     operation_id="invoices-list",
     summary="List invoices with filters, newest first",
-    responses=error_responses({401: "not_authenticated", 403: "forbidden"}),
 )
 async def list_invoices(
     session: SessionDep,
@@ -182,7 +177,7 @@ async def list_invoices(
     "/api/v1/invoices/{invoice_id}",
     operation_id="invoices-get",
     summary="An invoice with its lines",
-    responses=error_responses({401: "not_authenticated", 403: "forbidden", 404: "not_found"}),
+    responses=error_responses(InvoiceNotFound),
 )
 async def get_invoice(invoice_id: uuid.UUID, session: SessionDep, _: InvoiceReaderDep) -> InvoiceDetail:
     invoice = await service.get_invoice(session, invoice_id)
@@ -204,15 +199,7 @@ async def get_invoice(invoice_id: uuid.UUID, session: SessionDep, _: InvoiceRead
     response_class=Response,
     responses={
         200: {"content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}}},
-        **error_responses(
-            {
-                401: "not_authenticated",
-                403: "forbidden",
-                404: "not_found",
-                409: "invoice_pdf_not_ready, invoice_pdf_unavailable",
-                500: "invoice_pdf_integrity_error",
-            }
-        ),
+        **error_responses(InvoiceNotFound, InvoicePdfNotReady, InvoicePdfUnavailable, InvoicePdfIntegrityError),
     },
 )
 async def get_invoice_pdf(invoice_id: uuid.UUID, session: SessionDep, _: InvoiceReaderDep) -> Response:
@@ -255,16 +242,7 @@ async def _credit_note_detail(session: SessionDep, note: CreditNote) -> CreditNo
         "the invoice's outstanding amount; the rest goes to the client's credit balance. Never more than what "
         "is still creditable."
     ),
-    responses=error_responses(
-        {
-            400: "idempotency_key_required, idempotency_key_invalid",
-            401: "not_authenticated",
-            403: "forbidden",
-            404: "not_found",
-            409: "invoice_not_creditable, idempotency_key_conflict, idempotency_key_in_progress",
-            422: "validation_error, credit_exceeds_creditable, credit_note_line_invalid",
-        }
-    ),
+    responses=error_responses(InvoiceNotFound, InvoiceNotCreditable, CreditExceedsCreditable, CreditNoteLineInvalid),
 )
 async def create_credit_note(
     invoice_id: uuid.UUID,
@@ -291,7 +269,6 @@ async def create_credit_note(
     "/api/v1/credit-notes",
     operation_id="credit-notes-list",
     summary="List credit notes with filters, newest first",
-    responses=error_responses({401: "not_authenticated", 403: "forbidden"}),
 )
 async def list_credit_notes(
     session: SessionDep,
@@ -321,7 +298,7 @@ async def list_credit_notes(
     "/api/v1/credit-notes/{credit_note_id}",
     operation_id="credit-notes-get",
     summary="A credit note with its lines",
-    responses=error_responses({401: "not_authenticated", 403: "forbidden", 404: "not_found"}),
+    responses=error_responses(CreditNoteNotFound),
 )
 async def get_credit_note(credit_note_id: uuid.UUID, session: SessionDep, _: InvoiceReaderDep) -> CreditNoteDetail:
     return await _credit_note_detail(session, await credit_notes.get_credit_note(session, credit_note_id))
@@ -334,9 +311,7 @@ async def get_credit_note(credit_note_id: uuid.UUID, session: SessionDep, _: Inv
     response_class=Response,
     responses={
         200: {"content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}}},
-        **error_responses(
-            {401: "not_authenticated", 403: "forbidden", 404: "not_found", 500: "credit_note_pdf_integrity_error"}
-        ),
+        **error_responses(CreditNoteNotFound, CreditNotePdfIntegrityError),
     },
 )
 async def get_credit_note_pdf(credit_note_id: uuid.UUID, session: SessionDep, _: InvoiceReaderDep) -> Response:

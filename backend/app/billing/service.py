@@ -15,12 +15,12 @@ from app.billing.documents import pdf_filename, render_pdf_batch
 from app.billing.exceptions import (
     BillingRunNotDiscardable,
     BillingRunNotFound,
-    InvoiceImmutable,
     InvoiceNotCreditable,
     InvoiceNotFound,
     InvoicePdfIntegrityError,
     InvoicePdfNotReady,
     InvoicePdfUnavailable,
+    PeriodTooFarAhead,
 )
 from app.billing.models import (
     BilledActivation,
@@ -32,24 +32,14 @@ from app.billing.models import (
     InvoiceLine,
 )
 from app.billing.schemas import BillingRunCreate, CreditNoteCreate
+from app.catalog.components import SERVICE_TYPES_OF_CATEGORY
 from app.config import get_settings
-from app.contracts.billed_periods import register_billed_period_readers
-from app.customers.history import register_client_history_check
-from app.errors import BusinessValidationError, register_constraint_error
+from app.errors import BusinessValidationError
 from app.kit.audit import record_audit
 from app.kit.correlation import current_actor
 from app.kit.dates import utc_today
 from app.kit.pagination import PageParams, fetch_page
 
-register_constraint_error("invoice_immutable", 409, InvoiceImmutable.code, InvoiceImmutable.message)
-register_constraint_error("invoice_lines_immutable", 409, InvoiceImmutable.code, InvoiceImmutable.message)
-register_constraint_error("invoice_document_immutable", 409, InvoiceImmutable.code, InvoiceImmutable.message)
-
-SERVICE_TYPES_OF_CATEGORY: dict[str, tuple[str, ...]] = {
-    "mobile": ("mobile",),
-    "internet": ("fiber", "adsl"),
-    "landline": ("landline",),
-}
 FAILED_CLIENTS_SHOWN = 200
 
 
@@ -58,7 +48,12 @@ async def _client_has_invoices(session: AsyncSession, client_id: uuid.UUID) -> b
     return bool(await session.scalar(select(exists().where(Invoice.client_id == client_id))))
 
 
-register_client_history_check("invoice", _client_has_invoices)
+async def client_has_outstanding_invoices(session: AsyncSession, client_id: uuid.UUID) -> bool:
+    """True when an issued or overdue invoice of the client is not fully paid."""
+    owed = select(Invoice.id).where(
+        Invoice.client_id == client_id, Invoice.status.in_(("issued", "overdue")), Invoice.outstanding_amount > 0
+    )
+    return bool(await session.scalar(select(exists(owed))))
 
 
 async def billed_through(session: AsyncSession, contract_id: uuid.UUID) -> date | None:
@@ -73,14 +68,6 @@ async def billed_through(session: AsyncSession, contract_id: uuid.UUID) -> date 
 async def activation_billed(session: AsyncSession, contract_id: uuid.UUID) -> bool:
     """True when the contract's activation fee is on a legal invoice."""
     return bool(await session.scalar(select(exists().where(BilledActivation.contract_id == contract_id))))
-
-
-# Contracts asks these before a back-dated end, suspension or plan change (it cannot import billing).
-register_billed_period_readers(
-    billed_through=billed_through,
-    activation_billed=activation_billed,
-    correct_billed_days=credit_notes.correct_billed_days,
-)
 
 
 def latest_allowed_period_start(today: date, months_ahead: int) -> date:
@@ -99,12 +86,7 @@ def _check_run_request(payload: BillingRunCreate) -> None:
     # Invoices for a service that has not started go overdue and trigger dunning for nothing.
     latest = latest_allowed_period_start(utc_today(), settings.billing_max_months_ahead)
     if payload.period_start > latest:
-        raise BusinessValidationError(
-            ["body", "period_start"],
-            f"A billing period may start on {latest.isoformat()} at the latest "
-            f"({settings.billing_max_months_ahead} calendar month(s) ahead).",
-            code="period_too_far_ahead",
-        )
+        raise PeriodTooFarAhead(latest, settings.billing_max_months_ahead)
 
 
 async def create_billing_run(session: AsyncSession, payload: BillingRunCreate) -> BillingRun:

@@ -22,7 +22,7 @@ from sqlalchemy import Select, case, func, literal, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.billing.models import Invoice
-from app.errors import AppError, register_constraint_error
+from app.errors import AppError, BusinessValidationError
 
 # Statuses in which an invoice can still receive money.
 PAYABLE_STATUSES = ("issued", "overdue")
@@ -30,25 +30,31 @@ PAYABLE_STATUSES = ("issued", "overdue")
 CREDITABLE_STATUSES = ("issued", "overdue", "paid")
 ZERO = Decimal("0.00")
 
-register_constraint_error(
-    "ck_invoices_paid_within_total",
-    422,
-    "overpayment",
-    "The payment would exceed the invoice's outstanding amount.",
-    field="amount",
-)
+
+class Overpayment(BusinessValidationError):
+    """The money would exceed what is owed: an invoice's outstanding amount or the client's total."""
+
+    code = "overpayment"
+    action = "Lower the amount (or the allocation named in loc) to at most what is outstanding."
+
+    def __init__(self, loc: list[str | int], msg: str) -> None:
+        super().__init__(loc, msg, type_="overpayment")
 
 
 class InvoiceNotPayable(AppError):
+    """The invoice cannot receive money: it is a draft, already paid or cancelled."""
+
     status_code = 409
     code = "invoice_not_payable"
     message = "Only an issued or overdue invoice with an outstanding amount can receive a payment."
+    action = "Reload the invoice; only issued or overdue invoices with an outstanding amount take payments."
 
 
-class InvoiceOverpaid(AppError):
-    status_code = 422
-    code = "overpayment"
+class InvoiceOverpaid(Overpayment):
     message = "The amount exceeds the invoice's outstanding amount."
+
+    def __init__(self) -> None:
+        AppError.__init__(self)
 
 
 # Payment locks a client's invoices in this order and the status refresh locks every client's invoices in

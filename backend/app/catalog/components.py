@@ -22,6 +22,14 @@ FIELDS_BY_CATEGORY: dict[str, tuple[str, ...]] = {
 }
 COMPONENT_FIELDS = MOBILE_FIELDS + INTERNET_FIELDS + LANDLINE_FIELDS
 CATEGORY_LABELS = {"mobile": "Mobile", "internet": "Internet", "landline": "Landline"}
+# The line service types an offer category fits (spec 5.2); fiber <-> adsl is a technology change.
+SERVICE_TYPES_OF_CATEGORY: dict[str, tuple[str, ...]] = {
+    "mobile": ("mobile",),
+    "internet": ("fiber", "adsl"),
+    "landline": ("landline",),
+}
+# How contracts and invoices (PDFs, in French) name a line's service type.
+SERVICE_LABELS = {"mobile": "Mobile", "fiber": "Internet fibre", "adsl": "Internet ADSL", "landline": "Fixe"}
 _SPEED_FIELD = {"fiber": "internet_fiber_speed_mbps", "adsl": "internet_adsl_speed_mbps"}
 
 

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from app.errors import AppError, Conflict, NotFound
+from app.errors import AppError, Conflict, NotFound, ValidationFailed
 
 
 class OfferNotFound(NotFound):
@@ -10,6 +10,9 @@ class OfferNotFound(NotFound):
 
 
 class OfferCodeTaken(Conflict):
+    """Another offer already uses this code."""
+
+    action = "Choose another offer code."
     code = "offer_code_taken"
     message = "Another offer already uses this code."
 
@@ -18,11 +21,17 @@ class OfferCodeTaken(Conflict):
 
 
 class OfferRetired(Conflict):
+    """The offer is retired; it can no longer be changed."""
+
+    action = "Create a new offer instead of changing a retired one."
     code = "offer_retired"
     message = "This offer is retired; it can no longer be changed."
 
 
 class OfferInUse(AppError):
+    """The offer is sold on existing records; details list the kinds of records."""
+
+    action = "Create a new offer instead of changing the service type of one in use."
     status_code = 409
     code = "offer_in_use"
     message = "The offer is sold on existing records; its service type cannot change. Create a new offer instead."
@@ -35,12 +44,8 @@ class OfferInUse(AppError):
         super().__init__(details=details)
 
 
-class InvalidOffer(AppError):
+class InvalidOffer(ValidationFailed):
     """422 for an update whose merged components break the category rules (spec 5.1)."""
-
-    status_code = 422
-    code = "validation_error"
-    message = "The request is not valid."
 
     def __init__(self, problems: Sequence[tuple[str, str]]) -> None:
         super().__init__(

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import uuid
-from typing import Annotated, Any
+from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Response
+from fastapi import APIRouter, Query, Response
 
-from app.auth.deps import require_roles
-from app.auth.roles import Role
+from app.auth.deps import OperatorDep, StaffReaderDep
 from app.catalog import service
+from app.catalog.exceptions import OfferCodeTaken, OfferInUse, OfferNotFound, OfferRetired
 from app.catalog.schemas import (
     OfferCategories,
     OfferCategory,
@@ -21,16 +21,13 @@ from app.catalog.schemas import (
     ServiceType,
 )
 from app.db import SessionDep
-from app.kit.correlation import Actor
+from app.errors import error_responses
 from app.kit.dates import utc_today
 from app.kit.pagination import Page, PageDep
 
 router = APIRouter(prefix="/api/v1", tags=["catalog"])
 
-WriterDep = Annotated[Actor, Depends(require_roles(Role.OPERATOR))]
-ReaderDep = Annotated[Actor, Depends(require_roles(Role.OPERATOR, Role.BILLING, Role.COLLECTIONS, read=True))]
 
-_NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"description": "not_found"}}
 SUCCESSOR_LINK = '</api/v1/offer-categories>; rel="successor-version"'
 
 
@@ -39,9 +36,9 @@ SUCCESSOR_LINK = '</api/v1/offer-categories>; rel="successor-version"'
     status_code=201,
     operation_id="offers-create",
     summary="Create an offer of one category",
-    responses={409: {"description": "offer_code_taken"}},
+    responses=error_responses(OfferCodeTaken),
 )
-async def create_offer(payload: OfferCreate, session: SessionDep, _: WriterDep) -> OfferRead:
+async def create_offer(payload: OfferCreate, session: SessionDep, _: OperatorDep) -> OfferRead:
     return OfferRead.model_validate(await service.create_offer(session, payload))
 
 
@@ -49,7 +46,7 @@ async def create_offer(payload: OfferCreate, session: SessionDep, _: WriterDep) 
 async def list_offers(
     session: SessionDep,
     page: PageDep,
-    _: ReaderDep,
+    _: StaffReaderDep,
     category: OfferCategory | None = None,
     service_type: ServiceType | None = None,
     status: OfferStatus | None = None,
@@ -62,8 +59,10 @@ async def list_offers(
     return Page(items=[OfferRead.model_validate(r) for r in rows], total=total, limit=page.limit, offset=page.offset)
 
 
-@router.get("/offers/{offer_id}", operation_id="offers-get", summary="Get an offer", responses=_NOT_FOUND)
-async def get_offer(offer_id: uuid.UUID, session: SessionDep, _: ReaderDep) -> OfferRead:
+@router.get(
+    "/offers/{offer_id}", operation_id="offers-get", summary="Get an offer", responses=error_responses(OfferNotFound)
+)
+async def get_offer(offer_id: uuid.UUID, session: SessionDep, _: StaffReaderDep) -> OfferRead:
     return OfferRead.model_validate(await service.get_offer(session, offer_id))
 
 
@@ -71,9 +70,9 @@ async def get_offer(offer_id: uuid.UUID, session: SessionDep, _: ReaderDep) -> O
     "/offers/{offer_id}",
     operation_id="offers-update",
     summary="Update an active offer (components re-checked against its category)",
-    responses={**_NOT_FOUND, 409: {"description": "offer_retired, offer_in_use (access type of an offer in use)"}},
+    responses=error_responses(OfferNotFound, OfferRetired, OfferInUse, OfferCodeTaken),
 )
-async def update_offer(offer_id: uuid.UUID, payload: OfferUpdate, session: SessionDep, _: WriterDep) -> OfferRead:
+async def update_offer(offer_id: uuid.UUID, payload: OfferUpdate, session: SessionDep, _: OperatorDep) -> OfferRead:
     return OfferRead.model_validate(await service.update_offer(session, offer_id, payload))
 
 
@@ -81,9 +80,9 @@ async def update_offer(offer_id: uuid.UUID, payload: OfferUpdate, session: Sessi
     "/offers/{offer_id}/retire",
     operation_id="offers-retire",
     summary="Retire an offer (offers are never deleted)",
-    responses={**_NOT_FOUND, 409: {"description": "offer_retired (already retired)"}},
+    responses=error_responses(OfferNotFound, OfferRetired),
 )
-async def retire_offer(offer_id: uuid.UUID, session: SessionDep, _: WriterDep) -> OfferRead:
+async def retire_offer(offer_id: uuid.UUID, session: SessionDep, _: OperatorDep) -> OfferRead:
     return OfferRead.model_validate(await service.retire_offer(session, offer_id))
 
 
@@ -99,7 +98,7 @@ async def _grouped(session: SessionDep) -> OfferCategories:
     operation_id="offer-categories-list",
     summary="Offers on sale today, grouped by category (mobile, internet, landline)",
 )
-async def list_offer_categories(session: SessionDep, _: ReaderDep) -> OfferCategories:
+async def list_offer_categories(session: SessionDep, _: StaffReaderDep) -> OfferCategories:
     return await _grouped(session)
 
 
@@ -117,7 +116,7 @@ async def list_offer_categories(session: SessionDep, _: ReaderDep) -> OfferCateg
         }
     },
 )
-async def list_offer_families(session: SessionDep, _: ReaderDep, response: Response) -> OfferCategories:
+async def list_offer_families(session: SessionDep, _: StaffReaderDep, response: Response) -> OfferCategories:
     response.headers["Deprecation"] = "true"
     response.headers["Link"] = SUCCESSOR_LINK
     return await _grouped(session)

@@ -22,14 +22,13 @@ from app.catalog.exceptions import InvalidOffer, OfferCodeTaken, OfferInUse, Off
 from app.catalog.models import OFFER_CATEGORIES, Offer
 from app.catalog.schemas import OfferCreate, OfferUpdate
 from app.catalog.usage import offer_usage
-from app.errors import register_constraint_error
 from app.kit.audit import record_audit
 from app.kit.correlation import current_actor
 from app.kit.pagination import PageParams, fetch_page
+from app.kit.search import escape_like
 
 logger = logging.getLogger(__name__)
 
-register_constraint_error("uq_offers_code", 409, OfferCodeTaken.code, OfferCodeTaken.message, field="code")
 
 _AUDITED_FIELDS = (
     "code",
@@ -169,10 +168,6 @@ async def _get_for_update(session: AsyncSession, offer_id: uuid.UUID) -> Offer:
     return offer
 
 
-def _escape_like(term: str) -> str:
-    return term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
-
 def _list_statement(
     *, category: str | None, service_type: str | None, status: str | None, q: str | None, code: str | None
 ) -> Select[Offer]:
@@ -186,7 +181,7 @@ def _list_statement(
     if status:
         stmt = stmt.where(Offer.status == status)
     if q and q.strip():
-        like = f"%{_escape_like(q.strip())}%"
+        like = f"%{escape_like(q.strip())}%"
         conditions: list[ColumnElement[bool]] = [
             Offer.code.ilike(like, escape="\\"),
             Offer.name.ilike(like, escape="\\"),

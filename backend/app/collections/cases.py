@@ -271,7 +271,7 @@ async def _emit_transition(
             action="case.opened",
             entity_type="collection_case",
             entity_id=case.id,
-            after=outbox.json_ready(payload),
+            after=payload,
         )
         return
     await outbox.publish(session, "collection_case.status_changed", payload)
@@ -281,7 +281,7 @@ async def _emit_transition(
         entity_type="collection_case",
         entity_id=case.id,
         before={"status": previous},
-        after=outbox.json_ready(payload),
+        after=payload,
     )
 
 
@@ -470,7 +470,7 @@ async def _emit_action(session: AsyncSession, case: CollectionCase, action: Coll
         action=_ACTION_AUDIT.get(action.action_type, "reminder.sent"),
         entity_type="collection_case",
         entity_id=case.id,
-        after=outbox.json_ready(payload),
+        after=payload,
     )
 
 

@@ -3,6 +3,8 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
+from app.billing.settlement import InvoiceNotPayable
+from app.billing.settlement import Overpayment as Overpayment
 from app.errors import BusinessValidationError, Conflict, NotFound
 
 
@@ -18,65 +20,74 @@ class InvoiceNotFound(NotFound):
     message = "Invoice not found."
 
 
-class Overpayment(BusinessValidationError):
-    """The money would exceed what is owed: an invoice's outstanding amount or the client's total."""
-
-    def __init__(self, loc: list[str | int], msg: str) -> None:
-        super().__init__(loc, msg, code="overpayment", type_="overpayment")
-
-
 class AllocationMismatch(BusinessValidationError):
+    """The allocations of a payment do not add up to its amount."""
+
+    code = "allocation_mismatch"
+    action = "Make the allocations add up to the payment amount, or send no allocations."
+
     def __init__(self, amount: Any, allocated: Any) -> None:
         super().__init__(
             ["body", "allocations"],
             f"The allocations add up to {allocated:.2f}, not the payment amount {amount:.2f}.",
-            code="allocation_mismatch",
             type_="allocation_mismatch",
         )
 
 
 class UnknownPaymentClient(BusinessValidationError):
+    """No live client has the client_id of the payment."""
+
+    code = "client_not_found"
+    action = "Choose an existing, non-anonymised client."
+
     def __init__(self) -> None:
-        super().__init__(["body", "client_id"], "No live client has this id.", code="client_not_found")
+        super().__init__(["body", "client_id"], "No live client has this id.")
 
 
 class InvoiceOfAnotherClient(BusinessValidationError):
+    """An allocation names an invoice of another client."""
+
+    code = "invoice_of_another_client"
+    action = "Allocate only to invoices of the paying client."
+
     def __init__(self, index: int) -> None:
-        super().__init__(
-            ["body", "allocations", index, "invoice_id"],
-            "This invoice belongs to another client.",
-            code="invoice_of_another_client",
-        )
+        super().__init__(["body", "allocations", index, "invoice_id"], "This invoice belongs to another client.")
 
 
 class UnknownAllocationInvoice(BusinessValidationError):
+    """An allocation names an invoice that does not exist."""
+
+    code = "invoice_not_found"
+    action = "Correct the invoice id named in loc."
+
     def __init__(self, index: int) -> None:
-        super().__init__(
-            ["body", "allocations", index, "invoice_id"], "No invoice has this id.", code="invoice_not_found"
-        )
+        super().__init__(["body", "allocations", index, "invoice_id"], "No invoice has this id.")
 
 
 class AllocationInvoiceNotPayable(BusinessValidationError):
+    """An allocation names an invoice that cannot receive money (draft, paid or cancelled)."""
+
+    code = "invoice_not_payable"
+    action = "Allocate only to issued or overdue invoices with an outstanding amount."
+
     def __init__(self, index: int, status: str) -> None:
-        super().__init__(
-            ["body", "allocations", index, "invoice_id"],
-            f"A {status} invoice cannot receive a payment.",
-            code="invoice_not_payable",
-        )
+        super().__init__(["body", "allocations", index, "invoice_id"], f"A {status} invoice cannot receive a payment.")
 
 
 class ReceivedInFuture(BusinessValidationError):
     def __init__(self) -> None:
-        super().__init__(["body", "received_at"], "received_at cannot be in the future.", code="validation_error")
+        super().__init__(["body", "received_at"], "received_at cannot be in the future.")
 
 
 class ReceivedBeforeClient(BusinessValidationError):
+    code = "received_before_client"
+    message = "Received before client."
+
     def __init__(self, client_since: datetime) -> None:
         super().__init__(
             ["body", "received_at"],
             f"received_at is before the client existed ({client_since.isoformat()}): no money can have been "
             "received from it then.",
-            code="received_before_client",
         )
 
 
@@ -104,17 +115,22 @@ class PossibleDuplicatePayment(Conflict):
 
 
 class InvoiceAlreadyPaid(Conflict):
+    """The invoice is already paid in full."""
+
     code = "invoice_already_paid"
     message = "The invoice is already paid."
+    action = "Nothing to do: reload the invoice to show its paid status."
 
 
-class InvoiceNotPayableConflict(Conflict):
-    code = "invoice_not_payable"
+class InvoiceNotPayableConflict(InvoiceNotPayable):
     message = "Only an issued or overdue invoice can be approved as paid."
 
 
 class InvalidTransition(Conflict):
+    """The collection case cannot move from its current status to the one asked."""
+
     code = "invalid_transition"
+    action = "Reload the case and offer only the transitions allowed from its current status."
 
     def __init__(self, current: str, target: str) -> None:
         super().__init__(
@@ -124,13 +140,19 @@ class InvalidTransition(Conflict):
 
 
 class CaseHasOverdueBalance(Conflict):
+    """The case cannot be resolved by hand while the client still has overdue invoices."""
+
     code = "case_has_overdue_balance"
     message = "The client still has overdue invoices: the case resolves itself when they are paid."
+    action = "Record the payments; the case resolves itself when nothing is overdue."
 
 
 class CaseClosed(Conflict):
+    """The case is resolved or written off."""
+
     code = "case_closed"
     message = "The case is resolved or written off; no more actions can be recorded on it."
+    action = "Do not record actions on a closed case; open the client's current case instead."
 
 
 class PromisedDateInPast(BusinessValidationError):
@@ -139,8 +161,11 @@ class PromisedDateInPast(BusinessValidationError):
 
 
 class EvaluationInProgress(Conflict):
+    """Another collections evaluation holds the evaluation lock."""
+
     code = "evaluation_in_progress"
     message = "A collections evaluation is already running; retry when it has finished."
+    action = "Retry after a short while."
 
 
 class EvaluationBeforeLastDay(Conflict):
@@ -183,9 +208,11 @@ class EvaluationDayInFuture(BusinessValidationError):
 
 
 class RefundExceedsCreditBalance(BusinessValidationError):
+    code = "refund_exceeds_credit_balance"
+    message = "Refund exceeds credit balance."
+
     def __init__(self, balance: object) -> None:
         super().__init__(
             ["body", "amount"],
             f"A refund pays back at most the client's credit balance ({balance}).",
-            code="refund_exceeds_credit_balance",
         )

@@ -8,31 +8,13 @@ consumers share the work), delivers them, and sets `delivered_at`.
 from __future__ import annotations
 
 import uuid
-from datetime import date, datetime
-from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.collections.models import OutboxEvent
-from app.kit.money import format_money
-
-
-def json_ready(value: Any) -> Any:
-    """The value with money as two-decimal strings and ids/dates as strings, ready for JSONB."""
-    # Money stays an exact two-decimal string, as in the API (never a float).
-    if isinstance(value, Decimal):
-        return format_money(value)
-    if isinstance(value, uuid.UUID):
-        return str(value)
-    if isinstance(value, datetime | date):
-        return value.isoformat()
-    if isinstance(value, dict):
-        return {str(key): json_ready(item) for key, item in value.items()}
-    if isinstance(value, list | tuple):
-        return [json_ready(item) for item in value]
-    return value
+from app.kit.jsonable import json_ready
 
 
 async def publish(session: AsyncSession, event_type: str, payload: dict[str, Any]) -> OutboxEvent:
@@ -64,3 +46,8 @@ async def mark_delivered(session: AsyncSession, event_ids: list[uuid.UUID]) -> N
             .values(delivered_at=func.now())
             .execution_options(synchronize_session=False)
         )
+
+
+async def get_event(session: AsyncSession, event_id: uuid.UUID) -> OutboxEvent:
+    """One event by id (the webhook dispatcher reads the event of a delivery)."""
+    return await session.get_one(OutboxEvent, event_id)

@@ -4,14 +4,37 @@ from __future__ import annotations
 
 import uuid
 from datetime import date
-from typing import Annotated, Any
+from typing import Annotated
 
-from fastapi import APIRouter, Body, Depends, Query
+from fastapi import APIRouter, Body, Query
 from fastapi.responses import JSONResponse
 
-from app.auth.deps import require_roles
-from app.auth.roles import Role
+from app.auth.deps import COLLECTIONS_READ, COLLECTIONS_WRITE
 from app.collections import cases, service
+from app.collections.exceptions import (
+    AllocationInvoiceNotPayable,
+    AllocationMismatch,
+    CaseClosed,
+    CaseHasOverdueBalance,
+    CaseNotFound,
+    EvaluationBeforeLastDay,
+    EvaluationDayInFuture,
+    EvaluationInProgress,
+    InvalidPeriod,
+    InvalidTransition,
+    InvoiceAlreadyPaid,
+    InvoiceNotFound,
+    InvoiceNotPayableConflict,
+    InvoiceOfAnotherClient,
+    Overpayment,
+    PaymentNotFound,
+    PossibleDuplicatePayment,
+    PromisedDateInPast,
+    ReceivedBeforeClient,
+    RefundExceedsCreditBalance,
+    UnknownAllocationInvoice,
+    UnknownPaymentClient,
+)
 from app.collections.schemas import (
     ActionCreate,
     ActionRead,
@@ -31,31 +54,13 @@ from app.collections.schemas import (
     PaymentRecorded,
     RefundCreate,
 )
+from app.customers.exceptions import ClientNotFound
 from app.db import SessionDep
 from app.errors import error_responses
 from app.kit.idempotency import IdempotencyKeyDep, run_idempotent
 from app.kit.pagination import Page, PageDep
 
 router = APIRouter(tags=["collections"])
-
-# Collections writes; billing and the auditor may read (admin is always accepted).
-WRITE = [Depends(require_roles(Role.COLLECTIONS))]
-READ = [Depends(require_roles(Role.COLLECTIONS, Role.BILLING, read=True))]
-
-
-def _errors(*codes: tuple[int, str]) -> dict[int | str, dict[str, Any]]:
-    described: dict[int, list[str]] = {}
-    for status, code in codes:
-        described.setdefault(status, []).append(code)
-    return error_responses({status: ", ".join(names) for status, names in described.items()})
-
-
-_AUTH = ((401, "not_authenticated"), (403, "forbidden"))
-_IDEMPOTENCY = (
-    (400, "idempotency_key_required"),
-    (409, "idempotency_key_conflict"),
-    (409, "idempotency_key_in_progress"),
-)
 
 
 @router.post(
@@ -69,19 +74,16 @@ _IDEMPOTENCY = (
     ),
     status_code=201,
     response_model=PaymentRecorded,
-    dependencies=WRITE,
-    responses=_errors(
-        *_AUTH,
-        *_IDEMPOTENCY,
-        (409, "possible_duplicate_payment"),
-        (422, "overpayment"),
-        (422, "allocation_mismatch"),
-        (422, "invoice_of_another_client"),
-        (422, "invoice_not_found"),
-        (422, "invoice_not_payable"),
-        (422, "client_not_found"),
-        (422, "received_before_client"),
-        (422, "validation_error"),
+    dependencies=COLLECTIONS_WRITE,
+    responses=error_responses(
+        Overpayment,
+        AllocationMismatch,
+        InvoiceOfAnotherClient,
+        UnknownAllocationInvoice,
+        AllocationInvoiceNotPayable,
+        UnknownPaymentClient,
+        PossibleDuplicatePayment,
+        ReceivedBeforeClient,
     ),
 )
 async def create_payment(session: SessionDep, key: IdempotencyKeyDep, body: PaymentCreate) -> JSONResponse:
@@ -105,15 +107,8 @@ async def create_payment(session: SessionDep, key: IdempotencyKeyDep, body: Paym
     ),
     status_code=201,
     response_model=PaymentRecorded,
-    dependencies=WRITE,
-    responses=_errors(
-        *_AUTH,
-        *_IDEMPOTENCY,
-        (404, "not_found"),
-        (409, "invoice_already_paid"),
-        (409, "invoice_not_payable"),
-        (422, "validation_error"),
-    ),
+    dependencies=COLLECTIONS_WRITE,
+    responses=error_responses(InvoiceNotFound, InvoiceAlreadyPaid, InvoiceNotPayableConflict),
 )
 async def approve_invoice_paid(
     session: SessionDep,
@@ -137,8 +132,8 @@ async def approve_invoice_paid(
     operation_id="collections-payments-list",
     summary="List payments",
     response_model=Page[PaymentRead],
-    dependencies=READ,
-    responses=_errors(*_AUTH, (422, "validation_error")),
+    dependencies=COLLECTIONS_READ,
+    responses=error_responses(InvalidPeriod),
 )
 async def list_payments(
     session: SessionDep,
@@ -166,8 +161,8 @@ async def list_payments(
     operation_id="collections-payments-get",
     summary="Get a payment",
     response_model=PaymentRead,
-    dependencies=READ,
-    responses=_errors(*_AUTH, (404, "not_found")),
+    dependencies=COLLECTIONS_READ,
+    responses=error_responses(PaymentNotFound),
 )
 async def get_payment(session: SessionDep, payment_id: uuid.UUID) -> PaymentRead:
     return await service.get_payment(session, payment_id)
@@ -183,14 +178,8 @@ async def get_payment(session: SessionDep, payment_id: uuid.UUID) -> PaymentRead
     ),
     status_code=201,
     response_model=PaymentRead,
-    dependencies=WRITE,
-    responses=_errors(
-        *_AUTH,
-        *_IDEMPOTENCY,
-        (422, "refund_exceeds_credit_balance"),
-        (422, "client_not_found"),
-        (422, "validation_error"),
-    ),
+    dependencies=COLLECTIONS_WRITE,
+    responses=error_responses(RefundExceedsCreditBalance, UnknownPaymentClient),
 )
 async def create_refund(session: SessionDep, key: IdempotencyKeyDep, body: RefundCreate) -> JSONResponse:
     return await run_idempotent(
@@ -208,8 +197,8 @@ async def create_refund(session: SessionDep, key: IdempotencyKeyDep, body: Refun
     operation_id="collections-credit-balance-get",
     summary="A client's credit balance",
     response_model=CreditBalanceRead,
-    dependencies=READ,
-    responses=_errors(*_AUTH, (404, "not_found")),
+    dependencies=COLLECTIONS_READ,
+    responses=error_responses(ClientNotFound),
 )
 async def get_credit_balance(session: SessionDep, client_id: uuid.UUID) -> CreditBalanceRead:
     return CreditBalanceRead(client_id=client_id, balance=await service.client_credit_balance(session, client_id))
@@ -226,13 +215,8 @@ async def get_credit_balance(session: SessionDep, client_id: uuid.UUID) -> Credi
         "default and never a later day (422)."
     ),
     response_model=EvaluationRead,
-    dependencies=WRITE,
-    responses=_errors(
-        *_AUTH,
-        (409, "evaluation_in_progress"),
-        (409, "evaluation_before_last_evaluated_day"),
-        (422, "validation_error"),
-    ),
+    dependencies=COLLECTIONS_WRITE,
+    responses=error_responses(EvaluationInProgress, EvaluationDayInFuture, EvaluationBeforeLastDay),
 )
 async def run_evaluation(
     session: SessionDep, body: Annotated[EvaluationRequest | None, Body()] = None
@@ -246,8 +230,7 @@ async def run_evaluation(
     operation_id="collections-cases-list",
     summary="List collection cases",
     response_model=Page[CaseRead],
-    dependencies=READ,
-    responses=_errors(*_AUTH),
+    dependencies=COLLECTIONS_READ,
 )
 async def list_cases(
     session: SessionDep,
@@ -273,8 +256,8 @@ async def _case_detail(session: SessionDep, case_id: uuid.UUID) -> CaseDetail:
     operation_id="collections-cases-get",
     summary="Get a collection case with its invoices",
     response_model=CaseDetail,
-    dependencies=READ,
-    responses=_errors(*_AUTH, (404, "not_found")),
+    dependencies=COLLECTIONS_READ,
+    responses=error_responses(CaseNotFound),
 )
 async def get_case(session: SessionDep, case_id: uuid.UUID) -> CaseDetail:
     return await _case_detail(session, case_id)
@@ -291,14 +274,8 @@ async def get_case(session: SessionDep, case_id: uuid.UUID) -> CaseDetail:
         "while overdue invoices remain (payments resolve the case)."
     ),
     response_model=CaseDetail,
-    dependencies=WRITE,
-    responses=_errors(
-        *_AUTH,
-        (404, "not_found"),
-        (409, "invalid_transition"),
-        (409, "case_has_overdue_balance"),
-        (422, "validation_error"),
-    ),
+    dependencies=COLLECTIONS_WRITE,
+    responses=error_responses(CaseNotFound, InvalidTransition, CaseHasOverdueBalance, PromisedDateInPast),
 )
 async def change_case_status(session: SessionDep, case_id: uuid.UUID, body: CaseStatusChange) -> CaseDetail:
     await cases.change_case_status(session, case_id, body)
@@ -310,8 +287,8 @@ async def change_case_status(session: SessionDep, case_id: uuid.UUID, body: Case
     operation_id="collections-cases-actions-list",
     summary="List a case's actions",
     response_model=Page[ActionRead],
-    dependencies=READ,
-    responses=_errors(*_AUTH, (404, "not_found")),
+    dependencies=COLLECTIONS_READ,
+    responses=error_responses(CaseNotFound),
 )
 async def list_case_actions(session: SessionDep, case_id: uuid.UUID, page: PageDep) -> Page[ActionRead]:
     rows, total = await cases.list_actions(session, case_id, page)
@@ -327,8 +304,8 @@ async def list_case_actions(session: SessionDep, case_id: uuid.UUID, page: PageD
     description="Reminders, letters, calls and suspension notices; each is published to the outbox.",
     status_code=201,
     response_model=ActionRead,
-    dependencies=WRITE,
-    responses=_errors(*_AUTH, (404, "not_found"), (409, "case_closed"), (422, "validation_error")),
+    dependencies=COLLECTIONS_WRITE,
+    responses=error_responses(CaseNotFound, CaseClosed, PromisedDateInPast),
 )
 async def create_case_action(session: SessionDep, case_id: uuid.UUID, body: ActionCreate) -> ActionRead:
     return ActionRead.model_validate(await cases.record_action(session, case_id, body))
@@ -344,8 +321,8 @@ async def create_case_action(session: SessionDep, case_id: uuid.UUID, body: Acti
         "rate: paid so far / invoiced, over the invoices issued in the period."
     ),
     response_model=CollectionsOverview,
-    dependencies=READ,
-    responses=_errors(*_AUTH, (422, "validation_error")),
+    dependencies=COLLECTIONS_READ,
+    responses=error_responses(InvalidPeriod),
 )
 async def collections_overview(
     session: SessionDep,

@@ -50,10 +50,10 @@ from app.collections.schemas import (
 )
 from app.customers import service as customers_service
 from app.customers.exceptions import ClientNotFound
-from app.customers.history import register_client_history_check
 from app.kit.audit import record_audit
 from app.kit.correlation import current_actor
 from app.kit.dates import utc_today
+from app.kit.jsonable import json_ready
 from app.kit.locks import lock_client
 from app.kit.pagination import PageParams, fetch_page
 
@@ -71,11 +71,6 @@ async def _client_has_payments(session: AsyncSession, client_id: uuid.UUID) -> b
 async def _client_has_cases(session: AsyncSession, client_id: uuid.UUID) -> bool:
     stmt = select(select(CollectionCase.id).where(CollectionCase.client_id == client_id).exists())
     return bool(await session.scalar(stmt))
-
-
-# Payment and collection history keep a client from being hard-deleted (spec 5.2).
-register_client_history_check("payment", _client_has_payments)
-register_client_history_check("collection_case", _client_has_cases)
 
 
 def _received_at(requested: datetime | None) -> datetime:
@@ -224,7 +219,7 @@ async def _announce(session: AsyncSession, payment: Payment, allocations: list[d
         action="payment.recorded",
         entity_type="payment",
         entity_id=payment.id,
-        after=outbox.json_ready(summary),
+        after=summary,
     )
     await outbox.publish(session, "payment.recorded", summary)
 
@@ -568,7 +563,7 @@ async def record_refund(session: AsyncSession, request: RefundCreate) -> Payment
         "credit_balance_after": balance - request.amount,
     }
     await record_audit(
-        session, action="refund.recorded", entity_type="payment", entity_id=payment.id, after=outbox.json_ready(summary)
+        session, action="refund.recorded", entity_type="payment", entity_id=payment.id, after=json_ready(summary)
     )
     await outbox.publish(session, "refund.recorded", summary)
     return _payment_read_without_allocations(payment)

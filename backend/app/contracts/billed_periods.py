@@ -1,8 +1,9 @@
 """What billing has already invoiced for a contract, as billing reports it.
 
 Billing builds on contracts (its runs read the contract tables), so contracts cannot import billing:
-billing registers its readers here at import time (app/billing/service.py), the way modules register
-client-history checks in app/customers/history.py. Lifecycle changes use them so that nothing is billed
+billing registers its readers here through app.wiring, the way modules register client-history checks in
+app/customers/history.py; reading them before the wiring completed them raises (never "nothing billed"
+by omission). Lifecycle changes use them so that nothing is billed
 twice: a change dated into days already invoiced is corrected by billing with a credit note (within the
 back-dating limit, for finance roles) or refused, and an activation fee not billed yet is not lost when its
 contract is replaced.
@@ -13,15 +14,15 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.config import get_settings
-from app.errors import Conflict, register_constraint_error
+from app.errors import Conflict
 from app.kit.correlation import current_actor
 from app.kit.dates import utc_today
+from app.kit.registry import Registry
 
 BilledThrough = Callable[[AsyncSession, uuid.UUID], Awaitable[date | None]]
 ActivationBilled = Callable[[AsyncSession, uuid.UUID], Awaitable[bool]]
@@ -31,25 +32,19 @@ CorrectBilledDays = Callable[[AsyncSession, uuid.UUID, date, str], Awaitable[lis
 CORRECTION_ROLES = frozenset({"admin", "billing"})
 
 
-@dataclass
-class _Readers:
-    billed_through: BilledThrough | None = None
-    activation_billed: ActivationBilled | None = None
-    correct_billed_days: CorrectBilledDays | None = None
-
-
-_readers = _Readers()
-
-register_constraint_error(
-    "period_already_billed",
-    409,
-    "period_already_billed",
-    "The contract's days from this date are already invoiced; corrections are made with a credit note.",
-)
+# kind ("invoice") -> reader(session, contract_id)
+billed_through_readers: Registry[BilledThrough] = Registry("billed through")
+activation_billed_readers: Registry[ActivationBilled] = Registry("activation billed")
+# kind ("invoice") -> corrector(session, contract_id, first_day, reason): credit notes for invoiced days
+billed_days_correctors: Registry[CorrectBilledDays] = Registry("billed days correctors")
 
 
 class PeriodAlreadyBilled(Conflict):
+    """A change dated into days already invoiced would bill them twice."""
+
     code = "period_already_billed"
+    message = "The contract's days from this date are already invoiced; corrections are made with a credit note."
+    action = "Choose a date after the invoiced days; corrections of billed days are made with a credit note."
 
     def __init__(self, field: str, requested: date, billed_through: date) -> None:
         message = (
@@ -70,26 +65,15 @@ class PeriodAlreadyBilled(Conflict):
         )
 
 
-def register_billed_period_readers(
-    *, billed_through: BilledThrough, activation_billed: ActivationBilled, correct_billed_days: CorrectBilledDays
-) -> None:
-    """Billing registers `billed_through(session, contract_id)`, `activation_billed(session, contract_id)` and
-    `correct_billed_days(session, contract_id, first_day, reason)` (credit note for invoiced days no longer owed)."""
-    _readers.billed_through = billed_through
-    _readers.activation_billed = activation_billed
-    _readers.correct_billed_days = correct_billed_days
-
-
 async def billed_through(session: AsyncSession, contract_id: uuid.UUID) -> date | None:
-    """The last day of the contract covered by a legal invoice (None: nothing billed, or no billing module)."""
-    if _readers.billed_through is None:
-        return None
-    return await _readers.billed_through(session, contract_id)
+    """The last day of the contract covered by a legal invoice (None: nothing billed)."""
+    days = [day for _, reader in billed_through_readers.items() if (day := await reader(session, contract_id))]
+    return max(days, default=None)
 
 
 async def activation_billed(session: AsyncSession, contract_id: uuid.UUID) -> bool:
     """True when the contract's activation fee is on a legal invoice."""
-    return _readers.activation_billed is not None and await _readers.activation_billed(session, contract_id)
+    return any([await reader(session, contract_id) for _, reader in activation_billed_readers.items()])
 
 
 async def correct_or_refuse(
@@ -104,6 +88,9 @@ async def correct_or_refuse(
         return []
     limit = get_settings().billing_correction_max_days
     allowed = bool(current_actor().roles & CORRECTION_ROLES) and (utc_today() - requested).days <= limit
-    if not allowed or _readers.correct_billed_days is None:
+    if not allowed:
         raise PeriodAlreadyBilled(field, requested, last_billed)
-    return await _readers.correct_billed_days(session, contract_id, first_day, reason)
+    numbers: list[str] = []
+    for _, corrector in billed_days_correctors.items():
+        numbers.extend(await corrector(session, contract_id, first_day, reason))
+    return numbers

@@ -13,13 +13,13 @@ from reportlab.lib.units import mm
 from reportlab.lib.utils import simpleSplit
 from reportlab.pdfgen import canvas
 
+from app.catalog.components import SERVICE_LABELS
 from app.catalog.models import Offer
 from app.contracts.models import Contract, Subscriber
 from app.customers.models import Client
 from app.kit.money import format_money
 
 TEMPLATE_VERSION = 1
-_SERVICE_LABELS = {"mobile": "Mobile", "fiber": "Internet fibre", "adsl": "Internet ADSL", "landline": "Fixe"}
 _DECISION_LABELS = {
     "created": "Nouvelle ligne",
     "upgraded": "Changement d'offre (montée)",
@@ -76,7 +76,7 @@ def offer_components(offer: Offer) -> list[str]:
             lines.append(f"Appels : {_amount(offer.mobile_calls_hours, 'h')}")
     elif offer.category == "internet":
         speed = offer.internet_fiber_speed_mbps if offer.service_type == "fiber" else offer.internet_adsl_speed_mbps
-        lines.append(f"Accès {_SERVICE_LABELS[offer.service_type]} : {speed} Mbit/s")
+        lines.append(f"Accès {SERVICE_LABELS[offer.service_type]} : {speed} Mbit/s")
         lines.append("Ligne fixe incluse")
         if offer.internet_tv_included:
             lines.append("TV incluse")
@@ -105,7 +105,7 @@ def contract_sheet(
         client_address=address,
         offer_code=offer.code,
         offer_name=offer.name,
-        service_label=_SERVICE_LABELS[contract.service_type],
+        service_label=SERVICE_LABELS[contract.service_type],
         components=offer_components(offer),
         phone_number=subscriber.phone_number,
         start_date=contract.start_date,

@@ -5,12 +5,32 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse, Response
 
-from app.auth.deps import require_roles
-from app.auth.roles import Role
+from app.auth.deps import AdminDep, OperatorDep, StaffReaderDep
+from app.catalog.exceptions import OfferNotFound
 from app.contracts import service
+from app.contracts.billed_periods import PeriodAlreadyBilled
+from app.contracts.exceptions import (
+    ClientTerminated,
+    ContractDocumentNotFound,
+    ContractNotActive,
+    ContractNotFound,
+    DocumentIntegrityError,
+    InvalidStatusTransition,
+    InvalidTargetContract,
+    NoContractToChange,
+    NumberMismatch,
+    NumberPoolExhausted,
+    NumberUnavailable,
+    OfferAlreadySubscribed,
+    OfferNotAvailable,
+    ProvisioningAmbiguous,
+    ServiceTypeIncompatible,
+    SubscriberHasLiveContract,
+    SubscriberNotFound,
+)
 from app.contracts.schemas import (
     ContractProvisionRequest,
     ContractRead,
@@ -25,42 +45,33 @@ from app.contracts.schemas import (
     SubscriberTerminateRequest,
     SubscriberUpdate,
 )
+from app.customers.exceptions import ClientNotFound
 from app.db import SessionDep
 from app.errors import BusinessValidationError, error_responses
-from app.kit.correlation import Actor
 from app.kit.idempotency import IdempotencyKeyDep, run_idempotent
 from app.kit.pagination import Page, PageDep
 from app.kit.phone import InvalidPhoneNumber, normalize_moroccan_number
 
 router = APIRouter(tags=["contracts"])
 
-OperatorDep = Annotated[Actor, Depends(require_roles(Role.OPERATOR))]
-AdminDep = Annotated[Actor, Depends(require_roles())]
-StaffReadDep = Annotated[Actor, Depends(require_roles(Role.OPERATOR, Role.BILLING, Role.COLLECTIONS, read=True))]
-
 
 _PROVISION_ERRORS = error_responses(
-    {
-        400: "idempotency_key_required, idempotency_key_invalid",
-        404: "not_found (client or offer)",
-        409: (
-            "client_terminated, provisioning_ambiguous (details list the candidate contracts), number_unavailable, "
-            "contract_not_active, offer_already_subscribed, number_pool_exhausted, idempotency_key_conflict, "
-            "idempotency_key_in_progress, period_already_billed (a plan change starting on a day already invoiced)"
-        ),
-        422: (
-            "validation_error (numbers in the wrong family, missing home landline, ...), offer_not_available, "
-            "service_type_incompatible, invalid_target_contract, no_contract_to_change, number_mismatch"
-        ),
-    }
+    ClientNotFound,
+    OfferNotFound,
+    ClientTerminated,
+    ProvisioningAmbiguous,
+    NumberUnavailable,
+    ContractNotActive,
+    OfferAlreadySubscribed,
+    NumberPoolExhausted,
+    PeriodAlreadyBilled,
+    OfferNotAvailable,
+    ServiceTypeIncompatible,
+    InvalidTargetContract,
+    NoContractToChange,
+    NumberMismatch,
 )
-_LIFECYCLE_ERRORS = error_responses(
-    {
-        404: "not_found",
-        409: "invalid_status_transition, period_already_billed (effective_date inside days already invoiced)",
-        422: "validation_error (effective_date in the future or outside the contract)",
-    }
-)
+_LIFECYCLE_ERRORS = error_responses(ContractNotFound, InvalidStatusTransition, PeriodAlreadyBilled)
 
 
 @router.post(
@@ -91,7 +102,7 @@ async def provision_contract(
 async def list_contracts(
     session: SessionDep,
     page: PageDep,
-    _: StaffReadDep,
+    _: StaffReaderDep,
     client_id: uuid.UUID | None = None,
     status: LineStatus | None = None,
     service_category: Annotated[
@@ -116,9 +127,9 @@ async def list_contracts(
     "/api/v1/contracts/{contract_id}",
     operation_id="contracts-get",
     summary="One contract",
-    responses=error_responses({404: "not_found"}),
+    responses=error_responses(ContractNotFound),
 )
-async def get_contract(contract_id: uuid.UUID, session: SessionDep, _: StaffReadDep) -> ContractRead:
+async def get_contract(contract_id: uuid.UUID, session: SessionDep, _: StaffReaderDep) -> ContractRead:
     return await service.describe_contract(session, await service.get_contract(session, contract_id))
 
 
@@ -165,10 +176,10 @@ async def terminate_contract(
     "/api/v1/contracts/{contract_id}/suspensions",
     operation_id="contracts-suspensions-list",
     summary="The suspension periods of a contract (from inclusive, resumed_on exclusive)",
-    responses=error_responses({404: "not_found"}),
+    responses=error_responses(ContractNotFound),
 )
 async def list_suspensions(
-    contract_id: uuid.UUID, session: SessionDep, _: StaffReadDep
+    contract_id: uuid.UUID, session: SessionDep, _: StaffReaderDep
 ) -> list[ContractSuspensionRead]:
     return [ContractSuspensionRead.model_validate(s) for s in await service.list_suspensions(session, contract_id)]
 
@@ -180,10 +191,10 @@ async def list_suspensions(
     response_class=Response,
     responses={
         200: {"content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}}},
-        **error_responses({404: "not_found (contract or document)", 500: "document_integrity_error"}),
+        **error_responses(ContractNotFound, ContractDocumentNotFound, DocumentIntegrityError),
     },
 )
-async def get_contract_document(contract_id: uuid.UUID, session: SessionDep, _: StaffReadDep) -> Response:
+async def get_contract_document(contract_id: uuid.UUID, session: SessionDep, _: StaffReaderDep) -> Response:
     document = await service.get_contract_document(session, contract_id)
     content = service.verified_document_content(document)
     return Response(
@@ -214,7 +225,7 @@ def _number_filter(raw: str | None) -> str | None:
 async def list_subscribers(
     session: SessionDep,
     page: PageDep,
-    _: StaffReadDep,
+    _: StaffReaderDep,
     client_id: uuid.UUID | None = None,
     status: LineStatus | None = None,
     service_type: ServiceType | None = None,
@@ -237,9 +248,9 @@ async def list_subscribers(
     "/api/v1/subscribers/{subscriber_id}",
     operation_id="subscribers-get",
     summary="One line",
-    responses=error_responses({404: "not_found"}),
+    responses=error_responses(SubscriberNotFound),
 )
-async def get_subscriber(subscriber_id: uuid.UUID, session: SessionDep, _: StaffReadDep) -> SubscriberRead:
+async def get_subscriber(subscriber_id: uuid.UUID, session: SessionDep, _: StaffReaderDep) -> SubscriberRead:
     return SubscriberRead.model_validate(await service.get_subscriber(session, subscriber_id))
 
 
@@ -248,7 +259,7 @@ async def get_subscriber(subscriber_id: uuid.UUID, session: SessionDep, _: Staff
     status_code=201,
     operation_id="subscribers-create",
     summary="Create a line by hand (admin, technical operation)",
-    responses=error_responses({404: "not_found (client)", 409: "client_terminated, number_unavailable"}),
+    responses=error_responses(ClientNotFound, ClientTerminated, NumberUnavailable),
 )
 async def create_subscriber(payload: SubscriberCreate, session: SessionDep, _: AdminDep) -> SubscriberRead:
     return SubscriberRead.model_validate(await service.create_subscriber(session, payload))
@@ -258,13 +269,7 @@ async def create_subscriber(payload: SubscriberCreate, session: SessionDep, _: A
     "/api/v1/subscribers/{subscriber_id}",
     operation_id="subscribers-update",
     summary="Change a line's number or access technology (admin, technical operation)",
-    responses=error_responses(
-        {
-            404: "not_found",
-            409: "number_unavailable, invalid_status_transition",
-            422: "validation_error, service_type_incompatible",
-        }
-    ),
+    responses=error_responses(SubscriberNotFound, NumberUnavailable, InvalidStatusTransition, ServiceTypeIncompatible),
 )
 async def update_subscriber(
     subscriber_id: uuid.UUID, payload: SubscriberUpdate, session: SessionDep, _: AdminDep
@@ -276,13 +281,7 @@ async def update_subscriber(
     "/api/v1/subscribers/{subscriber_id}/terminate",
     operation_id="subscribers-terminate",
     summary="Terminate a line without a live contract (admin, technical operation)",
-    responses=error_responses(
-        {
-            404: "not_found",
-            409: "subscriber_has_live_contract, invalid_status_transition",
-            422: "validation_error (effective_date in the future or before the day before the line started)",
-        }
-    ),
+    responses=error_responses(SubscriberNotFound, SubscriberHasLiveContract, InvalidStatusTransition),
 )
 async def terminate_subscriber(
     subscriber_id: uuid.UUID, payload: SubscriberTerminateRequest, session: SessionDep, _: AdminDep

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from app.errors import AppError, Conflict, NotFound
+from app.errors import AppError, Conflict, NotFound, ValidationFailed
 
 
 class ClientNotFound(NotFound):
@@ -10,6 +10,9 @@ class ClientNotFound(NotFound):
 
 
 class ClientDeleteBlocked(AppError):
+    """The client has history (contracts, invoices, payments, collection cases); details list its kinds."""
+
+    action = "Terminate the client instead, then anonymise it once nothing is outstanding."
     status_code = 409
     code = "client_delete_blocked"
     message = "Client has contractual, billing, payment or collection history; terminate or anonymise instead."
@@ -23,6 +26,9 @@ class ClientDeleteBlocked(AppError):
 
 
 class ClientCinTaken(Conflict):
+    """Another live client already has this CIN."""
+
+    action = "Open the existing client with this CIN instead of creating a second one."
     code = "client_cin_taken"
     message = "Another live client already has this CIN."
 
@@ -31,6 +37,9 @@ class ClientCinTaken(Conflict):
 
 
 class ClientStatusManagedByCollections(Conflict):
+    """A delinquent client's status is set by collections, not by hand."""
+
+    action = "Record the client's payments; the client becomes active again when nothing is overdue."
     code = "client_status_managed_by_collections"
     message = "A delinquent client becomes active again when collections clears the overdue invoices."
 
@@ -38,23 +47,15 @@ class ClientStatusManagedByCollections(Conflict):
         super().__init__(details=[{"loc": ["body", "status"], "msg": self.message, "type": self.code}])
 
 
-class InvalidClientFilter(AppError):
+class InvalidClientFilter(ValidationFailed):
     """422 for a list filter that cannot match any stored value (a malformed CIN or phone number)."""
-
-    status_code = 422
-    code = "validation_error"
-    message = "The request is not valid."
 
     def __init__(self, problems: Sequence[tuple[str, str, str]]) -> None:
         super().__init__(details=[{"loc": ["query", field], "msg": msg, "type": kind} for field, msg, kind in problems])
 
 
-class InvalidClient(AppError):
+class InvalidClient(ValidationFailed):
     """422 for rules that need the stored client as well as the request (an update's merged state)."""
-
-    status_code = 422
-    code = "validation_error"
-    message = "The request is not valid."
 
     def __init__(self, problems: Sequence[tuple[str, str]]) -> None:
         super().__init__(
@@ -62,7 +63,39 @@ class InvalidClient(AppError):
         )
 
 
+class ClientNotTerminated(Conflict):
+    """Only a terminated client can be anonymised."""
+
+    code = "client_not_terminated"
+    message = "Only a terminated client can be anonymised; terminate it first."
+    action = "Terminate the client (after its contracts), then anonymise it."
+
+
+class ClientAlreadyAnonymised(Conflict):
+    """The client's personal data were already replaced by placeholders."""
+
+    code = "client_already_anonymised"
+    message = "This client is already anonymised."
+    action = "Nothing to do: anonymisation cannot be repeated or undone."
+
+
+class ClientHasOutstandingBalance(Conflict):
+    """The client still owes money; details list the kinds (e.g. invoice)."""
+
+    code = "client_has_outstanding_balance"
+    message = "The client still owes money; it can be anonymised once nothing is outstanding."
+    action = "Record the payments (or credit notes) first, then anonymise."
+
+    def __init__(self, kinds: list[str]) -> None:
+        super().__init__(
+            details=[{"loc": ["path", "client_id"], "msg": f"outstanding {kind}", "type": self.code} for kind in kinds]
+        )
+
+
 class ClientHasLiveServices(Conflict):
+    """The client still holds live contracts."""
+
+    action = "Terminate the client's contracts first, then the client."
     code = "client_has_live_services"
     message = "The client still holds live contracts; terminate them before terminating the client."
 

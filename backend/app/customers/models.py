@@ -1,16 +1,17 @@
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 
-from sqlalchemy import CheckConstraint, Index, String, Text, text
+from sqlalchemy import CheckConstraint, DateTime, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.db import Base, SoftDeleteMixin, TimestampedMixin, uuid_pk
+from app.db import Base, TimestampedMixin, uuid_pk
 
 CLIENT_STATUSES = ("active", "delinquent", "terminated")
 
 
-class Client(TimestampedMixin, SoftDeleteMixin, Base):
+class Client(TimestampedMixin, Base):
     """A person or a business that holds contracts and receives invoices."""
 
     __tablename__ = "clients"
@@ -25,8 +26,9 @@ class Client(TimestampedMixin, SoftDeleteMixin, Base):
         ),
         CheckConstraint("ice IS NULL OR ice ~ '^[0-9]{15}$'", name="ice_format"),
         CheckConstraint("phone IS NULL OR phone ~ '^\\+212[5-8][0-9]{8}$'", name="phone_canonical"),
-        # CIN identifies one live client; a soft-deleted client frees it.
-        Index("uq_clients_cin_live", "cin", unique=True, postgresql_where=text("deleted_at IS NULL")),
+        # CIN identifies one client that is not anonymised; anonymisation frees it (law 09-08, docs/customers.md).
+        Index("uq_clients_cin_live", "cin", unique=True, postgresql_where=text("anonymised_at IS NULL")),
+        CheckConstraint("anonymised_at IS NULL OR status = 'terminated'", name="anonymised_only_when_terminated"),
         Index("ix_clients_status", "status"),
         Index("ix_clients_phone", "phone"),
         Index("ix_clients_email", text("lower(email)")),
@@ -44,6 +46,8 @@ class Client(TimestampedMixin, SoftDeleteMixin, Base):
     address: Mapped[str | None] = mapped_column(Text)
     city: Mapped[str | None] = mapped_column(String(100))
     status: Mapped[str] = mapped_column(String(20), nullable=False, default="active")
+    # When names, CIN, contact data and address were replaced by placeholders (never reversed).
+    anonymised_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     @property
     def display_name(self) -> str:

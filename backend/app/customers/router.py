@@ -5,23 +5,27 @@ from __future__ import annotations
 import uuid
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, Response
+from fastapi import APIRouter, Query, Response
 
-from app.auth.deps import require_roles
-from app.auth.roles import Role
+from app.auth.deps import AdminDep, OperatorDep, StaffReaderDep
 from app.customers import service
+from app.customers.exceptions import (
+    ClientAlreadyAnonymised,
+    ClientCinTaken,
+    ClientDeleteBlocked,
+    ClientHasLiveServices,
+    ClientHasOutstandingBalance,
+    ClientNotFound,
+    ClientNotTerminated,
+    ClientStatusManagedByCollections,
+)
 from app.customers.schemas import ClientCreate, ClientFilters, ClientKind, ClientRead, ClientStatus, ClientUpdate
 from app.db import SessionDep
-from app.kit.correlation import Actor
+from app.errors import error_responses
 from app.kit.idempotency import OptionalIdempotencyKeyDep, run_idempotent
 from app.kit.pagination import Page, PageDep
 
 router = APIRouter(prefix="/api/v1/clients", tags=["customers"])
-
-WriterDep = Annotated[Actor, Depends(require_roles(Role.OPERATOR))]
-ReaderDep = Annotated[Actor, Depends(require_roles(Role.OPERATOR, Role.BILLING, Role.COLLECTIONS, read=True))]
-
-_NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"description": "not_found"}}
 
 
 @router.post(
@@ -39,12 +43,11 @@ _NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"description": "not_found"}
                 }
             }
         },
-        400: {"description": "idempotency_key_invalid"},
-        409: {"description": "client_cin_taken, idempotency_key_conflict, idempotency_key_in_progress"},
+        **error_responses(ClientCinTaken),
     },
 )
 async def create_client(
-    payload: ClientCreate, session: SessionDep, _: WriterDep, idempotency_key: OptionalIdempotencyKeyDep
+    payload: ClientCreate, session: SessionDep, _: OperatorDep, idempotency_key: OptionalIdempotencyKeyDep
 ) -> Any:
     async def create() -> ClientRead:
         return ClientRead.model_validate(await service.create_client(session, payload))
@@ -66,7 +69,7 @@ async def create_client(
 async def list_clients(
     session: SessionDep,
     page: PageDep,
-    _: ReaderDep,
+    _: StaffReaderDep,
     q: Annotated[
         str | None,
         Query(max_length=100, description="Matches name, company, CIN, email or phone (any intake format)."),
@@ -97,8 +100,10 @@ async def list_clients(
     return Page(items=[ClientRead.model_validate(r) for r in rows], total=total, limit=page.limit, offset=page.offset)
 
 
-@router.get("/{client_id}", operation_id="clients-get", summary="Get a client", responses=_NOT_FOUND)
-async def get_client(client_id: uuid.UUID, session: SessionDep, _: ReaderDep) -> ClientRead:
+@router.get(
+    "/{client_id}", operation_id="clients-get", summary="Get a client", responses=error_responses(ClientNotFound)
+)
+async def get_client(client_id: uuid.UUID, session: SessionDep, _: StaffReaderDep) -> ClientRead:
     return ClientRead.model_validate(await service.get_client(session, client_id))
 
 
@@ -106,10 +111,27 @@ async def get_client(client_id: uuid.UUID, session: SessionDep, _: ReaderDep) ->
     "/{client_id}",
     operation_id="clients-update",
     summary="Update a client (only the fields sent)",
-    responses={**_NOT_FOUND, 409: {"description": "client_cin_taken, client_status_managed_by_collections"}},
+    responses=error_responses(ClientNotFound, ClientCinTaken, ClientStatusManagedByCollections, ClientHasLiveServices),
 )
-async def update_client(client_id: uuid.UUID, payload: ClientUpdate, session: SessionDep, _: WriterDep) -> ClientRead:
+async def update_client(client_id: uuid.UUID, payload: ClientUpdate, session: SessionDep, _: OperatorDep) -> ClientRead:
     return ClientRead.model_validate(await service.update_client(session, client_id, payload))
+
+
+@router.post(
+    "/{client_id}/anonymise",
+    operation_id="clients-anonymise",
+    summary="Anonymise a terminated client with nothing outstanding (admin, irreversible)",
+    description=(
+        "Replaces the client's names, CIN, contact data and address by placeholders, here and in landing "
+        "drafts (Moroccan law 09-08 on personal data). Invoices, credit notes and their stored PDFs keep "
+        "what they were issued with (legal retention). Audited without the erased values."
+    ),
+    responses=error_responses(
+        ClientNotFound, ClientAlreadyAnonymised, ClientNotTerminated, ClientHasOutstandingBalance
+    ),
+)
+async def anonymise_client(client_id: uuid.UUID, session: SessionDep, _: AdminDep) -> ClientRead:
+    return ClientRead.model_validate(await service.anonymise_client(session, client_id))
 
 
 @router.delete(
@@ -117,8 +139,8 @@ async def update_client(client_id: uuid.UUID, payload: ClientUpdate, session: Se
     status_code=204,
     operation_id="clients-delete",
     summary="Delete a client that has no history",
-    responses={**_NOT_FOUND, 409: {"description": "client_delete_blocked (details list the kinds of history)"}},
+    responses=error_responses(ClientNotFound, ClientDeleteBlocked),
 )
-async def delete_client(client_id: uuid.UUID, session: SessionDep, _: WriterDep) -> Response:
+async def delete_client(client_id: uuid.UUID, session: SessionDep, _: OperatorDep) -> Response:
     await service.delete_client(session, client_id)
     return Response(status_code=204)

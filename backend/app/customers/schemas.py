@@ -221,6 +221,9 @@ class ClientRead(BaseModel):
     address: str | None
     city: str | None
     status: ClientStatus
+    anonymised_at: datetime | None = Field(
+        default=None, description="Set when the personal data were replaced by placeholders (law 09-08)."
+    )
     created_at: datetime
     updated_at: datetime
     created_by: str | None

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import logging
 import re
+import secrets
 import uuid
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, func, or_, select
@@ -12,17 +14,19 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.customers.exceptions import (
+    ClientAlreadyAnonymised,
     ClientCinTaken,
     ClientDeleteBlocked,
     ClientHasLiveServices,
+    ClientHasOutstandingBalance,
     ClientNotFound,
+    ClientNotTerminated,
     ClientStatusManagedByCollections,
     InvalidClient,
 )
-from app.customers.history import client_history, live_services
+from app.customers.history import client_history, erase_personal_data_elsewhere, live_services, outstanding_balances
 from app.customers.models import CLIENT_STATUSES, Client
 from app.customers.schemas import NAME_FIELDS, ClientCreate, ClientUpdate, identity_problems
-from app.errors import register_constraint_error
 from app.kit.audit import record_audit
 from app.kit.correlation import current_actor
 from app.kit.identity import normalize_cin
@@ -30,10 +34,10 @@ from app.kit.locks import lock_client
 from app.kit.masking import mask_cin
 from app.kit.pagination import PageParams, fetch_page
 from app.kit.phone import InvalidPhoneNumber, normalize_moroccan_number
+from app.kit.search import escape_like
 
 logger = logging.getLogger(__name__)
 
-register_constraint_error("uq_clients_cin_live", 409, ClientCinTaken.code, ClientCinTaken.message, field="cin")
 
 _FOREIGN_KEY_VIOLATION = "23503"
 _AUDITED_FIELDS = (
@@ -57,8 +61,8 @@ def _summary(client: Client) -> dict[str, Any]:
 
 
 async def get_client(session: AsyncSession, client_id: uuid.UUID, for_update: bool = False) -> Client:
-    """A live (not soft-deleted) client, or ClientNotFound."""
-    stmt = select(Client).where(Client.id == client_id, Client.deleted_at.is_(None))
+    """The client (anonymised ones included: their invoices still name them), or ClientNotFound."""
+    stmt = select(Client).where(Client.id == client_id)
     if for_update:
         stmt = stmt.with_for_update()
     client = await session.scalar(stmt)
@@ -68,12 +72,12 @@ async def get_client(session: AsyncSession, client_id: uuid.UUID, for_update: bo
 
 
 async def get_client_by_cin(session: AsyncSession, cin: str) -> Client | None:
-    """The live client holding this CIN (any intake case or spacing), or None."""
+    """The client holding this CIN (any intake case or spacing), or None; anonymised clients hold none."""
     try:
         normalized = normalize_cin(cin)
     except ValueError:
         return None
-    return await session.scalar(select(Client).where(Client.cin == normalized, Client.deleted_at.is_(None)))
+    return await session.scalar(select(Client).where(Client.cin == normalized, Client.anonymised_at.is_(None)))
 
 
 async def _ensure_cin_free(session: AsyncSession, cin: str, *, keep: uuid.UUID | None = None) -> None:
@@ -161,13 +165,9 @@ async def set_client_status(session: AsyncSession, client_id: uuid.UUID, status:
     return client
 
 
-def _escape_like(term: str) -> str:
-    return term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
-
 def _search_conditions(q: str) -> list[ColumnElement[bool]]:
     term = q.strip()
-    like = f"%{_escape_like(term)}%"
+    like = f"%{escape_like(term)}%"
     conditions: list[ColumnElement[bool]] = [
         Client.first_name.ilike(like, escape="\\"),
         Client.last_name.ilike(like, escape="\\"),
@@ -203,7 +203,7 @@ def _list_statement(
     email: str | None,
     phone: str | None,
 ) -> Select[Client]:
-    stmt = select(Client).where(Client.deleted_at.is_(None))
+    stmt = select(Client)
     if cin is not None:
         stmt = stmt.where(Client.cin == cin)
     if email is not None:
@@ -217,7 +217,7 @@ def _list_statement(
     if kind:
         stmt = stmt.where(Client.kind == kind)
     if city and city.strip():
-        stmt = stmt.where(Client.city.ilike(_escape_like(city.strip()), escape="\\"))
+        stmt = stmt.where(Client.city.ilike(escape_like(city.strip()), escape="\\"))
     return stmt.order_by(Client.created_at.desc(), Client.id.desc())
 
 
@@ -260,3 +260,55 @@ async def delete_client(session: AsyncSession, client_id: uuid.UUID) -> None:
         raise
     await record_audit(session, action="client.deleted", entity_type="client", entity_id=client_id, before=before)
     logger.info("client %s deleted", client_id)
+
+
+# Placeholders of an anonymised client: they satisfy the table's checks and carry nothing of the person.
+ANONYMISED_FIRST_NAME = "Anonymised"
+ANONYMISED_LAST_NAME = "client"
+ANONYMISED_COMPANY_NAME = "Anonymised client"
+ANONYMISED_ICE = "0" * 15
+
+
+def _placeholder_cin() -> str:
+    # Random, not derived from the real CIN: a hash of a CIN could be reversed by trying every CIN.
+    return f"ZZ{secrets.randbelow(10**8):08d}"
+
+
+async def anonymise_client(session: AsyncSession, client_id: uuid.UUID) -> Client:
+    """Replace a terminated client's names, CIN, contact data and address by irreversible placeholders,
+    here and in every module holding copies (landing drafts), when nothing is outstanding (law 09-08).
+
+    Invoices, credit notes and their stored PDFs keep what they were issued with (legal retention)."""
+    # The client lock, as payments and provisioning take it: no payment or contract slips in meanwhile.
+    await lock_client(session, client_id)
+    client = await get_client(session, client_id, for_update=True)
+    if client.anonymised_at is not None:
+        raise ClientAlreadyAnonymised()
+    if client.status != "terminated":
+        raise ClientNotTerminated()
+    owed = await outstanding_balances(session, client.id)
+    if owed:
+        raise ClientHasOutstandingBalance(owed)
+    erased = await erase_personal_data_elsewhere(session, client.cin)
+    client.cin = _placeholder_cin()
+    if client.kind == "business":
+        client.company_name, client.ice = ANONYMISED_COMPANY_NAME, ANONYMISED_ICE
+        client.first_name = client.last_name = None
+    else:
+        client.first_name, client.last_name = ANONYMISED_FIRST_NAME, ANONYMISED_LAST_NAME
+        client.company_name = client.ice = None
+    client.email = client.phone = client.address = client.city = None
+    client.anonymised_at = datetime.now(UTC)
+    client.updated_by = current_actor().subject
+    await session.flush()
+    await session.refresh(client)
+    # The audit says who anonymised and when, never what was erased.
+    await record_audit(
+        session,
+        action="client.anonymised",
+        entity_type="client",
+        entity_id=client.id,
+        after={"anonymised_at": client.anonymised_at.isoformat(), "copies_erased": erased},
+    )
+    logger.info("client %s anonymised (%s)", client.id, ", ".join(f"{k}: {v}" for k, v in erased.items()) or "-")
+    return client

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from app.db import Base
 from app.kit.correlation import Actor, current_actor, get_correlation_id
+from app.kit.jsonable import json_ready
 
 
 class AuditRecord(Base):
@@ -48,8 +49,9 @@ async def record_audit(
         action=action,
         entity_type=entity_type,
         entity_id=str(entity_id),
-        before=before,
-        after=after,
+        # One conversion for every module: money as two-decimal strings, ids and dates as strings.
+        before=json_ready(before),
+        after=json_ready(after),
         correlation_id=get_correlation_id(),
     )
     session.add(record)

@@ -26,7 +26,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from app.config import get_settings
 from app.db import Base
-from app.errors import AppError, Conflict
+from app.errors import AppError, Conflict, raises
 from app.kit.correlation import current_actor
 from app.kit.locks import LockNamespace, try_lock
 
@@ -47,27 +47,41 @@ class IdempotencyRecord(Base):
 
 
 class IdempotencyKeyRequired(AppError):
+    """The operation needs an Idempotency-Key header."""
+
+    action = "Send a fresh Idempotency-Key (e.g. a UUID) with the request; reuse it only to retry the same request."
     status_code = 400
     code = "idempotency_key_required"
     message = "This operation requires an Idempotency-Key header."
 
 
 class IdempotencyKeyInvalid(AppError):
+    """The Idempotency-Key header is not 1 to 255 visible ASCII characters."""
+
+    action = "Send a UUID as the Idempotency-Key."
     status_code = 400
     code = "idempotency_key_invalid"
     message = "Idempotency-Key must be 1 to 255 visible ASCII characters."
 
 
 class IdempotencyKeyConflict(Conflict):
+    """The Idempotency-Key was already used with a different request body."""
+
+    action = "Use a new key for a new request; a retry must resend the exact same body."
     code = "idempotency_key_conflict"
     message = "This Idempotency-Key was already used with a different request body."
 
 
 class IdempotencyKeyInProgress(Conflict):
+    """A request with the same Idempotency-Key is still running."""
+
+    action = "Retry the same request with the same key after a short while; it will replay the first answer."
     code = "idempotency_key_in_progress"
     message = "A request with this Idempotency-Key is still being processed; retry shortly."
 
 
+# The key dependencies also declare the conflicts of run_idempotent, which every keyed operation calls.
+@raises(IdempotencyKeyRequired, IdempotencyKeyInvalid, IdempotencyKeyConflict, IdempotencyKeyInProgress)
 def _idempotency_key_header(
     idempotency_key: Annotated[
         str | None,
@@ -87,6 +101,7 @@ def _idempotency_key_header(
 IdempotencyKeyDep = Annotated[str, Depends(_idempotency_key_header)]
 
 
+@raises(IdempotencyKeyInvalid, IdempotencyKeyConflict, IdempotencyKeyInProgress)
 def _optional_idempotency_key_header(
     idempotency_key: Annotated[
         str | None,

@@ -19,7 +19,7 @@ from limits.aio.strategies import MovingWindowRateLimiter
 from limits.storage import storage_from_string
 
 from app.config import Settings, get_settings
-from app.errors import RateLimited
+from app.errors import RateLimited, raises
 
 
 @lru_cache(maxsize=64)
@@ -83,4 +83,4 @@ def rate_limit(
         await limiter.hit(budget(get_settings()), namespace, key(request))
 
     dependency.__name__ = f"rate_limit_{namespace.replace('-', '_')}"
-    return dependency
+    return raises(RateLimited)(dependency)

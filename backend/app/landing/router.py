@@ -12,6 +12,16 @@ from fastapi import APIRouter, Depends, Path, Query
 from fastapi.responses import JSONResponse, Response
 
 from app.config import Settings, get_settings
+from app.contracts.billed_periods import PeriodAlreadyBilled
+from app.contracts.exceptions import (
+    ClientTerminated,
+    ContractNotActive,
+    NumberPoolExhausted,
+    NumberUnavailable,
+    OfferAlreadySubscribed,
+    OfferNotAvailable,
+    ServiceTypeIncompatible,
+)
 from app.db import SessionDep
 from app.errors import BusinessValidationError, error_responses
 from app.kit.dates import utc_today
@@ -20,7 +30,18 @@ from app.kit.identity import CIN_FORMAT_HELP, normalize_cin
 from app.kit.pagination import PageDep
 from app.kit.ratelimit import limiter, rate_limit
 from app.landing import service, tokens
-from app.landing.exceptions import InvalidDocumentToken, InvalidLookupToken
+from app.landing.exceptions import (
+    ClientIdentityMismatch,
+    DocumentNotAvailable,
+    DocumentTokenMismatch,
+    DraftAlreadySubmitted,
+    DraftExpired,
+    DraftNotFound,
+    InvalidDocumentToken,
+    InvalidLookupToken,
+    LandingContractNotFound,
+    LandingInvoiceNotFound,
+)
 from app.landing.schemas import (
     DocumentLink,
     DocumentLinkRequest,
@@ -50,7 +71,6 @@ router = APIRouter(
         Depends(_public_caller),
         Depends(rate_limit("landing", lambda settings: settings.landing_rate_limit)),
     ],
-    responses=error_responses({429: "rate_limited (see the Retry-After header)"}),
 )
 
 SettingsDep = Annotated[Settings, Depends(get_settings)]
@@ -120,7 +140,7 @@ async def get_bootstrap(session: SessionDep, settings: SettingsDep) -> LandingBo
     status_code=201,
     operation_id="landing-drafts-create",
     summary="Save the wizard's first answers; the draft id is the only key to it",
-    responses=error_responses({422: "validation_error, offer_not_available (the field is named)"}),
+    responses=error_responses(OfferNotAvailable),
 )
 async def create_draft(body: DraftWrite, session: SessionDep, settings: SettingsDep) -> DraftRead:
     return await service.create_draft(session, settings, body.answers, utc_today())
@@ -130,7 +150,7 @@ async def create_draft(body: DraftWrite, session: SessionDep, settings: Settings
     "/drafts/{draft_id}",
     operation_id="landing-drafts-get",
     summary="Resume a draft",
-    responses=error_responses({404: "draft_not_found", 410: "draft_expired"}),
+    responses=error_responses(DraftNotFound, DraftExpired),
 )
 async def get_draft(draft_id: uuid.UUID, session: SessionDep) -> DraftRead:
     return await service.get_draft(session, draft_id)
@@ -140,14 +160,7 @@ async def get_draft(draft_id: uuid.UUID, session: SessionDep) -> DraftRead:
     "/drafts/{draft_id}",
     operation_id="landing-drafts-update",
     summary="Replace a draft's answers (incomplete is fine, invalid is refused)",
-    responses=error_responses(
-        {
-            404: "draft_not_found",
-            409: "draft_already_submitted",
-            410: "draft_expired",
-            422: "validation_error, offer_not_available (the field is named)",
-        }
-    ),
+    responses=error_responses(DraftNotFound, DraftAlreadySubmitted, DraftExpired, OfferNotAvailable),
 )
 async def update_draft(draft_id: uuid.UUID, body: DraftWrite, session: SessionDep, settings: SettingsDep) -> DraftRead:
     return await service.update_draft(session, settings, draft_id, body.answers, utc_today())
@@ -159,7 +172,6 @@ async def update_draft(draft_id: uuid.UUID, body: DraftWrite, session: SessionDe
     summary="Prove a CIN: a short-lived lookup token and masked contacts (same answer shape for any CIN)",
     # The padding is listed before the session (an endpoint parameter), so it is left after the commit.
     dependencies=[_VERIFY_CIN_LIMIT, Depends(_verify_cin_padding, scope="function")],
-    responses=error_responses({429: "rate_limited: per client address and per CIN (see Retry-After)"}),
 )
 async def verify_cin(body: VerifyCinRequest, session: SessionDep, settings: SettingsDep) -> VerifyCinResponse:
     await limiter.hit(
@@ -174,7 +186,7 @@ async def verify_cin(body: VerifyCinRequest, session: SessionDep, settings: Sett
     "/clients/{cin}/subscriptions",
     operation_id="landing-subscriptions-list",
     summary="The CIN's live subscriptions (lookup token required)",
-    responses=error_responses({401: "invalid_lookup_token (missing, expired, tampered or for another CIN)"}),
+    responses=error_responses(InvalidLookupToken),
 )
 async def list_subscriptions(
     cin: CinPath, session: SessionDep, settings: SettingsDep, lookup_token: LookupTokenQuery = None
@@ -186,7 +198,7 @@ async def list_subscriptions(
     "/clients/{cin}/invoices",
     operation_id="landing-invoices-list",
     summary="The CIN's invoices with signed PDF links (lookup token required)",
-    responses=error_responses({401: "invalid_lookup_token (missing, expired, tampered or for another CIN)"}),
+    responses=error_responses(InvalidLookupToken),
 )
 async def list_invoices(
     cin: CinPath, session: SessionDep, settings: SettingsDep, page: PageDep, lookup_token: LookupTokenQuery = None
@@ -202,16 +214,15 @@ async def list_invoices(
     dependencies=[_SUBMIT_LIMIT],
     response_model=NewSubscriptionResult,
     responses=error_responses(
-        {
-            400: "idempotency_key_required, idempotency_key_invalid",
-            404: "draft_not_found",
-            409: (
-                "client_identity_mismatch, client_terminated, number_unavailable, number_pool_exhausted, "
-                "draft_already_submitted, idempotency_key_conflict, idempotency_key_in_progress"
-            ),
-            410: "draft_expired",
-            422: "validation_error (CIN, numbers, start date, terms), offer_not_available, service_type_incompatible",
-        }
+        DraftNotFound,
+        DraftExpired,
+        DraftAlreadySubmitted,
+        ClientIdentityMismatch,
+        ClientTerminated,
+        NumberUnavailable,
+        NumberPoolExhausted,
+        OfferNotAvailable,
+        ServiceTypeIncompatible,
     ),
 )
 async def submit_new(
@@ -238,16 +249,14 @@ async def submit_new(
     dependencies=[_SUBMIT_LIMIT],
     response_model=PlanChangeResult,
     responses=error_responses(
-        {
-            400: "idempotency_key_required, idempotency_key_invalid",
-            401: "invalid_lookup_token",
-            404: "contract_not_found (not a contract of this CIN)",
-            409: (
-                "contract_not_active, offer_already_subscribed, client_terminated, idempotency_key_conflict, "
-                "idempotency_key_in_progress, period_already_billed"
-            ),
-            422: "validation_error (start date), offer_not_available, service_type_incompatible",
-        }
+        InvalidLookupToken,
+        LandingContractNotFound,
+        ContractNotActive,
+        OfferAlreadySubscribed,
+        ClientTerminated,
+        PeriodAlreadyBilled,
+        OfferNotAvailable,
+        ServiceTypeIncompatible,
     ),
 )
 async def submit_plan_change(
@@ -273,12 +282,7 @@ async def submit_plan_change(
     "/contracts/{contract_id}/document-link",
     operation_id="landing-contract-document-link",
     summary="A signed link (15 minutes) to the contract PDF, for a contract of the CIN",
-    responses=error_responses(
-        {
-            401: "invalid_lookup_token",
-            404: "contract_not_found (not a contract of this CIN), document_not_available",
-        }
-    ),
+    responses=error_responses(InvalidLookupToken, LandingContractNotFound, DocumentNotAvailable),
 )
 async def contract_document_link(
     contract_id: uuid.UUID, body: DocumentLinkRequest, session: SessionDep, settings: SettingsDep
@@ -293,12 +297,7 @@ async def contract_document_link(
     response_class=Response,
     responses={
         200: _PDF,
-        **error_responses(
-            {
-                401: "invalid_document_token (missing, expired or tampered)",
-                403: "document_token_mismatch (a token for another document)",
-            }
-        ),
+        **error_responses(InvalidDocumentToken, DocumentTokenMismatch, DocumentNotAvailable),
     },
 )
 async def contract_document(
@@ -316,13 +315,7 @@ async def contract_document(
     response_class=Response,
     responses={
         200: _PDF,
-        **error_responses(
-            {
-                401: "invalid_document_token (missing, expired or tampered)",
-                403: "document_token_mismatch (a token for another document)",
-                404: "invoice_not_found, document_not_available",
-            }
-        ),
+        **error_responses(InvalidDocumentToken, DocumentTokenMismatch, LandingInvoiceNotFound, DocumentNotAvailable),
     },
 )
 async def invoice_document(

@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import Text, cast, delete, select, update
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.billing import service as billing_service
@@ -24,7 +25,7 @@ from app.catalog.exceptions import OfferNotFound
 from app.catalog.models import Offer
 from app.config import Settings
 from app.contracts import service as contracts_service
-from app.contracts.exceptions import ContractDocumentNotFound, ContractNotFound
+from app.contracts.exceptions import ContractDocumentNotFound, ContractNotFound, OfferNotAvailable
 from app.contracts.schemas import ContractProvisionRequest, ContractRead, ProvisioningResult
 from app.customers import service as customers_service
 from app.customers.models import Client
@@ -144,12 +145,10 @@ async def offer_on_sale(session: AsyncSession, offer_id: uuid.UUID, on: date, lo
     try:
         offer = await catalog_service.get_offer(session, offer_id)
     except OfferNotFound as exc:
-        raise BusinessValidationError(loc, "No offer has this id.", code="offer_not_available") from exc
+        raise OfferNotAvailable("No offer has this id.", loc) from exc
     if not catalog_service.is_offer_available(offer, on):
-        raise BusinessValidationError(
-            loc,
-            f"Offer {offer.code} is not on sale on {on.isoformat()} (retired or outside its validity).",
-            code="offer_not_available",
+        raise OfferNotAvailable(
+            f"Offer {offer.code} is not on sale on {on.isoformat()} (retired or outside its validity).", loc
         )
     return offer
 
@@ -187,6 +186,32 @@ def _draft_read(draft: LandingDraft) -> DraftRead:
         created_at=draft.created_at,
         updated_at=draft.updated_at,
     )
+
+
+# The answers of a draft that identify or reach a person (law 09-08): removed when its client is anonymised.
+_PERSONAL_ANSWERS = (
+    "cin",
+    "first_name",
+    "last_name",
+    "email",
+    "phone",
+    "address",
+    "city",
+    "existing_mobile_local_number",
+    "requested_mobile_local_number",
+    "home_landline_local_number",
+)
+
+
+async def erase_drafts_of_cin(session: AsyncSession, cin: str) -> int:
+    """Remove the personal answers of every draft that carries this CIN; the number of drafts changed."""
+    result = await session.execute(
+        update(LandingDraft)
+        .where(LandingDraft.answers["cin"].astext == cin)
+        .values(answers=LandingDraft.answers.op("-")(cast(list(_PERSONAL_ANSWERS), ARRAY(Text))))
+        .execution_options(synchronize_session=False)
+    )
+    return int(getattr(result, "rowcount", 0) or 0)
 
 
 async def purge_expired_drafts(session: AsyncSession) -> int:

@@ -1,7 +1,7 @@
 """billing audit fixes: offer name signed on contracts, suspended days on lines, frozen PDF metadata and documents
 
 Revision ID: 1400_billing_audit_fixes
-Revises: 0007
+Revises: 20261201_1010
 Create Date: 2026-12-01 14:00:00+00:00
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "1400_billing_audit_fixes"
-down_revision: str | None = "0007"
+down_revision: str | None = "20261201_1010"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

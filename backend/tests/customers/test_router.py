@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import func, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.customers import history
+from app.customers import history, service
 from app.customers.models import Client
 from app.kit.audit import AuditRecord
 from app.main import create_app
@@ -178,11 +178,11 @@ class TestCreateClient:
         count = await session.scalar(select(func.count()).select_from(Client).where(Client.cin == cin))
         assert count == 1
 
-    async def test_cin_of_a_soft_deleted_client_can_be_reused(
+    async def test_cin_of_an_anonymised_client_can_be_reused(
         self, client: httpx.AsyncClient, session: AsyncSession
     ) -> None:
         cin = unique_cin()
-        await create_client(session, cin=cin, deleted_at=datetime.now(UTC))
+        await create_client(session, cin=cin, status="terminated", anonymised_at=datetime.now(UTC))
         response = await client.post(CLIENTS, json=client_payload(cin=cin), headers=OPERATOR)
         assert response.status_code == 201, response.text
 
@@ -357,9 +357,13 @@ class TestListClients:
         assert response.status_code == 422
         assert ["query", name] in locs(response)
 
-    async def test_soft_deleted_clients_are_not_listed(self, client: httpx.AsyncClient, session: AsyncSession) -> None:
-        gone = await create_client(session, deleted_at=datetime.now(UTC))
-        response = await client.get(CLIENTS, params={"q": gone.cin}, headers=OPERATOR)
+    async def test_an_anonymised_client_is_not_found_by_its_former_cin(
+        self, client: httpx.AsyncClient, session: AsyncSession
+    ) -> None:
+        gone = await create_client(session, status="terminated")
+        former_cin = gone.cin
+        await service.anonymise_client(session, gone.id)
+        response = await client.get(CLIENTS, params={"q": former_cin}, headers=OPERATOR)
         assert response.json()["total"] == 0
 
     @pytest.mark.parametrize("role", ["operator", "billing", "collections", "auditor", "admin"])
@@ -387,10 +391,15 @@ class TestGetClient:
         assert error["code"] == "not_found"
         assert error["correlation_id"]
 
-    async def test_soft_deleted_client_is_404(self, client: httpx.AsyncClient, session: AsyncSession) -> None:
-        row = await create_client(session, deleted_at=datetime.now(UTC))
+    async def test_an_anonymised_client_is_read_with_its_placeholders(
+        self, client: httpx.AsyncClient, session: AsyncSession
+    ) -> None:
+        row = await create_client(session, status="terminated")
+        await service.anonymise_client(session, row.id)
         response = await client.get(f"{CLIENTS}/{row.id}", headers=OPERATOR)
-        assert response.status_code == 404
+        assert response.status_code == 200
+        assert response.json()["display_name"] == "Anonymised client"
+        assert response.json()["email"] is None
 
     async def test_malformed_id_is_422_on_the_path(self, client: httpx.AsyncClient) -> None:
         response = await client.get(f"{CLIENTS}/not-a-uuid", headers=OPERATOR)
@@ -570,7 +579,7 @@ class TestDeleteClient:
     def test_every_module_with_client_history_registered_its_check(self) -> None:
         """The rule holds as modules land: contracts, billing and collections each answer for their records."""
         create_app(manage_database=False)
-        assert {"contract", "invoice", "payment", "collection_case"} <= set(history._checks)
+        assert {"contract", "invoice", "payment", "collection_case"} <= history.client_history_checks.kinds()
 
     async def test_a_real_invoice_blocks_the_delete_and_nothing_is_removed(
         self, client: httpx.AsyncClient, session: AsyncSession
@@ -590,7 +599,7 @@ class TestDeleteClient:
         self, client: httpx.AsyncClient, session: AsyncSession, monkeypatch: pytest.MonkeyPatch
     ) -> None:
         """A module that forgot to register a check is still caught by its RESTRICT foreign key."""
-        monkeypatch.setattr(history, "_checks", {})
+        monkeypatch.setattr(history.client_history_checks, "_entries", {})
         row = await create_client(session)
         client_id = row.id
         await session.execute(

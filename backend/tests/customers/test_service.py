@@ -24,9 +24,9 @@ class TestGetClientByCin:
         row = await create_client(session, cin="KB4455")
         assert await service.get_client_by_cin(session, " kb 4455 ") is row
 
-    async def test_ignores_soft_deleted_clients(self, session: AsyncSession) -> None:
+    async def test_ignores_anonymised_clients(self, session: AsyncSession) -> None:
         cin = unique_cin()
-        await create_client(session, cin=cin, deleted_at=datetime.now(UTC))
+        await create_client(session, cin=cin, status="terminated", anonymised_at=datetime.now(UTC))
         assert await service.get_client_by_cin(session, cin) is None
 
     async def test_malformed_cin_finds_nobody(self, session: AsyncSession) -> None:
@@ -34,11 +34,12 @@ class TestGetClientByCin:
 
 
 class TestGetClient:
-    async def test_unknown_and_soft_deleted_clients_are_not_found(self, session: AsyncSession) -> None:
-        gone = await create_client(session, deleted_at=datetime.now(UTC))
-        for client_id in (uuid.uuid4(), gone.id):
-            with pytest.raises(ClientNotFound):
-                await service.get_client(session, client_id)
+    async def test_an_unknown_client_is_not_found_an_anonymised_one_is(self, session: AsyncSession) -> None:
+        with pytest.raises(ClientNotFound):
+            await service.get_client(session, uuid.uuid4())
+        # Its invoices still name it: an anonymised client stays readable, with placeholders.
+        anonymised = await create_client(session, status="terminated", anonymised_at=datetime.now(UTC))
+        assert await service.get_client(session, anonymised.id) is anonymised
 
     async def test_for_update_returns_the_client(self, session: AsyncSession) -> None:
         row = await create_client(session)

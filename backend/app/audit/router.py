@@ -5,14 +5,13 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Query
 from pydantic import BaseModel, ConfigDict
 from sqlalchemy import select
 
-from app.auth.deps import require_roles
+from app.auth.deps import AdminOrAuditorDep
 from app.db import SessionDep
 from app.kit.audit import AuditRecord
-from app.kit.correlation import Actor
 from app.kit.pagination import Page, PageDep, fetch_page
 
 router = APIRouter(prefix="/api/v1/audit-events", tags=["audit"])
@@ -37,7 +36,7 @@ class AuditEventRead(BaseModel):
 async def list_audit_events(
     session: SessionDep,
     page: PageDep,
-    _: Annotated[Actor, Depends(require_roles(read=True))],
+    _: AdminOrAuditorDep,
     entity_type: Annotated[str | None, Query(max_length=60)] = None,
     entity_id: Annotated[str | None, Query(max_length=64)] = None,
     action: Annotated[str | None, Query(max_length=80)] = None,

@@ -1,0 +1,1 @@
+"""Webhooks: the outbox delivered to registered endpoints, signed per Standard Webhooks."""
