@@ -284,6 +284,7 @@ def render_only_rate(samples: int = 400) -> float:
         PERIOD_START,
         PERIOD_END,
         31,
+        0,
         31,
         Decimal("199.00"),
         Decimal("199.00"),

@@ -237,6 +237,32 @@ class TestCreditNotesThroughTheApi:
         )
 
 
+class TestCreditSettlesCollections:
+    async def test_a_case_whose_invoice_is_credited_resolves_and_the_invoice_is_never_overdue_again(
+        self, client: httpx.AsyncClient, session: AsyncSession
+    ) -> None:
+        from app.collections import cases
+        from app.collections.models import CollectionCase
+
+        customer = await create_client(session)
+        overdue = await create_invoice(session, customer, total="120.00", due_date=TODAY - timedelta(days=20))
+        await cases.evaluate_collections(session, TODAY)
+        customer_id, overdue_id = customer.id, overdue.id
+        [case] = await session.scalars(select(CollectionCase).where(CollectionCase.client_id == customer_id))
+        assert (case.status, case.total_overdue) == ("open", money("120.00"))
+
+        created = await _credit(client, overdue_id, {"kind": "invoice", "reason": "Facturé à tort"}, "cn-case")
+
+        assert created.status_code == 201, created.text
+        # 100.00 + 20.00 TVA: the whole outstanding, nothing to the balance
+        assert (created.json()["total"], created.json()["to_credit_balance"]) == ("120.00", "0.00")
+        case = await session.get_one(CollectionCase, case.id, populate_existing=True)
+        invoice = await session.get_one(Invoice, overdue_id, populate_existing=True)
+        assert (case.status, invoice.status, invoice.outstanding_amount) == ("resolved", "credited", money("0.00"))
+        await cases.evaluate_collections(session, TODAY)
+        assert (await session.get_one(Invoice, overdue_id, populate_existing=True)).status == "credited"
+
+
 @pytest.mark.concurrency
 class TestParallelCreditNotes:
     async def test_racing_credit_notes_never_credit_more_than_the_invoice(self, live_client: httpx.AsyncClient) -> None:
