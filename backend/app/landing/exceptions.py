@@ -66,18 +66,24 @@ class SubscriptionRefused(Conflict):
 
 
 class LandingCinLimit(RateLimited):
+    """The daily number of lines that may be added online for one CIN is reached."""
+
     action = "Retry after Retry-After (the next UTC day), or subscribe in a shop."
     code = "landing_cin_limit"
     message = "The lines that can be added online for this CIN today are used up; retry tomorrow or visit a shop."
 
 
 class CinVerificationLocked(RateLimited):
+    """Too many CIN verifications in the window: the CIN is locked out for a while."""
+
     action = "Retry after Retry-After, or contact customer service (the message says how)."
     code = "cin_verification_locked"
     message = "Too many verifications for this CIN."
 
 
 class InvalidOneTimeCode(AppError):
+    """The one-time code is wrong, expired or out of tries."""
+
     status_code = 401
     action = "Verify the CIN again to receive a new code."
     code = "invalid_otp"
@@ -85,6 +91,8 @@ class InvalidOneTimeCode(AppError):
 
 
 class OneTimeCodeRequired(AppError):
+    """The verification policy needs a verified one-time code before this step."""
+
     status_code = 401
     action = "Call verify-otp with the code, then use the verified token."
     code = "otp_required"

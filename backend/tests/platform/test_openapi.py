@@ -60,7 +60,7 @@ def test_the_reference_lists_roles_idempotency_and_error_codes_of_every_operatio
     row = next(line for line in reference.splitlines() if "`collections-payments-create`" in line)
     assert "| admin, collections |" in row
     assert "| required |" in row
-    assert "422: overpayment" in row
+    assert re.search(r"422: [^|<]*\boverpayment\b", row), row
     schema = create_app(manage_database=False).openapi()
     count = sum(len(operations) for operations in schema["paths"].values())
     assert sum(1 for line in reference.splitlines() if line.startswith("| ") and "`/" in line) == count

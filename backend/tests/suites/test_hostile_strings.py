@@ -119,7 +119,9 @@ async def test_query_and_path_parameters_take_hostile_text(client: httpx.AsyncCl
     for value in HOSTILE.values():
         if "\ud800" in value:
             continue  # a URL cannot carry a lone surrogate (percent-encoding is UTF-8)
-        for params in ({"q": value}, {"city": value}, {"cin": value}):
+        # httpx refuses a query component longer than 65,536 characters before sending: 2,000 is what a URL carries.
+        short = value[:2000]
+        for params in ({"q": short}, {"city": short}, {"cin": short}):
             response = await client.get("/api/v1/clients", params=params, headers=auth_headers("operator"))
             assert response.status_code in (200, 422), response.text[:300]
         segment = quote(value[:30], safe="")
