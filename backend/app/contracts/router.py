@@ -99,10 +99,15 @@ async def list_contracts(
     ] = None,
     offer_id: uuid.UUID | None = None,
     subscriber_id: uuid.UUID | None = None,
+    q: Annotated[
+        str | None,
+        Query(max_length=40, description="Part of the contract number, or the line's number in any intake format."),
+    ] = None,
 ) -> Page[ContractRead]:
     items, total = await service.list_contracts(
         session,
         page,
+        q=q,
         client_id=client_id,
         status=status,
         service=service_category,

@@ -13,7 +13,7 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Select, exists, func, select
+from sqlalchemy import Select, exists, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.catalog import service as catalog_service
@@ -191,8 +191,13 @@ async def list_client_contracts(
     return list((await session.scalars(stmt.order_by(Contract.start_date, Contract.contract_number))).all())
 
 
+def _escape_like(term: str) -> str:
+    return term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
 def _contracts_statement(
     *,
+    q: str | None = None,
     client_id: uuid.UUID | None,
     status: str | None,
     service: str | None,
@@ -200,6 +205,14 @@ def _contracts_statement(
     subscriber_id: uuid.UUID | None,
 ) -> Select[Contract, str]:
     stmt = select(Contract, Subscriber.phone_number).join(Subscriber, Subscriber.id == Contract.subscriber_id)
+    if q is not None and q.strip():
+        term = q.strip()
+        matches = [Contract.contract_number.ilike(f"%{_escape_like(term)}%", escape="\\")]
+        try:
+            matches.append(Subscriber.phone_number == normalize_moroccan_number(term, "any"))
+        except InvalidPhoneNumber:
+            pass
+        stmt = stmt.where(or_(*matches))
     if client_id is not None:
         stmt = stmt.where(Contract.client_id == client_id)
     if status is not None:
@@ -217,6 +230,7 @@ async def list_contracts(
     session: AsyncSession,
     page: PageParams,
     *,
+    q: str | None = None,
     client_id: uuid.UUID | None = None,
     status: str | None = None,
     service: str | None = None,
@@ -225,7 +239,7 @@ async def list_contracts(
 ) -> tuple[list[ContractRead], int]:
     """One page of contracts (newest first) matching the filters, and the total count."""
     stmt = _contracts_statement(
-        client_id=client_id, status=status, service=service, offer_id=offer_id, subscriber_id=subscriber_id
+        q=q, client_id=client_id, status=status, service=service, offer_id=offer_id, subscriber_id=subscriber_id
     )
     total = await session.scalar(select(func.count()).select_from(stmt.subquery()))
     rows = await session.execute(

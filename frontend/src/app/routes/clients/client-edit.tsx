@@ -1,0 +1,7 @@
+import { useTranslation } from "react-i18next";
+import { ComingSoon } from "@/components/layouts/coming-soon";
+
+export function ClientEditRoute() {
+  const { t } = useTranslation();
+  return <ComingSoon title={t("nav.clients")} />;
+}
