@@ -23,6 +23,7 @@ from app.customers.router import router as customers_router
 from app.db import database
 from app.dbserver import resolve_database_url
 from app.errors import install_exception_handlers
+from app.frontend import install_frontend
 from app.kit.audit_router import router as audit_router
 from app.kit.logging import configure_logging, install_masking_filter
 from app.landing.router import router as landing_router
@@ -89,6 +90,7 @@ def create_app(settings: Settings | None = None, *, manage_database: bool = True
     ):
         app.include_router(router)
     _document_error_envelope(app)
+    install_frontend(app, settings.frontend_dist)
 
     # Starlette runs the last added middleware first: CORS must be outermost so that browsers also see
     # CORS headers on error answers, including the 500 produced by RequestContextMiddleware.

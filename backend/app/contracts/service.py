@@ -6,6 +6,7 @@ of work decides. Rules and choices are described in docs/contracts.md.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import uuid
 from dataclasses import dataclass
@@ -13,7 +14,7 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Select, exists, func, or_, select
+from sqlalchemy import ColumnElement, Select, exists, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.catalog import service as catalog_service
@@ -207,11 +208,9 @@ def _contracts_statement(
     stmt = select(Contract, Subscriber.phone_number).join(Subscriber, Subscriber.id == Contract.subscriber_id)
     if q is not None and q.strip():
         term = q.strip()
-        matches = [Contract.contract_number.ilike(f"%{_escape_like(term)}%", escape="\\")]
-        try:
+        matches: list[ColumnElement[bool]] = [Contract.contract_number.ilike(f"%{_escape_like(term)}%", escape="\\")]
+        with contextlib.suppress(InvalidPhoneNumber):
             matches.append(Subscriber.phone_number == normalize_moroccan_number(term, "any"))
-        except InvalidPhoneNumber:
-            pass
         stmt = stmt.where(or_(*matches))
     if client_id is not None:
         stmt = stmt.where(Contract.client_id == client_id)
@@ -224,6 +223,33 @@ def _contracts_statement(
     if subscriber_id is not None:
         stmt = stmt.where(Contract.subscriber_id == subscriber_id)
     return stmt
+
+
+def contracts_export_statement(
+    *,
+    q: str | None = None,
+    client_id: uuid.UUID | None = None,
+    status: str | None = None,
+    service: str | None = None,
+    offer_id: uuid.UUID | None = None,
+    subscriber_id: uuid.UUID | None = None,
+) -> Select[Contract, str]:
+    """Contracts and their line numbers matching the list's filters, in the list's order (CSV export)."""
+    stmt = _contracts_statement(
+        q=q, client_id=client_id, status=status, service=service, offer_id=offer_id, subscriber_id=subscriber_id
+    )
+    return stmt.order_by(Contract.created_at.desc(), Contract.contract_number.desc())
+
+
+async def count_contracts_by_client(
+    session: AsyncSession, client_ids: list[uuid.UUID], *, live_only: bool = False
+) -> dict[uuid.UUID, int]:
+    """How many contracts each client holds (every client asked for is in the answer, with 0 if none)."""
+    stmt = select(Contract.client_id, func.count()).where(Contract.client_id.in_(client_ids))
+    if live_only:
+        stmt = stmt.where(Contract.status != "terminated")
+    counts: dict[uuid.UUID, int] = {row[0]: row[1] for row in await session.execute(stmt.group_by(Contract.client_id))}
+    return {client_id: int(counts.get(client_id, 0)) for client_id in client_ids}
 
 
 async def list_contracts(

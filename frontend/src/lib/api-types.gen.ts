@@ -148,6 +148,23 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  "/api/v1/clients/export.csv": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Export the clients matching the list's filters as CSV (streamed) */
+    get: operations["clients-export"];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   "/api/v1/clients/{client_id}": {
     parameters: {
       query?: never;
@@ -179,6 +196,23 @@ export interface paths {
     put?: never;
     /** Create an offer of one category */
     post: operations["offers-create"];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/api/v1/offers/export.csv": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Export the offers matching the list's filters as CSV (streamed) */
+    get: operations["offers-export"];
+    put?: never;
+    post?: never;
     delete?: never;
     options?: never;
     head?: never;
@@ -269,6 +303,40 @@ export interface paths {
     put?: never;
     /** Provision a contract: the backend decides new line, upgrade or downgrade */
     post: operations["contracts-provision"];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/api/v1/contracts/export.csv": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Export the contracts matching the list's filters as CSV (streamed) */
+    get: operations["contracts-export"];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/api/v1/contracts/counts-by-client": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** How many contracts each of the given clients holds (for client lists) */
+    get: operations["contracts-counts-by-client"];
+    put?: never;
+    post?: never;
     delete?: never;
     options?: never;
     head?: never;
@@ -3854,6 +3922,21 @@ export interface operations {
         email?: string | null;
         /** @description Exact number, in any accepted intake format. */
         phone?: string | null;
+        /** @description Column to sort by; a leading `-` sorts descending. Default: newest first. */
+        sort?:
+          | (
+              | "name"
+              | "-name"
+              | "cin"
+              | "-cin"
+              | "city"
+              | "-city"
+              | "status"
+              | "-status"
+              | "created_at"
+              | "-created_at"
+            )
+          | null;
         /** @description Page size (1-200). */
         limit?: number;
         /** @description Rows to skip. */
@@ -3959,6 +4042,80 @@ export interface operations {
       };
       /** @description client_cin_taken, idempotency_key_conflict, idempotency_key_in_progress */
       409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorEnvelope"];
+        };
+      };
+      /** @description validation_error */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorEnvelope"];
+        };
+      };
+    };
+  };
+  "clients-export": {
+    parameters: {
+      query?: {
+        /** @description Matches name, company, CIN, email or phone (any intake format). */
+        q?: string | null;
+        status?: ("active" | "delinquent" | "terminated") | null;
+        kind?: ("individual" | "business") | null;
+        city?: string | null;
+        /** @description Exact CIN, any case or spacing (at most one live client). */
+        cin?: string | null;
+        /** @description Exact email, any case. */
+        email?: string | null;
+        /** @description Exact number, in any accepted intake format. */
+        phone?: string | null;
+        /** @description Column to sort by; a leading `-` sorts descending. Default: newest first. */
+        sort?:
+          | (
+              | "name"
+              | "-name"
+              | "cin"
+              | "-cin"
+              | "city"
+              | "-city"
+              | "status"
+              | "-status"
+              | "created_at"
+              | "-created_at"
+            )
+          | null;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description RFC 4180 CSV */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "text/csv": string;
+        };
+      };
+      /** @description not_authenticated */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorEnvelope"];
+        };
+      };
+      /** @description forbidden */
+      403: {
         headers: {
           [name: string]: unknown;
         };
@@ -4272,6 +4429,61 @@ export interface operations {
       };
       /** @description offer_code_taken */
       409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorEnvelope"];
+        };
+      };
+      /** @description validation_error */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorEnvelope"];
+        };
+      };
+    };
+  };
+  "offers-export": {
+    parameters: {
+      query?: {
+        category?: ("mobile" | "internet" | "landline") | null;
+        service_type?: ("mobile" | "fiber" | "adsl" | "landline") | null;
+        status?: ("active" | "retired") | null;
+        /** @description Matches code, name or description. */
+        q?: string | null;
+        /** @description Exact offer code, any case. */
+        code?: string | null;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description RFC 4180 CSV */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "text/csv": string;
+        };
+      };
+      /** @description not_authenticated */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorEnvelope"];
+        };
+      };
+      /** @description forbidden */
+      403: {
         headers: {
           [name: string]: unknown;
         };
@@ -4697,6 +4909,116 @@ export interface operations {
         };
       };
       /** @description validation_error (numbers in the wrong family, missing home landline, ...), offer_not_available, service_type_incompatible, invalid_target_contract, no_contract_to_change, number_mismatch */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorEnvelope"];
+        };
+      };
+    };
+  };
+  "contracts-export": {
+    parameters: {
+      query?: {
+        client_id?: string | null;
+        status?: ("active" | "suspended" | "terminated") | null;
+        /** @description mobile, internet (fiber and adsl) or landline */
+        service?: ("mobile" | "internet" | "landline") | null;
+        offer_id?: string | null;
+        subscriber_id?: string | null;
+        /** @description Part of the contract number, or the line's number in any intake format. */
+        q?: string | null;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description RFC 4180 CSV */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "text/csv": string;
+        };
+      };
+      /** @description not_authenticated */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorEnvelope"];
+        };
+      };
+      /** @description forbidden */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorEnvelope"];
+        };
+      };
+      /** @description validation_error */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorEnvelope"];
+        };
+      };
+    };
+  };
+  "contracts-counts-by-client": {
+    parameters: {
+      query: {
+        /** @description Up to 200 client ids. */
+        client_id: string[];
+        /** @description Count only contracts not terminated. */
+        live_only?: boolean;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Successful Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            [key: string]: number;
+          };
+        };
+      };
+      /** @description not_authenticated */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorEnvelope"];
+        };
+      };
+      /** @description forbidden */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorEnvelope"];
+        };
+      };
+      /** @description validation_error */
       422: {
         headers: {
           [name: string]: unknown;
