@@ -18,6 +18,7 @@ const DYNAMIC_FAMILIES: Record<string, string[]> = {
   errors: ["codes.", "validation.phone_format_"], // keyed on the API error codes; on the number family
   common: ["roles.", "status.", "backend.reason_", "table.previous", "table.next"],
   search: ["groups.", "kinds."], // keyed on the record kind
+  clients: ["kind.", "delete.history.", "fields."], // keyed on the client kind and the API's history kinds
 };
 const EXTRA_DYNAMIC: Record<string, string[]> = {};
 

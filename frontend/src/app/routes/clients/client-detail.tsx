@@ -1,7 +1,7 @@
-import { useTranslation } from "react-i18next";
-import { ComingSoon } from "@/components/layouts/coming-soon";
+import { useParams } from "react-router";
+import { ClientDetail } from "@/features/clients/components/client-detail";
 
 export function ClientDetailRoute() {
-  const { t } = useTranslation();
-  return <ComingSoon title={t("nav.clients")} />;
+  const { clientId = "" } = useParams();
+  return <ClientDetail key={clientId} clientId={clientId} />;
 }

@@ -1,7 +1,5 @@
-import { useTranslation } from "react-i18next";
-import { ComingSoon } from "@/components/layouts/coming-soon";
+import { ClientsList } from "@/features/clients/components/clients-list";
 
 export function ClientsListRoute() {
-  const { t } = useTranslation();
-  return <ComingSoon title={t("nav.clients")} />;
+  return <ClientsList />;
 }
