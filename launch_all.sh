@@ -105,6 +105,23 @@ backend_tests() {
   "$BACKEND/.venv/bin/pytest" -n "$workers" -p no:cacheprovider
 }
 
+# Frontend gates (issue 11), self-contained: install from the lock file, lint, format, types, API-types
+# drift, unit tests, build with bundle budgets, then the end-to-end suite on the real backend.
+frontend_tests() {
+  local frontend="$ROOT/frontend"
+  command -v npm >/dev/null 2>&1 || die "npm is required for the frontend gates (Node 20)"
+  cd "$frontend"
+  say "frontend: npm ci"; npm ci --no-audit --no-fund --loglevel=error
+  say "frontend: npm ls --depth=0"; npm ls --depth=0 >/dev/null
+  say "frontend: eslint"; npm run --silent lint
+  say "frontend: prettier --check"; npm run --silent format:check
+  say "frontend: tsc"; npm run --silent typecheck
+  say "frontend: API types match the committed OpenAPI"; npm run --silent check:api
+  say "frontend: vitest"; npm run --silent test
+  say "frontend: build + bundle budgets"; npm run --silent build
+  say "frontend: end-to-end (Playwright on the real backend)"; npm run --silent e2e
+}
+
 test_mode() {
   install_backend
   cd "$BACKEND"
@@ -112,6 +129,7 @@ test_mode() {
   say "ruff format --check"; "$BACKEND/.venv/bin/ruff" format --check app tests migrations benchmarks
   say "mypy --strict app"; "$BACKEND/.venv/bin/mypy"
   backend_tests
+  frontend_tests
   say "all suites passed"
 }
 

@@ -24,7 +24,7 @@ export function LoginRoute() {
         <Paper withBorder shadow="sm" p="xl" w="100%" maw={420} radius="lg">
           <Stack>
             <div>
-              <Text fw={700} c="brand.8" size="sm" tt="uppercase" lts={1}>
+              <Text fw={700} className="brand-text" size="sm" tt="uppercase" lts={1}>
                 {t("app_name")}
               </Text>
               <Title order={1} size="h3">

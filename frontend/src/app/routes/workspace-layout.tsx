@@ -164,7 +164,7 @@ export function WorkspaceLayout() {
                 size="sm"
                 aria-label={t("header.open_navigation")}
               />
-              <Text fw={800} c="brand.8" size="lg" component="span">
+              <Text fw={800} className="brand-text" size="lg" component="span">
                 {t("app_name")}
               </Text>
               <Text size="sm" c="dimmed" visibleFrom="lg" component="span">
