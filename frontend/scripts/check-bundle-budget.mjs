@@ -1,0 +1,58 @@
+// Bundle budgets, checked after every build (issue 11): the operator entry (shell + login, everything
+// loaded before a tab opens) at most 250 kB of gzipped JavaScript, each route chunk at most 150 kB
+// beyond what the entry already loaded. Prints the figures; exits 1 above a budget.
+import { readFileSync, writeFileSync } from "node:fs";
+import { gzipSync } from "node:zlib";
+import { fileURLToPath } from "node:url";
+
+const ENTRY_BUDGET = 250 * 1024;
+const ROUTE_BUDGET = 150 * 1024;
+const dist = fileURLToPath(new URL("../dist/", import.meta.url));
+const manifest = JSON.parse(readFileSync(`${dist}.vite/manifest.json`, "utf8"));
+
+const gzipped = new Map();
+function size(file) {
+  if (!gzipped.has(file)) gzipped.set(file, gzipSync(readFileSync(dist + file), { level: 9 }).length);
+  return gzipped.get(file);
+}
+
+/** Every JavaScript file a chunk loads at once: itself and its static imports, transitively. */
+function closure(key, seen = new Set()) {
+  if (seen.has(key)) return seen;
+  seen.add(key);
+  for (const imported of manifest[key].imports ?? []) closure(imported, seen);
+  return seen;
+}
+const files = (keys) =>
+  new Set([...keys].map((key) => manifest[key].file).filter((file) => file.endsWith(".js")));
+const total = (set) => [...set].reduce((sum, file) => sum + size(file), 0);
+const kB = (bytes) => `${(bytes / 1024).toFixed(1)} kB`;
+
+const entryKey = Object.keys(manifest).find((key) => manifest[key].isEntry);
+const loginKey = Object.keys(manifest).find((key) => key.endsWith("src/app/routes/login.tsx"));
+const entryKeys = closure(entryKey);
+if (loginKey) closure(loginKey, entryKeys);
+const entryFiles = files(entryKeys);
+const entrySize = total(entryFiles);
+
+const rows = [{ name: "operator entry (shell + login)", size: entrySize, budget: ENTRY_BUDGET }];
+for (const key of Object.keys(manifest).sort()) {
+  if (!manifest[key].isDynamicEntry || key === loginKey) continue;
+  const own = [...files(closure(key))].filter((file) => !entryFiles.has(file));
+  rows.push({ name: key.replace(/^src\//, ""), size: total(own), budget: ROUTE_BUDGET });
+}
+
+let failed = false;
+console.log("bundle budgets (gzipped JavaScript):");
+for (const row of rows) {
+  const over = row.size > row.budget;
+  failed ||= over;
+  console.log(
+    `  ${over ? "OVER" : "ok  "} ${row.name.padEnd(48)} ${kB(row.size).padStart(10)} / ${kB(row.budget)}`,
+  );
+}
+writeFileSync(`${dist}bundle-report.json`, JSON.stringify(rows, null, 2));
+if (failed) {
+  console.error("bundle budget exceeded: split the chunk or drop weight before merging.");
+  process.exit(1);
+}
