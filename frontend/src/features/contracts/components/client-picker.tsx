@@ -27,9 +27,11 @@ export function ClientPicker({
 }) {
   const { t } = useTranslation("contracts");
   const [search, setSearch] = useState("");
-  const [term] = useDebouncedValue(search.trim(), 250);
-  const results = useClientSearch(term);
+  const [typed] = useDebouncedValue(search.trim(), 250);
   const selected = useClient(value || undefined);
+  // Once a client is chosen the box shows its label: that is not a new search.
+  const term = selected.data && typed === clientLabel(selected.data) ? "" : typed;
+  const results = useClientSearch(term);
   const options = new Map<string, string>();
   if (selected.data) options.set(selected.data.id, clientLabel(selected.data));
   for (const client of results.data?.items ?? []) options.set(client.id, clientLabel(client));
