@@ -35,7 +35,7 @@ function renderChooser() {
   return { ...handlers, user: userEvent.setup({ delay: null }) };
 }
 
-describe("the ambiguity chooser", { timeout: 60_000 }, () => {
+describe("the ambiguity chooser", { timeout: 180_000 }, () => {
   it("offers every candidate of the error with its line and fee, and nothing is chosen until the operator picks", async () => {
     const { user, onChooseContract } = renderChooser();
     expect(screen.getByText("CT-2026-000001")).toBeInTheDocument();

@@ -79,7 +79,7 @@ async function fillAndSubmit(user: ReturnType<typeof userEvent.setup>) {
   await user.click(screen.getByRole("button", { name: "Provision the contract" }));
 }
 
-describe("provisioning a contract", { timeout: 90_000 }, () => {
+describe("provisioning a contract", { timeout: 180_000 }, () => {
   it("offers the candidates of a provisioning_ambiguous answer and resends with the chosen target_contract_id", async () => {
     const sent = serve([
       () => envelope(409, "provisioning_ambiguous", "Several contracts fit", [candidate(1), candidate(2)]),

@@ -74,7 +74,7 @@ export function ContractDetail({ contractId }: { contractId: string }) {
             <Title order={1} ff="monospace">
               {data.contract_number}
             </Title>
-            <Badge size="lg" variant="light" color={statusColor[data.status]} data-testid="contract-status">
+            <Badge size="lg" variant="filled" color={statusColor[data.status]} data-testid="contract-status">
               {contractLabels.status(t, data.status)}
             </Badge>
             <Badge size="lg" variant="outline" color={decisionColor[data.decision]}>

@@ -168,7 +168,7 @@ export function ContractsList() {
             accessor: "status",
             title: t("fields.status"),
             render: (row) => (
-              <Badge variant="light" color={statusColor[row.status]}>
+              <Badge variant="filled" color={statusColor[row.status]}>
                 {contractLabels.status(t, row.status)}
               </Badge>
             ),

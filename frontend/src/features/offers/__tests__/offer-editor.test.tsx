@@ -19,7 +19,7 @@ async function choose(user: ReturnType<typeof userEvent.setup>, group: string, o
 }
 
 // Rendering the whole editor in jsdom is slow on a shared machine: these tests get more time.
-describe("the offer editor", { timeout: 60_000 }, () => {
+describe("the offer editor", { timeout: 180_000 }, () => {
   it("keeps every component row in place when the category changes, disabling the rows of other categories", async () => {
     const { user } = renderEditor();
     const names = [

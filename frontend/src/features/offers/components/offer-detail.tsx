@@ -53,7 +53,7 @@ export function OfferDetail({ offerId }: { offerId: string }) {
         <div>
           <Group gap="sm">
             <Title order={1}>{data.name}</Title>
-            <Badge color={data.status === "active" ? "teal.9" : "gray.7"} variant="light" size="lg">
+            <Badge color={data.status === "active" ? "teal.9" : "gray.7"} variant="filled" size="lg">
               {offerLabels.status(t, data.status)}
             </Badge>
           </Group>

@@ -106,7 +106,7 @@ function CategoryTable({
                     </Text>
                   </Table.Td>
                   <Table.Td>
-                    <Badge color={offer.status === "active" ? "teal.9" : "gray.7"} variant="light">
+                    <Badge color={offer.status === "active" ? "teal.9" : "gray.7"} variant="filled">
                       {offerLabels.status(t, offer.status)}
                     </Badge>
                   </Table.Td>
