@@ -1,8 +1,5 @@
-import { useTranslation } from "react-i18next";
-import { ComingSoon } from "@/components/layouts/coming-soon";
+import { OffersRoutes } from "@/features/offers/components/offers-routes";
 
-// Replaced by the Offers tab (features/offers) in its own change.
 export function OffersRoute() {
-  const { t } = useTranslation();
-  return <ComingSoon title={t("nav.offers")} />;
+  return <OffersRoutes />;
 }
