@@ -15,8 +15,12 @@ export type Language = keyof typeof languages;
 export const defaultLanguage: Language = "fr";
 export const LANGUAGE_STORAGE_KEY = "mtf.language";
 
-// One JSON file per feature and language: src/locales/<lang>/<namespace>.json.
-const files = import.meta.glob<{ default: Record<string, unknown> }>("../locales/*/*.json", { eager: true });
+// One JSON file per feature and language: src/locales/<lang>/<namespace>.json. The client journeys' texts
+// (landing.json) are loaded by the landing app itself, one language at a time, never by the workspace.
+const files = import.meta.glob<{ default: Record<string, unknown> }>(
+  ["../locales/*/*.json", "!../locales/*/landing.json"],
+  { eager: true },
+);
 
 export function localeResources(): Record<string, Record<string, Record<string, unknown>>> {
   const resources: Record<string, Record<string, Record<string, unknown>>> = {};
