@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
@@ -80,6 +81,15 @@ class Settings(BaseSettings):
     billing_chunk_size: int = Field(default=1000, ge=1, le=5000)
     # Issued invoices per PDF transaction.
     billing_pdf_batch_size: int = Field(default=250, ge=1, le=5000)
+    # The legal TVA rates a run may apply (Morocco: 20 %, 14 %, 10 %, 7 %, 0 %). JSON list in MTF_BILLING_TAX_RATES.
+    billing_tax_rates: list[Decimal] = Field(
+        default_factory=lambda: [Decimal("0.20"), Decimal("0.14"), Decimal("0.10"), Decimal("0.07"), Decimal("0.00")]
+    )
+    # How far ahead a run's period may start: 1 = up to the first day of next calendar month.
+    billing_max_months_ahead: int = Field(default=1, ge=0, le=12)
+    # How many days back a termination, suspension or plan change may be dated into invoiced days (corrected
+    # by a credit note in the same transaction); earlier dates stay 409 period_already_billed.
+    billing_correction_max_days: int = Field(default=92, ge=0, le=730)
 
     # The operator's legal identity printed on every invoice (Moroccan identifiers: ICE, RC, IF).
     operator_name: str = "MT Telecom SA"
@@ -115,6 +125,13 @@ class Settings(BaseSettings):
             parse_many(value)
         except ValueError as exc:
             raise ValueError(f"not a rate limit in the `limits` notation (e.g. '10/minute'): {value!r}") from exc
+        return value
+
+    @field_validator("billing_tax_rates")
+    @classmethod
+    def _tax_rates_are_rates(cls, value: list[Decimal]) -> list[Decimal]:
+        if not value or any(rate < 0 or rate >= 1 or rate != rate.quantize(Decimal("0.0001")) for rate in value):
+            raise ValueError("billing_tax_rates: a non-empty list of rates in [0, 1) with at most 4 decimals")
         return value
 
     @field_validator("dunning_policy")

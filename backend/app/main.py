@@ -27,6 +27,7 @@ from app.kit.audit_router import router as audit_router
 from app.kit.logging import configure_logging, install_masking_filter
 from app.landing.router import router as landing_router
 from app.middleware import EnvelopeCORSMiddleware, RequestContextMiddleware
+from app.reporting.router import router as reporting_router
 
 logger = logging.getLogger(__name__)
 API_TITLE = "MT-Facturation API"
@@ -86,6 +87,7 @@ def create_app(settings: Settings | None = None, *, manage_database: bool = True
         collections_router,
         landing_router,
         audit_router,
+        reporting_router,
     ):
         app.include_router(router)
     _document_error_envelope(app)

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import hashlib
 import uuid
-from datetime import date
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, Response
+from fastapi import APIRouter, Depends, Response
 
 from app.auth.deps import require_roles
 from app.auth.roles import Role
 from app.billing import service
+from app.billing.filters import InvoiceFiltersDep
 from app.billing.models import BillingRun
 from app.billing.schemas import (
     BillingRunCreate,
@@ -21,9 +21,7 @@ from app.billing.schemas import (
     InvoiceDetail,
     InvoiceLineRead,
     InvoiceRead,
-    InvoiceStatus,
     RunStatus,
-    ServiceCategory,
 )
 from app.db import SessionDep
 from app.errors import error_responses
@@ -140,35 +138,9 @@ async def discard_billing_run(run_id: uuid.UUID, session: SessionDep, _: Billing
     responses=error_responses({401: "not_authenticated", 403: "forbidden"}),
 )
 async def list_invoices(
-    session: SessionDep,
-    page: PageDep,
-    _: InvoiceReaderDep,
-    client_id: uuid.UUID | None = None,
-    service_category: Annotated[
-        ServiceCategory | None,
-        Query(alias="service", description="Invoices with at least one line of this service."),
-    ] = None,
-    offer_id: Annotated[uuid.UUID | None, Query(description="Invoices with at least one line of this offer.")] = None,
-    status: InvoiceStatus | None = None,
-    run_id: Annotated[uuid.UUID | None, Query(description="Invoices of one billing run.")] = None,
-    period_start: Annotated[date | None, Query(description="Invoices whose period ends on or after this date.")] = None,
-    period_end: Annotated[
-        date | None, Query(description="Invoices whose period starts on or before this date.")
-    ] = None,
-    invoice_number: Annotated[str | None, Query(max_length=20)] = None,
+    session: SessionDep, page: PageDep, _: InvoiceReaderDep, filters: InvoiceFiltersDep
 ) -> Page[InvoiceRead]:
-    rows, total = await service.list_invoices(
-        session,
-        page,
-        client_id=client_id,
-        service=service_category,
-        offer_id=offer_id,
-        status=status,
-        run_id=run_id,
-        period_start=period_start,
-        period_end=period_end,
-        invoice_number=invoice_number,
-    )
+    rows, total = await service.list_invoices(session, page, **filters.as_kwargs())
     return Page(items=[InvoiceRead.model_validate(r) for r in rows], total=total, limit=page.limit, offset=page.offset)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import uuid
 from datetime import UTC, date, datetime
+from decimal import Decimal
 from typing import Literal
 
 from sqlalchemy import Select, exists, func, select, text, update
@@ -207,7 +208,13 @@ def _invoice_filters(
     period_start: date | None,
     period_end: date | None,
     invoice_number: str | None,
+    total_min: Decimal | None = None,
+    total_max: Decimal | None = None,
 ) -> Select[tuple[Invoice]]:
+    if total_min is not None:
+        stmt = stmt.where(Invoice.total >= total_min)
+    if total_max is not None:
+        stmt = stmt.where(Invoice.total <= total_max)
     if client_id is not None:
         stmt = stmt.where(Invoice.client_id == client_id)
     if status is not None:
@@ -245,8 +252,11 @@ async def list_invoices(
     period_start: date | None = None,
     period_end: date | None = None,
     invoice_number: str | None = None,
+    total_min: Decimal | None = None,
+    total_max: Decimal | None = None,
+    sort: str | None = None,
 ) -> tuple[list[Invoice], int]:
-    """Invoices matching every given filter, newest first."""
+    """Invoices matching every given filter, newest first unless `sort` names a column (`-` for descending)."""
     stmt = _invoice_filters(
         select(Invoice),
         client_id=client_id,
@@ -257,7 +267,14 @@ async def list_invoices(
         period_start=period_start,
         period_end=period_end,
         invoice_number=invoice_number,
-    ).order_by(Invoice.issue_date.desc(), Invoice.invoice_number.desc().nulls_last(), Invoice.id)
+        total_min=total_min,
+        total_max=total_max,
+    )
+    if sort:
+        column = getattr(Invoice, sort.removeprefix("-"))
+        stmt = stmt.order_by(column.desc().nulls_last() if sort.startswith("-") else column.asc().nulls_last())
+    # Ties (and the unsorted list) fall back to newest first, so pages never overlap.
+    stmt = stmt.order_by(Invoice.issue_date.desc(), Invoice.invoice_number.desc().nulls_last(), Invoice.id)
     return await fetch_page(session, stmt, page)
 
 

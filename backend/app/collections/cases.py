@@ -11,6 +11,7 @@ import logging
 import uuid
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import Date, Subquery, exists, func, literal, select, text, update
@@ -123,9 +124,19 @@ async def list_cases(
     status: str | None = None,
     aging_bucket: str | None = None,
     client_id: uuid.UUID | None = None,
+    overdue_min: Decimal | None = None,
+    overdue_max: Decimal | None = None,
+    sort: str | None = None,
 ) -> tuple[list[CollectionCase], int]:
-    """One page of cases, most overdue first, with the total count."""
+    """One page of cases, most overdue first unless `sort` names a column (`-` for descending), with the count."""
     stmt = select(CollectionCase)
+    if overdue_min is not None:
+        stmt = stmt.where(CollectionCase.total_overdue >= overdue_min)
+    if overdue_max is not None:
+        stmt = stmt.where(CollectionCase.total_overdue <= overdue_max)
+    if sort:
+        column = getattr(CollectionCase, sort.removeprefix("-"))
+        stmt = stmt.order_by(column.desc().nulls_last() if sort.startswith("-") else column.asc().nulls_last())
     if status:
         stmt = stmt.where(CollectionCase.status == status)
     if aging_bucket:

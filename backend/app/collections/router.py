@@ -12,14 +12,13 @@ from fastapi.responses import JSONResponse
 from app.auth.deps import require_roles
 from app.auth.roles import Role
 from app.collections import cases, service
+from app.collections.filters import CaseFiltersDep
 from app.collections.schemas import (
     ActionCreate,
     ActionRead,
-    AgingBucket,
     ApprovePaidRequest,
     CaseDetail,
     CaseRead,
-    CaseStatus,
     CaseStatusChange,
     CollectionsOverview,
     EvaluationRead,
@@ -198,14 +197,8 @@ async def run_evaluation(
     dependencies=READ,
     responses=_errors(*_AUTH),
 )
-async def list_cases(
-    session: SessionDep,
-    page: PageDep,
-    status: CaseStatus | None = None,
-    aging_bucket: AgingBucket | None = None,
-    client_id: uuid.UUID | None = None,
-) -> Page[CaseRead]:
-    rows, total = await cases.list_cases(session, page, status=status, aging_bucket=aging_bucket, client_id=client_id)
+async def list_cases(session: SessionDep, page: PageDep, filters: CaseFiltersDep) -> Page[CaseRead]:
+    rows, total = await cases.list_cases(session, page, **filters.as_kwargs())
     return Page[CaseRead](
         items=[CaseRead.model_validate(row) for row in rows], total=total, limit=page.limit, offset=page.offset
     )
