@@ -914,6 +914,74 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  "/api/v1/reporting/dashboard": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Home dashboard figures: live book by category, this month's invoicing and collection, last run */
+    get: operations["reporting-dashboard"];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/api/v1/reporting/tax-rates": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The legal TVA rates a billing run may apply (configured), highest first */
+    get: operations["reporting-tax-rates"];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/api/v1/reporting/invoices.csv": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The invoices of the list's filters and sort as CSV (every page) */
+    get: operations["reporting-invoices-csv"];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/api/v1/reporting/collection-cases.csv": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The collection cases of the list's filters and sort as CSV (every page) */
+    get: operations["reporting-collection-cases-csv"];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1467,6 +1535,21 @@ export interface components {
       /** Promised Amount */
       promised_amount?: string | null;
     };
+    /** CategoryFigures */
+    CategoryFigures: {
+      /**
+       * Category
+       * @enum {string}
+       */
+      category: "mobile" | "internet" | "landline";
+      /** Active Contracts */
+      active_contracts: number;
+      /**
+       * Monthly Recurring Revenue
+       * @example 199.00
+       */
+      monthly_recurring_revenue: string;
+    };
     /**
      * ClientCreate
      * @example {
@@ -1833,6 +1916,53 @@ export interface components {
       created_at: string;
       /** Created By */
       created_by: string | null;
+    };
+    /** Dashboard */
+    Dashboard: {
+      /**
+       * As Of
+       * Format: date
+       */
+      as_of: string;
+      /**
+       * Currency
+       * @default MAD
+       */
+      currency: string;
+      /** Active Clients */
+      active_clients: number;
+      /** Delinquent Clients */
+      delinquent_clients: number;
+      /** By Category */
+      by_category: components["schemas"]["CategoryFigures"][];
+      /**
+       * Monthly Recurring Revenue
+       * @example 199.00
+       */
+      monthly_recurring_revenue: string;
+      /**
+       * Invoiced This Month
+       * @example 199.00
+       */
+      invoiced_this_month: string;
+      /**
+       * Collected This Month
+       * @example 199.00
+       */
+      collected_this_month: string;
+      /**
+       * Overdue Total
+       * @example 199.00
+       */
+      overdue_total: string;
+      /**
+       * Total Outstanding
+       * @example 199.00
+       */
+      total_outstanding: string;
+      /** Open Cases */
+      open_cases: number;
+      last_billing_run: components["schemas"]["LastRun"] | null;
     };
     /** DocumentLink */
     DocumentLink: {
@@ -2427,6 +2557,42 @@ export interface components {
       items: components["schemas"]["LandingSubscription"][];
       /** Total */
       total: number;
+    };
+    /** LastRun */
+    LastRun: {
+      /**
+       * Id
+       * Format: uuid
+       */
+      id: string;
+      /** Status */
+      status: string;
+      /** Dry Run */
+      dry_run: boolean;
+      /**
+       * Period Start
+       * Format: date
+       */
+      period_start: string;
+      /**
+       * Period End
+       * Format: date
+       */
+      period_end: string;
+      /** Invoices Count */
+      invoices_count: number;
+      /**
+       * Total Amount
+       * @example 199.00
+       */
+      total_amount: string;
+      /**
+       * Created At
+       * Format: date-time
+       */
+      created_at: string;
+      /** Created By */
+      created_by: string | null;
     };
     /** LegalText */
     LegalText: {
@@ -5685,6 +5851,10 @@ export interface operations {
   "invoices-list": {
     parameters: {
       query?: {
+        /** @description Page size (1-200). */
+        limit?: number;
+        /** @description Rows to skip. */
+        offset?: number;
         client_id?: string | null;
         /** @description Invoices with at least one line of this service. */
         service?: ("mobile" | "internet" | "landline") | null;
@@ -5698,10 +5868,29 @@ export interface operations {
         /** @description Invoices whose period starts on or before this date. */
         period_end?: string | null;
         invoice_number?: string | null;
-        /** @description Page size (1-200). */
-        limit?: number;
-        /** @description Rows to skip. */
-        offset?: number;
+        /** @description Invoices totalling at least this. */
+        total_min?: string | null;
+        /** @description Invoices totalling at most this. */
+        total_max?: string | null;
+        /** @description Column to sort by, `-` first for descending; newest first when absent. */
+        sort?:
+          | (
+              | "invoice_number"
+              | "-invoice_number"
+              | "issue_date"
+              | "-issue_date"
+              | "due_date"
+              | "-due_date"
+              | "period_start"
+              | "-period_start"
+              | "total"
+              | "-total"
+              | "outstanding_amount"
+              | "-outstanding_amount"
+              | "status"
+              | "-status"
+            )
+          | null;
       };
       header?: never;
       path?: never;
@@ -6216,13 +6405,30 @@ export interface operations {
   "collections-cases-list": {
     parameters: {
       query?: {
-        status?: ("open" | "in_progress" | "promise_to_pay" | "resolved" | "written_off") | null;
-        aging_bucket?: ("0-30" | "31-60" | "61-90" | "90+") | null;
-        client_id?: string | null;
         /** @description Page size (1-200). */
         limit?: number;
         /** @description Rows to skip. */
         offset?: number;
+        status?: ("open" | "in_progress" | "promise_to_pay" | "resolved" | "written_off") | null;
+        aging_bucket?: ("0-30" | "31-60" | "61-90" | "90+") | null;
+        client_id?: string | null;
+        /** @description Cases owing at least this overdue. */
+        overdue_min?: string | null;
+        /** @description Cases owing at most this overdue. */
+        overdue_max?: string | null;
+        /** @description Column to sort by, `-` first for descending; most overdue first if absent. */
+        sort?:
+          | (
+              | "days_past_due"
+              | "-days_past_due"
+              | "total_overdue"
+              | "-total_overdue"
+              | "opened_on"
+              | "-opened_on"
+              | "status"
+              | "-status"
+            )
+          | null;
       };
       header?: never;
       path?: never;
@@ -7315,6 +7521,234 @@ export interface operations {
         };
         content: {
           "application/json": components["schemas"]["Page_AuditEventRead_"];
+        };
+      };
+      /** @description not_authenticated */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorEnvelope"];
+        };
+      };
+      /** @description forbidden */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorEnvelope"];
+        };
+      };
+      /** @description validation_error */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorEnvelope"];
+        };
+      };
+    };
+  };
+  "reporting-dashboard": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Successful Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Dashboard"];
+        };
+      };
+      /** @description not_authenticated */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorEnvelope"];
+        };
+      };
+      /** @description forbidden */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorEnvelope"];
+        };
+      };
+    };
+  };
+  "reporting-tax-rates": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Successful Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": string[];
+        };
+      };
+      /** @description not_authenticated */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorEnvelope"];
+        };
+      };
+      /** @description forbidden */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorEnvelope"];
+        };
+      };
+    };
+  };
+  "reporting-invoices-csv": {
+    parameters: {
+      query?: {
+        client_id?: string | null;
+        /** @description Invoices with at least one line of this service. */
+        service?: ("mobile" | "internet" | "landline") | null;
+        /** @description Invoices with at least one line of this offer. */
+        offer_id?: string | null;
+        status?: ("draft" | "issued" | "overdue" | "paid" | "discarded") | null;
+        /** @description Invoices of one billing run. */
+        run_id?: string | null;
+        /** @description Invoices whose period ends on or after this date. */
+        period_start?: string | null;
+        /** @description Invoices whose period starts on or before this date. */
+        period_end?: string | null;
+        invoice_number?: string | null;
+        /** @description Invoices totalling at least this. */
+        total_min?: string | null;
+        /** @description Invoices totalling at most this. */
+        total_max?: string | null;
+        /** @description Column to sort by, `-` first for descending; newest first when absent. */
+        sort?:
+          | (
+              | "invoice_number"
+              | "-invoice_number"
+              | "issue_date"
+              | "-issue_date"
+              | "due_date"
+              | "-due_date"
+              | "period_start"
+              | "-period_start"
+              | "total"
+              | "-total"
+              | "outstanding_amount"
+              | "-outstanding_amount"
+              | "status"
+              | "-status"
+            )
+          | null;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Successful Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "text/csv": string;
+        };
+      };
+      /** @description not_authenticated */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorEnvelope"];
+        };
+      };
+      /** @description forbidden */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorEnvelope"];
+        };
+      };
+      /** @description validation_error */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorEnvelope"];
+        };
+      };
+    };
+  };
+  "reporting-collection-cases-csv": {
+    parameters: {
+      query?: {
+        status?: ("open" | "in_progress" | "promise_to_pay" | "resolved" | "written_off") | null;
+        aging_bucket?: ("0-30" | "31-60" | "61-90" | "90+") | null;
+        client_id?: string | null;
+        /** @description Cases owing at least this overdue. */
+        overdue_min?: string | null;
+        /** @description Cases owing at most this overdue. */
+        overdue_max?: string | null;
+        /** @description Column to sort by, `-` first for descending; most overdue first if absent. */
+        sort?:
+          | (
+              | "days_past_due"
+              | "-days_past_due"
+              | "total_overdue"
+              | "-total_overdue"
+              | "opened_on"
+              | "-opened_on"
+              | "status"
+              | "-status"
+            )
+          | null;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Successful Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "text/csv": string;
         };
       };
       /** @description not_authenticated */
