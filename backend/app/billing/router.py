@@ -60,6 +60,21 @@ async def _run_detail(session: SessionDep, run: BillingRun) -> BillingRunDetail:
     return detail
 
 
+def _pdf_response(content: bytes, filename: str) -> Response:
+    """A stored legal document shown inline, its SHA-256 as ETag and header so a reader can check it."""
+    digest = hashlib.sha256(content).hexdigest()
+    return Response(
+        content=content,
+        media_type="application/pdf",
+        headers={
+            "Content-Disposition": f'inline; filename="{filename}"',
+            "ETag": f'"{digest}"',
+            "X-Content-SHA256": digest,
+            "Cache-Control": "private, no-store",
+        },
+    )
+
+
 @router.post(
     "/api/v1/billing/runs",
     status_code=202,
@@ -207,18 +222,7 @@ async def get_invoice(invoice_id: uuid.UUID, session: SessionDep, _: InvoiceRead
     },
 )
 async def get_invoice_pdf(invoice_id: uuid.UUID, session: SessionDep, _: InvoiceReaderDep) -> Response:
-    content, filename = await service.get_invoice_pdf(session, invoice_id)
-    digest = hashlib.sha256(content).hexdigest()
-    return Response(
-        content=content,
-        media_type="application/pdf",
-        headers={
-            "Content-Disposition": f'inline; filename="{filename}"',
-            "ETag": f'"{digest}"',
-            "X-Content-SHA256": digest,
-            "Cache-Control": "private, no-store",
-        },
-    )
+    return _pdf_response(*await service.get_invoice_pdf(session, invoice_id))
 
 
 # --- credit notes ------------------------------------------------------------------------------------
@@ -319,15 +323,4 @@ async def get_credit_note(credit_note_id: uuid.UUID, session: SessionDep, _: Inv
     },
 )
 async def get_credit_note_pdf(credit_note_id: uuid.UUID, session: SessionDep, _: InvoiceReaderDep) -> Response:
-    content, filename = await credit_notes.get_credit_note_pdf(session, credit_note_id)
-    digest = hashlib.sha256(content).hexdigest()
-    return Response(
-        content=content,
-        media_type="application/pdf",
-        headers={
-            "Content-Disposition": f'inline; filename="{filename}"',
-            "ETag": f'"{digest}"',
-            "X-Content-SHA256": digest,
-            "Cache-Control": "private, no-store",
-        },
-    )
+    return _pdf_response(*await credit_notes.get_credit_note_pdf(session, credit_note_id))
