@@ -213,6 +213,25 @@ backend_tests() {
   "$BACKEND/.venv/bin/pytest" -n "$workers" -p no:cacheprovider
 }
 
+# Frontend gates (issue 11), self-contained: install from the lock file, lint, format, types, API-types
+# drift, unit tests, build with bundle budgets, then the end-to-end suite on the real backend.
+frontend_tests() {
+  local frontend="$ROOT/frontend"
+  command -v npm >/dev/null 2>&1 || die "npm is required for the frontend gates (Node 20)"
+  cd "$frontend"
+  say "frontend: npm ci"; npm ci --no-audit --no-fund --loglevel=error
+  say "frontend: npm ls --depth=0"; npm ls --depth=0 >/dev/null
+  say "frontend: eslint"; npm run --silent lint
+  say "frontend: prettier --check"; npm run --silent format:check
+  say "frontend: tsc"; npm run --silent typecheck
+  say "frontend: API types match the committed OpenAPI"; npm run --silent check:api
+  say "frontend: vitest"; npm run --silent test
+  say "frontend: build + bundle budgets"; npm run --silent build
+  say "frontend: end-to-end (playwright-core driving /usr/bin/chromium on the real backend)"
+  [ -x "${CHROMIUM_PATH:-/usr/bin/chromium}" ] || die "Chromium is required for the e2e suite: apt-get install -y chromium"
+  npm run --silent e2e
+}
+
 test_mode() {
   install_backend
   cd "$BACKEND"
@@ -221,6 +240,7 @@ test_mode() {
   say "mypy --strict app"; "$BACKEND/.venv/bin/mypy"
   say "lint-imports (module boundaries)"; "$BACKEND/.venv/bin/lint-imports"
   backend_tests
+  frontend_tests
   say "all suites passed"
 }
 

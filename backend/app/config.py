@@ -5,10 +5,10 @@ from __future__ import annotations
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
 from limits import parse_many
-from pydantic import AliasChoices, Field, SecretStr, field_validator, model_validator
+from pydantic import AliasChoices, BeforeValidator, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 Environment = Literal["local", "test", "staging", "production"]
@@ -84,6 +84,10 @@ class Settings(BaseSettings):
     mobile_number_pool_last: int = Field(default=609_999_999, ge=600_000_000, le=799_999_999)
 
     cors_origins: list[str] = ["http://localhost:5173", "http://127.0.0.1:5173"]
+    # The SPA's production build (`npm run build` in frontend/); served at / when it exists. Empty: none.
+    frontend_dist: Annotated[Path | None, BeforeValidator(lambda v: v or None)] = (
+        Path(__file__).resolve().parents[2] / "frontend" / "dist"
+    )
 
     bootstrap_admin_username: str = "admin"
     bootstrap_admin_password: SecretStr = SecretStr(DEFAULT_BOOTSTRAP_ADMIN_PASSWORD)

@@ -96,3 +96,18 @@ async def get_session() -> AsyncIterator[AsyncSession]:
 
 
 SessionDep = Annotated[AsyncSession, Depends(get_session, scope="function")]
+
+
+async def get_read_session() -> AsyncIterator[AsyncSession]:
+    """A read-only session that lives until the response is fully sent, for streamed answers (CSV exports).
+
+    Nothing is committed: it reads through one transaction, so a long export sees one consistent snapshot.
+    """
+    async with database.sessionmaker() as session:
+        try:
+            yield session
+        finally:
+            await session.rollback()
+
+
+StreamingSessionDep = Annotated[AsyncSession, Depends(get_read_session, scope="request")]

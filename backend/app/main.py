@@ -24,6 +24,7 @@ from app.customers.router import router as customers_router
 from app.db import database
 from app.dbserver import resolve_database_url
 from app.errors import document_errors, install_exception_handlers
+from app.frontend import install_frontend
 from app.kit.logging import configure_logging, install_masking_filter
 from app.kit.tracing import install_tracing
 from app.landing.router import router as landing_router
@@ -100,6 +101,7 @@ def create_app(settings: Settings | None = None, *, manage_database: bool = True
     ):
         app.include_router(router)
     install_tracing(app)
+    install_frontend(app, settings.frontend_dist)
 
     # Starlette runs the last added middleware first: the request steps are added innermost first, and
     # CORS last, outermost, so that browsers also see CORS headers on error answers (the 500 included).

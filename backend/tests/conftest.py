@@ -7,6 +7,8 @@ import pytest
 
 os.environ["MTF_ENVIRONMENT"] = "test"
 os.environ.setdefault("MTF_LOG_JSON", "false")
+# The API's tests run without the SPA build; tests/platform/test_frontend.py serves one of its own.
+os.environ["MTF_FRONTEND_DIST"] = ""
 
 pytest_plugins = [
     "tests.fixtures.error_codes",

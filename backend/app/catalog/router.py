@@ -20,8 +20,9 @@ from app.catalog.schemas import (
     OfferUpdate,
     ServiceType,
 )
-from app.db import SessionDep
+from app.db import SessionDep, StreamingSessionDep
 from app.errors import error_responses
+from app.kit.csv_export import stream_csv
 from app.kit.dates import utc_today
 from app.kit.pagination import Page, PageDep
 
@@ -40,6 +41,43 @@ SUCCESSOR_LINK = '</api/v1/offer-categories>; rel="successor-version"'
 )
 async def create_offer(payload: OfferCreate, session: SessionDep, _: OperatorDep) -> OfferRead:
     return OfferRead.model_validate(await service.create_offer(session, payload))
+
+
+OFFER_EXPORT_COLUMNS = [
+    "id", "code", "name", "description", "category", "service_type", "status", "monthly_fee", "activation_fee",
+    "valid_from", "valid_to", "mobile_data_gb", "mobile_calls_hours", "internet_access_type",
+    "internet_fiber_speed_mbps", "internet_adsl_speed_mbps", "internet_landline_included", "internet_tv_included",
+    "landline_national_included", "landline_international_hours", "landline_phone_hours", "retired_at",
+    "created_at", "updated_at",
+]  # fmt: skip
+
+
+@router.get(
+    "/offers/export.csv",
+    operation_id="offers-export",
+    summary="Export the offers matching the list's filters as CSV (streamed)",
+    response_class=Response,
+    responses={200: {"content": {"text/csv": {"schema": {"type": "string"}}}, "description": "RFC 4180 CSV"}},
+)
+async def export_offers(
+    session: StreamingSessionDep,
+    _: StaffReaderDep,
+    category: OfferCategory | None = None,
+    service_type: ServiceType | None = None,
+    status: OfferStatus | None = None,
+    q: Annotated[str | None, Query(max_length=100, description="Matches code, name or description.")] = None,
+    code: Annotated[str | None, Query(max_length=40, description="Exact offer code, any case.")] = None,
+) -> Response:
+    statement = service.offers_export_statement(
+        category=category, service_type=service_type, status=status, q=q, code=code
+    )
+    return stream_csv(
+        session,
+        statement,
+        header=OFFER_EXPORT_COLUMNS,
+        row=lambda record: [getattr(record[0], column) for column in OFFER_EXPORT_COLUMNS],
+        filename="offers.csv",
+    )
 
 
 @router.get("/offers", operation_id="offers-list", summary="List offers (active and retired)")

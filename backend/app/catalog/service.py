@@ -191,6 +191,18 @@ def _list_statement(
     return stmt.order_by(Offer.created_at.desc(), Offer.code)
 
 
+def offers_export_statement(
+    *,
+    category: str | None = None,
+    service_type: str | None = None,
+    status: str | None = None,
+    q: str | None = None,
+    code: str | None = None,
+) -> Select[Offer]:
+    """Every offer matching the list's filters, in the list's order: the rows of a CSV export."""
+    return _list_statement(category=category, service_type=service_type, status=status, q=q, code=code)
+
+
 async def list_offers(
     session: AsyncSession,
     page: PageParams,

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import uuid
 from dataclasses import replace
 
-from sqlalchemy import Select, exists, func, select
+from sqlalchemy import ColumnElement, Select, exists, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.catalog.models import Offer
@@ -26,6 +27,8 @@ from app.contracts.schemas import (
 from app.customers.models import Client
 from app.kit.masking import mask_cin, mask_line_number, mask_street_address
 from app.kit.pagination import PageParams
+from app.kit.phone import InvalidPhoneNumber, normalize_moroccan_number
+from app.kit.search import escape_like
 
 
 async def client_has_contract_history(session: AsyncSession, client_id: uuid.UUID) -> bool:
@@ -80,6 +83,7 @@ async def list_client_contracts(
 
 def _contracts_statement(
     *,
+    q: str | None = None,
     client_id: uuid.UUID | None,
     status: str | None,
     service: str | None,
@@ -87,6 +91,13 @@ def _contracts_statement(
     subscriber_id: uuid.UUID | None,
 ) -> Select[Contract, str]:
     stmt = select(Contract, Subscriber.phone_number).join(Subscriber, Subscriber.id == Contract.subscriber_id)
+    if q is not None and q.strip():
+        # `q` is a contract number (or part of one) or a line number in any intake format.
+        term = q.strip()
+        matches: list[ColumnElement[bool]] = [Contract.contract_number.ilike(f"%{escape_like(term)}%", escape="\\")]
+        with contextlib.suppress(InvalidPhoneNumber):
+            matches.append(Subscriber.phone_number == normalize_moroccan_number(term, "any"))
+        stmt = stmt.where(or_(*matches))
     if client_id is not None:
         stmt = stmt.where(Contract.client_id == client_id)
     if status is not None:
@@ -100,10 +111,38 @@ def _contracts_statement(
     return stmt
 
 
+def contracts_export_statement(
+    *,
+    q: str | None = None,
+    client_id: uuid.UUID | None = None,
+    status: str | None = None,
+    service: str | None = None,
+    offer_id: uuid.UUID | None = None,
+    subscriber_id: uuid.UUID | None = None,
+) -> Select[Contract, str]:
+    """Contracts and their line numbers matching the list's filters, in the list's order (CSV export)."""
+    stmt = _contracts_statement(
+        q=q, client_id=client_id, status=status, service=service, offer_id=offer_id, subscriber_id=subscriber_id
+    )
+    return stmt.order_by(Contract.created_at.desc(), Contract.contract_number.desc())
+
+
+async def count_contracts_by_client(
+    session: AsyncSession, client_ids: list[uuid.UUID], *, live_only: bool = False
+) -> dict[uuid.UUID, int]:
+    """How many contracts each client holds (every client asked for is in the answer, with 0 if none)."""
+    stmt = select(Contract.client_id, func.count()).where(Contract.client_id.in_(client_ids))
+    if live_only:
+        stmt = stmt.where(Contract.status != "terminated")
+    counts: dict[uuid.UUID, int] = {row[0]: row[1] for row in await session.execute(stmt.group_by(Contract.client_id))}
+    return {client_id: int(counts.get(client_id, 0)) for client_id in client_ids}
+
+
 async def list_contracts(
     session: AsyncSession,
     page: PageParams,
     *,
+    q: str | None = None,
     client_id: uuid.UUID | None = None,
     status: str | None = None,
     service: str | None = None,
@@ -112,7 +151,7 @@ async def list_contracts(
 ) -> tuple[list[ContractRead], int]:
     """One page of contracts (newest first) matching the filters, and the total count."""
     stmt = _contracts_statement(
-        client_id=client_id, status=status, service=service, offer_id=offer_id, subscriber_id=subscriber_id
+        q=q, client_id=client_id, status=status, service=service, offer_id=offer_id, subscriber_id=subscriber_id
     )
     total = await session.scalar(select(func.count()).select_from(stmt.subquery()))
     rows = await session.execute(

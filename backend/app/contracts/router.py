@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse, Response
@@ -46,8 +46,9 @@ from app.contracts.schemas import (
     SubscriberUpdate,
 )
 from app.customers.exceptions import ClientNotFound
-from app.db import SessionDep
+from app.db import SessionDep, StreamingSessionDep
 from app.errors import BusinessValidationError, error_responses
+from app.kit.csv_export import stream_csv
 from app.kit.idempotency import IdempotencyKeyDep, run_idempotent
 from app.kit.pagination import Page, PageDep
 from app.kit.phone import InvalidPhoneNumber, normalize_moroccan_number
@@ -98,6 +99,66 @@ async def provision_contract(
     )
 
 
+CONTRACT_EXPORT_COLUMNS = [
+    "id", "contract_number", "client_id", "offer_id", "subscriber_id", "phone_number", "service_type", "status",
+    "decision", "start_date", "end_date", "replaced_contract_id", "monthly_fee", "activation_fee",
+    "activation_fee_pending", "terminated_at", "created_at", "updated_at",
+]  # fmt: skip
+
+
+@router.get(
+    "/api/v1/contracts/export.csv",
+    operation_id="contracts-export",
+    summary="Export the contracts matching the list's filters as CSV (streamed)",
+    response_class=Response,
+    responses={200: {"content": {"text/csv": {"schema": {"type": "string"}}}, "description": "RFC 4180 CSV"}},
+)
+async def export_contracts(
+    session: StreamingSessionDep,
+    _: StaffReaderDep,
+    client_id: uuid.UUID | None = None,
+    status: LineStatus | None = None,
+    service_category: Annotated[
+        ServiceCategory | None, Query(alias="service", description="mobile, internet (fiber and adsl) or landline")
+    ] = None,
+    offer_id: uuid.UUID | None = None,
+    subscriber_id: uuid.UUID | None = None,
+    q: Annotated[
+        str | None,
+        Query(max_length=40, description="Part of the contract number, or the line's number in any intake format."),
+    ] = None,
+) -> Response:
+    statement = service.contracts_export_statement(
+        q=q,
+        client_id=client_id,
+        status=status,
+        service=service_category,
+        offer_id=offer_id,
+        subscriber_id=subscriber_id,
+    )
+
+    def row(record: tuple[Any, str]) -> list[Any]:
+        contract, phone_number = record
+        return [phone_number if c == "phone_number" else getattr(contract, c) for c in CONTRACT_EXPORT_COLUMNS]
+
+    return stream_csv(session, statement, header=CONTRACT_EXPORT_COLUMNS, row=row, filename="contracts.csv")
+
+
+@router.get(
+    "/api/v1/contracts/counts-by-client",
+    operation_id="contracts-counts-by-client",
+    summary="How many contracts each of the given clients holds (for client lists)",
+)
+async def count_contracts_by_client(
+    session: SessionDep,
+    _: StaffReaderDep,
+    client_id: Annotated[list[uuid.UUID], Query(min_length=1, max_length=200, description="Up to 200 client ids.")],
+    live_only: Annotated[bool, Query(description="Count only contracts not terminated.")] = False,
+) -> dict[str, int]:
+    counts = await service.count_contracts_by_client(session, client_id, live_only=live_only)
+    return {str(key): value for key, value in counts.items()}
+
+
 @router.get("/api/v1/contracts", operation_id="contracts-list", summary="List contracts (newest first)")
 async def list_contracts(
     session: SessionDep,
@@ -110,10 +171,15 @@ async def list_contracts(
     ] = None,
     offer_id: uuid.UUID | None = None,
     subscriber_id: uuid.UUID | None = None,
+    q: Annotated[
+        str | None,
+        Query(max_length=40, description="Part of the contract number, or the line's number in any intake format."),
+    ] = None,
 ) -> Page[ContractRead]:
     items, total = await service.list_contracts(
         session,
         page,
+        q=q,
         client_id=client_id,
         status=status,
         service=service_category,

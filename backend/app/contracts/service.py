@@ -24,6 +24,8 @@ from app.contracts.provisioning import (
 from app.contracts.reads import (
     client_has_contract_history,
     client_has_live_contracts,
+    contracts_export_statement,
+    count_contracts_by_client,
     describe_contract,
     get_contract,
     get_contract_document,
@@ -45,6 +47,8 @@ from app.contracts.subscribers import (
 __all__ = [
     "client_has_contract_history",
     "client_has_live_contracts",
+    "contracts_export_statement",
+    "count_contracts_by_client",
     "create_subscriber",
     "describe_contract",
     "get_contract",

@@ -19,9 +19,18 @@ from app.customers.exceptions import (
     ClientNotTerminated,
     ClientStatusManagedByCollections,
 )
-from app.customers.schemas import ClientCreate, ClientFilters, ClientKind, ClientRead, ClientStatus, ClientUpdate
-from app.db import SessionDep
+from app.customers.schemas import (
+    ClientCreate,
+    ClientFilters,
+    ClientKind,
+    ClientRead,
+    ClientSort,
+    ClientStatus,
+    ClientUpdate,
+)
+from app.db import SessionDep, StreamingSessionDep
 from app.errors import error_responses
+from app.kit.csv_export import stream_csv
 from app.kit.idempotency import OptionalIdempotencyKeyDep, run_idempotent
 from app.kit.pagination import Page, PageDep
 
@@ -65,25 +74,63 @@ async def create_client(
     )
 
 
+_Q = Query(max_length=100, description="Matches name, company, CIN, email or phone (any intake format).")
+_CITY = Query(max_length=100)
+_CIN = Query(max_length=20, description="Exact CIN, any case or spacing (at most one live client).")
+_EMAIL = Query(max_length=254, description="Exact email, any case.")
+_PHONE = Query(max_length=30, description="Exact number, in any accepted intake format.")
+_SORT = Query(description="Column to sort by; a leading `-` sorts descending. Default: newest first.")
+EXPORT_COLUMNS = ["id", "kind", "cin", "name", "first_name", "last_name", "company_name", "ice", "email", "phone"]
+EXPORT_COLUMNS += ["address", "city", "status", "created_at", "updated_at"]
+
+
+@router.get(
+    "/export.csv",
+    operation_id="clients-export",
+    summary="Export the clients matching the list's filters as CSV (streamed)",
+    response_class=Response,
+    responses={200: {"content": {"text/csv": {"schema": {"type": "string"}}}, "description": "RFC 4180 CSV"}},
+)
+async def export_clients(
+    session: StreamingSessionDep,
+    _: StaffReaderDep,
+    q: Annotated[str | None, _Q] = None,
+    status: ClientStatus | None = None,
+    kind: ClientKind | None = None,
+    city: Annotated[str | None, _CITY] = None,
+    cin: Annotated[str | None, _CIN] = None,
+    email: Annotated[str | None, _EMAIL] = None,
+    phone: Annotated[str | None, _PHONE] = None,
+    sort: Annotated[ClientSort | None, _SORT] = None,
+) -> Response:
+    filters = ClientFilters.from_query(cin=cin, email=email, phone=phone)
+    statement = service.clients_export_statement(
+        q=q, status=status, kind=kind, city=city, cin=filters.cin, email=filters.email, phone=filters.phone, sort=sort
+    )
+    return stream_csv(
+        session,
+        statement,
+        header=EXPORT_COLUMNS,
+        row=lambda record: [
+            getattr(record[0], "display_name" if column == "name" else column) for column in EXPORT_COLUMNS
+        ],
+        filename="clients.csv",
+    )
+
+
 @router.get("", operation_id="clients-list", summary="Search and list clients")
 async def list_clients(
     session: SessionDep,
     page: PageDep,
     _: StaffReaderDep,
-    q: Annotated[
-        str | None,
-        Query(max_length=100, description="Matches name, company, CIN, email or phone (any intake format)."),
-    ] = None,
+    q: Annotated[str | None, _Q] = None,
     status: ClientStatus | None = None,
     kind: ClientKind | None = None,
-    city: Annotated[str | None, Query(max_length=100)] = None,
-    cin: Annotated[
-        str | None, Query(max_length=20, description="Exact CIN, any case or spacing (at most one live client).")
-    ] = None,
-    email: Annotated[str | None, Query(max_length=254, description="Exact email, any case.")] = None,
-    phone: Annotated[
-        str | None, Query(max_length=30, description="Exact number, in any accepted intake format.")
-    ] = None,
+    city: Annotated[str | None, _CITY] = None,
+    cin: Annotated[str | None, _CIN] = None,
+    email: Annotated[str | None, _EMAIL] = None,
+    phone: Annotated[str | None, _PHONE] = None,
+    sort: Annotated[ClientSort | None, _SORT] = None,
 ) -> Page[ClientRead]:
     filters = ClientFilters.from_query(cin=cin, email=email, phone=phone)
     rows, total = await service.list_clients(
@@ -96,6 +143,7 @@ async def list_clients(
         cin=filters.cin,
         email=filters.email,
         phone=filters.phone,
+        sort=sort,
     )
     return Page(items=[ClientRead.model_validate(r) for r in rows], total=total, limit=page.limit, offset=page.offset)
 

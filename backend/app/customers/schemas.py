@@ -17,6 +17,7 @@ from app.kit.validation import field_errors
 
 ClientKind = Literal["individual", "business"]
 ClientStatus = Literal["active", "delinquent", "terminated"]
+ClientSort = Literal["name", "-name", "cin", "-cin", "city", "-city", "status", "-status", "created_at", "-created_at"]
 # Collections owns `delinquent`: staff can only terminate or (re)activate a client.
 EditableClientStatus = Literal["active", "terminated"]
 

@@ -165,6 +165,17 @@ async def set_client_status(session: AsyncSession, client_id: uuid.UUID, status:
     return client
 
 
+# Sortable columns of the clients list (`?sort=name` or `?sort=-name` for descending).
+_SORT_COLUMNS: dict[str, Any] = {
+    # A business by its company name, a person by last then first name, case-insensitively.
+    "name": func.lower(func.coalesce(Client.company_name, func.concat(Client.last_name, " ", Client.first_name))),
+    "cin": Client.cin,
+    "city": Client.city,
+    "status": Client.status,
+    "created_at": Client.created_at,
+}
+
+
 def _search_conditions(q: str) -> list[ColumnElement[bool]]:
     term = q.strip()
     like = f"%{escape_like(term)}%"
@@ -202,6 +213,7 @@ def _list_statement(
     cin: str | None,
     email: str | None,
     phone: str | None,
+    sort: str | None = None,
 ) -> Select[Client]:
     stmt = select(Client)
     if cin is not None:
@@ -218,7 +230,26 @@ def _list_statement(
         stmt = stmt.where(Client.kind == kind)
     if city and city.strip():
         stmt = stmt.where(Client.city.ilike(escape_like(city.strip()), escape="\\"))
+    if sort:
+        column = _SORT_COLUMNS[sort.removeprefix("-")]
+        # Ties are broken by id so pages never overlap or skip a client.
+        return stmt.order_by(column.desc() if sort.startswith("-") else column.asc(), Client.id)
     return stmt.order_by(Client.created_at.desc(), Client.id.desc())
+
+
+def clients_export_statement(
+    *,
+    q: str | None = None,
+    status: str | None = None,
+    kind: str | None = None,
+    city: str | None = None,
+    cin: str | None = None,
+    email: str | None = None,
+    phone: str | None = None,
+    sort: str | None = None,
+) -> Select[Client]:
+    """Every live client matching the list's filters, in the list's order: the rows of a CSV export."""
+    return _list_statement(q=q, status=status, kind=kind, city=city, cin=cin, email=email, phone=phone, sort=sort)
 
 
 async def list_clients(
@@ -232,12 +263,13 @@ async def list_clients(
     cin: str | None = None,
     email: str | None = None,
     phone: str | None = None,
+    sort: str | None = None,
 ) -> tuple[list[Client], int]:
     """One page of live clients matching the search and filters, newest first, with the total count.
 
     cin, email and phone are exact matches on normalised values (see ClientFilters).
     """
-    stmt = _list_statement(q=q, status=status, kind=kind, city=city, cin=cin, email=email, phone=phone)
+    stmt = _list_statement(q=q, status=status, kind=kind, city=city, cin=cin, email=email, phone=phone, sort=sort)
     return await fetch_page(session, stmt, page)
 
 

@@ -1,0 +1,62 @@
+import { createBrowserRouter, Navigate, RouterProvider } from "react-router";
+import { RouteError } from "@/app/routes/route-error";
+import { WorkspaceLayout } from "@/app/routes/workspace-layout";
+import { paths } from "@/config/paths";
+
+// Each tab is its own chunk, loaded when first visited: the entry holds only login and the shell
+// (budgets in scripts/check-bundle-budget.mjs).
+export function createRouter() {
+  return createBrowserRouter([
+    {
+      path: paths.login,
+      lazy: async () => ({ Component: (await import("@/app/routes/login")).LoginRoute }),
+      errorElement: <RouteError />,
+    },
+    {
+      path: paths.home,
+      element: <WorkspaceLayout />,
+      errorElement: <RouteError />,
+      children: [
+        { index: true, element: <Navigate to={paths.clients} replace /> },
+        {
+          path: "clients",
+          lazy: async () => ({
+            Component: (await import("@/app/routes/clients/clients-list")).ClientsListRoute,
+          }),
+        },
+        {
+          path: "clients/new",
+          lazy: async () => ({ Component: (await import("@/app/routes/clients/client-new")).ClientNewRoute }),
+        },
+        {
+          path: "clients/:clientId",
+          lazy: async () => ({
+            Component: (await import("@/app/routes/clients/client-detail")).ClientDetailRoute,
+          }),
+        },
+        {
+          path: "clients/:clientId/edit",
+          lazy: async () => ({
+            Component: (await import("@/app/routes/clients/client-edit")).ClientEditRoute,
+          }),
+        },
+        {
+          path: "offers/*",
+          lazy: async () => ({ Component: (await import("@/app/routes/offers")).OffersRoute }),
+        },
+        {
+          path: "contracts/*",
+          lazy: async () => ({ Component: (await import("@/app/routes/contracts")).ContractsRoute }),
+        },
+        {
+          path: "*",
+          lazy: async () => ({ Component: (await import("@/app/routes/not-found")).NotFoundRoute }),
+        },
+      ],
+    },
+  ]);
+}
+
+export function AppRouter() {
+  return <RouterProvider router={createRouter()} />;
+}

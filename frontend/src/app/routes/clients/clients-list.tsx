@@ -1,0 +1,5 @@
+import { ClientsList } from "@/features/clients/components/clients-list";
+
+export function ClientsListRoute() {
+  return <ClientsList />;
+}

@@ -1,0 +1,5 @@
+import { OffersRoutes } from "@/features/offers/components/offers-routes";
+
+export function OffersRoute() {
+  return <OffersRoutes />;
+}

@@ -1,0 +1,14 @@
+/** Every route of the operator workspace, in one place so links and the router never disagree. */
+export const paths = {
+  login: "/login",
+  home: "/",
+  clients: "/clients",
+  clientNew: "/clients/new",
+  client: (clientId: string) => `/clients/${clientId}`,
+  clientEdit: (clientId: string) => `/clients/${clientId}/edit`,
+  offers: "/offers",
+  offer: (offerId: string) => `/offers/${offerId}`,
+  contracts: "/contracts",
+  contract: (contractId: string) => `/contracts/${contractId}`,
+  landing: "/landing",
+} as const;

@@ -1,0 +1,311 @@
+import {
+  Alert,
+  Button,
+  Card,
+  Group,
+  List,
+  Loader,
+  SimpleGrid,
+  Stack,
+  Table,
+  Tabs,
+  Text,
+  Timeline,
+  Title,
+  Tooltip,
+} from "@mantine/core";
+import { modals } from "@mantine/modals";
+import { notifications } from "@mantine/notifications";
+import { useState } from "react";
+import { useTranslation } from "react-i18next";
+import { Link, useNavigate } from "react-router";
+import { errorMessage, notifyError } from "@/components/errors/error-notification";
+import { paths } from "@/config/paths";
+import {
+  useClientAudit,
+  useClientCollectionCases,
+  useClientContracts,
+  useClientInvoices,
+  useClientPayments,
+} from "@/features/clients/api/client-history";
+import { useClient } from "@/features/clients/api/get-client";
+import { useDeleteClient, useUpdateClient, type ClientRead } from "@/features/clients/api/save-client";
+import { StatusBadge } from "@/features/clients/components/status-badge";
+import { ApiError } from "@/lib/api-error";
+import { can } from "@/lib/authorization";
+import { formatDate, formatDateTime, formatMoney, formatPhone } from "@/lib/format";
+import { useSession } from "@/lib/session";
+
+function Field({ label, value }: { label: string; value: string | null | undefined }) {
+  return (
+    <div>
+      <Text size="xs" c="dimmed" tt="uppercase" fw={600}>
+        {label}
+      </Text>
+      <Text>{value || "—"}</Text>
+    </div>
+  );
+}
+
+function Section({
+  loading,
+  empty,
+  children,
+}: {
+  loading: boolean;
+  empty: boolean;
+  children: React.ReactNode;
+}) {
+  const { t } = useTranslation();
+  if (loading) return <Loader size="sm" aria-label={t("loading")} />;
+  if (empty) return <Text c="dimmed">{t("table.empty")}</Text>;
+  return children;
+}
+
+/** Why a delete was refused (409 client_delete_blocked) and what to do instead. */
+function DeleteBlocked({
+  error,
+  client,
+  onTerminate,
+}: {
+  error: ApiError;
+  client: ClientRead;
+  onTerminate: () => void;
+}) {
+  const { t } = useTranslation("clients");
+  const history = error.details
+    .map((detail) => [detail.kind, detail.msg, detail.type].find((value) => typeof value === "string") ?? "")
+    .filter(Boolean);
+  return (
+    <Alert color="orange" title={t("delete.blocked_title")} role="alert">
+      <Stack gap="xs">
+        <Text size="sm">{t("delete.blocked_body")}</Text>
+        {history.length > 0 && (
+          <List size="sm">
+            {history.map((kind) => (
+              <List.Item key={kind}>{t(`delete.history.${kind}`, { defaultValue: kind })}</List.Item>
+            ))}
+          </List>
+        )}
+        <Text size="sm">{t("delete.alternatives")}</Text>
+        <Group>
+          <Button size="xs" color="orange" onClick={onTerminate} disabled={client.status === "terminated"}>
+            {t("actions.terminate")}
+          </Button>
+          <Tooltip label={t("delete.anonymise_unavailable")}>
+            <Button size="xs" variant="default" disabled>
+              {t("actions.anonymise")}
+            </Button>
+          </Tooltip>
+        </Group>
+      </Stack>
+    </Alert>
+  );
+}
+
+export function ClientDetail({ clientId }: { clientId: string }) {
+  const { t, i18n } = useTranslation(["clients", "common", "errors"]);
+  const language = i18n.language;
+  const navigate = useNavigate();
+  const session = useSession();
+  const client = useClient(clientId);
+  const contracts = useClientContracts(clientId);
+  const invoices = useClientInvoices(clientId, can(session, "invoices:read"));
+  const payments = useClientPayments(clientId, can(session, "payments:read"));
+  const cases = useClientCollectionCases(clientId, can(session, "collections:read"));
+  const audit = useClientAudit(clientId, can(session, "audit:read"));
+  const remove = useDeleteClient(clientId);
+  const update = useUpdateClient(clientId);
+  const [blocked, setBlocked] = useState<ApiError | null>(null);
+  const writer = can(session, "clients:write");
+
+  if (client.isPending) return <Loader aria-label={t("common:loading")} />;
+  if (client.isError) return <Alert color="red">{errorMessage(client.error, t)}</Alert>;
+  const record = client.data;
+
+  const terminate = () =>
+    update.mutate(
+      { status: "terminated" },
+      {
+        onSuccess: () => {
+          setBlocked(null);
+          notifications.show({ color: "green", message: t("clients:terminated") });
+        },
+        onError: (error) => notifyError(error, t),
+      },
+    );
+
+  const confirmDelete = () =>
+    modals.openConfirmModal({
+      title: t("clients:delete.confirm_title", { name: record.display_name }),
+      children: <Text size="sm">{t("clients:delete.confirm_body")}</Text>,
+      labels: { confirm: t("clients:actions.delete"), cancel: t("common:actions.cancel") },
+      confirmProps: { color: "red" },
+      onConfirm: () =>
+        remove.mutate(undefined, {
+          onSuccess: () => {
+            notifications.show({ color: "green", message: t("clients:deleted") });
+            void navigate(paths.clients);
+          },
+          onError: (error) => {
+            if (error instanceof ApiError && error.code === "client_delete_blocked") setBlocked(error);
+            else notifyError(error, t);
+          },
+        }),
+    });
+
+  const notAllowed = t("common:nav.not_allowed");
+  return (
+    <Stack>
+      <Group justify="space-between" align="flex-start">
+        <div>
+          <Text component={Link} to={paths.clients} size="sm" c="dimmed">
+            ← {t("clients:title")}
+          </Text>
+          <Group gap="sm">
+            <Title order={1}>{record.display_name}</Title>
+            <StatusBadge status={record.status} />
+          </Group>
+          <Text c="dimmed">
+            {t(`clients:kind.${record.kind}`)} · CIN {record.cin}
+          </Text>
+        </div>
+        <Group>
+          <Tooltip label={notAllowed} disabled={writer}>
+            <Button variant="default" component={Link} to={paths.clientEdit(clientId)} disabled={!writer}>
+              {t("clients:actions.edit")}
+            </Button>
+          </Tooltip>
+          <Tooltip label={notAllowed} disabled={writer}>
+            <Button
+              color="red"
+              variant="light"
+              onClick={confirmDelete}
+              disabled={!writer}
+              loading={remove.isPending}
+            >
+              {t("clients:actions.delete")}
+            </Button>
+          </Tooltip>
+        </Group>
+      </Group>
+      {blocked && <DeleteBlocked error={blocked} client={record} onTerminate={terminate} />}
+      <Card withBorder>
+        <SimpleGrid cols={{ base: 1, sm: 2, lg: 4 }}>
+          <Field label={t("clients:fields.email")} value={record.email} />
+          <Field label={t("clients:fields.phone")} value={formatPhone(record.phone)} />
+          <Field label={t("clients:fields.address")} value={record.address} />
+          <Field label={t("clients:fields.city")} value={record.city} />
+          {record.kind === "business" && <Field label={t("clients:fields.ice")} value={record.ice} />}
+          <Field label={t("clients:fields.created_at")} value={formatDateTime(record.created_at, language)} />
+        </SimpleGrid>
+      </Card>
+      <Tabs defaultValue="contracts" keepMounted={false}>
+        <Tabs.List>
+          <Tabs.Tab value="contracts">{t("clients:sections.contracts")}</Tabs.Tab>
+          <Tabs.Tab value="invoices" disabled={!can(session, "invoices:read")}>
+            {t("clients:sections.invoices")}
+          </Tabs.Tab>
+          <Tabs.Tab value="payments" disabled={!can(session, "payments:read")}>
+            {t("clients:sections.payments")}
+          </Tabs.Tab>
+          <Tabs.Tab value="collections" disabled={!can(session, "collections:read")}>
+            {t("clients:sections.collections")}
+          </Tabs.Tab>
+          <Tabs.Tab value="audit" disabled={!can(session, "audit:read")}>
+            {t("clients:sections.audit")}
+          </Tabs.Tab>
+        </Tabs.List>
+        <Tabs.Panel value="contracts" pt="md">
+          <Section loading={contracts.isPending} empty={!contracts.data?.items.length}>
+            <Table striped withTableBorder>
+              <Table.Thead>
+                <Table.Tr>
+                  <Table.Th>{t("clients:contract.number")}</Table.Th>
+                  <Table.Th>{t("clients:contract.service")}</Table.Th>
+                  <Table.Th>{t("clients:contract.line")}</Table.Th>
+                  <Table.Th>{t("clients:contract.start")}</Table.Th>
+                  <Table.Th>{t("clients:contract.monthly_fee")}</Table.Th>
+                  <Table.Th>{t("clients:fields.status")}</Table.Th>
+                </Table.Tr>
+              </Table.Thead>
+              <Table.Tbody>
+                {contracts.data?.items.map((contract) => (
+                  <Table.Tr key={contract.id}>
+                    <Table.Td>
+                      <Link to={paths.contract(contract.id)}>{contract.contract_number}</Link>
+                    </Table.Td>
+                    <Table.Td>{contract.service_type}</Table.Td>
+                    <Table.Td>{formatPhone(contract.phone_number)}</Table.Td>
+                    <Table.Td>{formatDate(contract.start_date, language)}</Table.Td>
+                    <Table.Td>{formatMoney(contract.monthly_fee, language)}</Table.Td>
+                    <Table.Td>{contract.status}</Table.Td>
+                  </Table.Tr>
+                ))}
+              </Table.Tbody>
+            </Table>
+          </Section>
+        </Tabs.Panel>
+        <Tabs.Panel value="invoices" pt="md">
+          <Section loading={invoices.isPending} empty={!invoices.data?.items.length}>
+            <Table striped withTableBorder>
+              <Table.Tbody>
+                {invoices.data?.items.map((invoice) => (
+                  <Table.Tr key={invoice.id}>
+                    <Table.Td>{invoice.invoice_number ?? "—"}</Table.Td>
+                    <Table.Td>{formatDate(invoice.issue_date, language)}</Table.Td>
+                    <Table.Td>{formatMoney(invoice.total, language)}</Table.Td>
+                    <Table.Td>{invoice.status}</Table.Td>
+                  </Table.Tr>
+                ))}
+              </Table.Tbody>
+            </Table>
+          </Section>
+        </Tabs.Panel>
+        <Tabs.Panel value="payments" pt="md">
+          <Section loading={payments.isPending} empty={!payments.data?.items.length}>
+            <Table striped withTableBorder>
+              <Table.Tbody>
+                {payments.data?.items.map((payment) => (
+                  <Table.Tr key={payment.id}>
+                    <Table.Td>{formatDateTime(payment.received_at, language)}</Table.Td>
+                    <Table.Td>{formatMoney(payment.amount, language)}</Table.Td>
+                    <Table.Td>{payment.method}</Table.Td>
+                  </Table.Tr>
+                ))}
+              </Table.Tbody>
+            </Table>
+          </Section>
+        </Tabs.Panel>
+        <Tabs.Panel value="collections" pt="md">
+          <Section loading={cases.isPending} empty={!cases.data?.items.length}>
+            <Table striped withTableBorder>
+              <Table.Tbody>
+                {cases.data?.items.map((collectionCase) => (
+                  <Table.Tr key={collectionCase.id}>
+                    <Table.Td>{collectionCase.status}</Table.Td>
+                    <Table.Td>{collectionCase.aging_bucket}</Table.Td>
+                    <Table.Td>{formatMoney(collectionCase.total_overdue, language)}</Table.Td>
+                  </Table.Tr>
+                ))}
+              </Table.Tbody>
+            </Table>
+          </Section>
+        </Tabs.Panel>
+        <Tabs.Panel value="audit" pt="md">
+          <Section loading={audit.isPending} empty={!audit.data?.items.length}>
+            <Timeline bulletSize={14} lineWidth={2}>
+              {audit.data?.items.map((event) => (
+                <Timeline.Item key={event.id} title={event.action}>
+                  <Text size="sm" c="dimmed">
+                    {formatDateTime(event.occurred_at, language)} · {event.actor} ({event.role})
+                  </Text>
+                </Timeline.Item>
+              ))}
+            </Timeline>
+          </Section>
+        </Tabs.Panel>
+      </Tabs>
+    </Stack>
+  );
+}

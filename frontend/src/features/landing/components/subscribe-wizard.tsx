@@ -1,0 +1,376 @@
+import { Alert, Button, Checkbox, Loader, Paper, Progress, Stack, Text, Title } from "@mantine/core";
+import { useMutation } from "@tanstack/react-query";
+import { useEffect, useRef, useState } from "react";
+import { useTranslation } from "react-i18next";
+import { findOffer, type Bootstrap } from "@/features/landing/api/bootstrap";
+import { LandingError } from "@/features/landing/api/client";
+import { createDraft, getDraft, updateDraft, type DraftAnswers } from "@/features/landing/api/drafts";
+import { contractDocumentLink, verifyCin } from "@/features/landing/api/lookup";
+import { submitNew, type NewSubscription, type NewSubscriptionResult } from "@/features/landing/api/submit";
+import { DocumentButton } from "@/features/landing/components/document-button";
+import { placeFieldErrors, RefusalAlert } from "@/features/landing/components/refusal";
+import {
+  IdentityStep,
+  NumberingStep,
+  OfferStep,
+  StartDateStep,
+  StepActions,
+} from "@/features/landing/components/subscribe-steps";
+import { forgetIdempotencyKey, idempotencyKeyFor } from "@/features/landing/lib/idempotency";
+import type { Journey } from "@/features/landing/lib/location";
+import { formatDate, formatMoney, formatPhone } from "@/lib/format";
+
+export const WIZARD_STEPS = ["offer", "identity", "numbering", "start_date", "review"] as const;
+export type WizardStep = (typeof WIZARD_STEPS)[number];
+
+// The API fields each step edits: a refusal naming one sends the customer back to that step.
+const STEP_FIELDS: Record<WizardStep, string[]> = {
+  offer: ["offer_id"],
+  identity: ["cin", "first_name", "last_name", "email", "phone"],
+  numbering: ["existing_mobile_local_number", "requested_mobile_local_number", "home_landline_local_number"],
+  start_date: ["contract_start_date"],
+  review: ["terms_accepted"],
+};
+
+function stepOfField(field: string): WizardStep | null {
+  return WIZARD_STEPS.find((step) => STEP_FIELDS[step].includes(field)) ?? null;
+}
+
+/** The submit body from the saved answers: only the numbering path of the offer's category. */
+export function submitBody(answers: DraftAnswers, draftId: string | null): NewSubscription {
+  return {
+    cin: answers.cin ?? "",
+    first_name: answers.first_name ?? "",
+    last_name: answers.last_name ?? "",
+    email: answers.email ?? "",
+    phone: answers.phone ?? "",
+    offer_id: answers.offer_id ?? "",
+    existing_mobile_local_number: answers.existing_mobile_local_number ?? null,
+    requested_mobile_local_number: answers.requested_mobile_local_number ?? null,
+    home_landline_local_number: answers.home_landline_local_number ?? null,
+    contract_start_date: answers.contract_start_date ?? "",
+    terms_accepted: answers.terms_accepted === true,
+    draft_id: draftId,
+  };
+}
+
+type Loaded =
+  | { state: "loading" }
+  | { state: "ready"; answers: DraftAnswers; step: WizardStep; notice: string | null }
+  | { state: "submitted" };
+
+export function SubscribeWizard({
+  bootstrap,
+  draftId,
+  go,
+}: {
+  bootstrap: Bootstrap;
+  draftId: string | null;
+  go: (journey: Journey, options?: { draftId?: string | null; replace?: boolean }) => void;
+}) {
+  const { t } = useTranslation("landing");
+  const [loaded, setLoaded] = useState<Loaded>(() =>
+    draftId ? { state: "loading" } : { state: "ready", answers: {}, step: "offer", notice: null },
+  );
+  const [serverErrors, setServerErrors] = useState<Record<string, string> | null>(null);
+  const [result, setResult] = useState<NewSubscriptionResult | null>(null);
+  const heading = useRef<HTMLDivElement>(null);
+  const loadedDraft = useRef<string | null>(null);
+
+  // Resume a draft from the link (or a reload): its answers and the step it reached.
+  useEffect(() => {
+    if (!draftId || loadedDraft.current === draftId) return;
+    loadedDraft.current = draftId;
+    getDraft(draftId).then(
+      (draft) => {
+        if (draft.status !== "open") {
+          setLoaded({ state: "submitted" });
+          return;
+        }
+        const step = draft.answers.current_step ?? "offer";
+        setLoaded({ state: "ready", answers: draft.answers, step, notice: t("wizard.resumed") });
+      },
+      (error: unknown) => {
+        const code = error instanceof LandingError ? error.code : "network_error";
+        if (code === "draft_already_submitted") setLoaded({ state: "submitted" });
+        else {
+          go("subscribe", { replace: true });
+          setLoaded({
+            state: "ready",
+            answers: {},
+            step: "offer",
+            notice: t(`codes.${code === "draft_expired" ? "draft_expired" : "draft_not_found"}`),
+          });
+        }
+      },
+    );
+  }, [draftId, go, t]);
+
+  const save = useMutation({
+    mutationFn: async ({ answers }: { answers: DraftAnswers; next: WizardStep }) =>
+      draftId ? updateDraft(draftId, answers) : createDraft(answers),
+    onSuccess: (draft, { answers, next }) => {
+      loadedDraft.current = draft.id;
+      if (!draftId) go("subscribe", { draftId: draft.id, replace: true });
+      setLoaded({ state: "ready", answers, step: next, notice: null });
+      setServerErrors(null);
+    },
+    onError: (error) => routeFieldErrors(error),
+  });
+
+  const submit = useMutation({
+    mutationFn: ({ body, key }: { body: NewSubscription; key: string }) => submitNew(body, key),
+    onSuccess: (answer) => {
+      forgetIdempotencyKey(`new:${draftId ?? "none"}`);
+      setResult(answer);
+      go("subscribe", { replace: true });
+    },
+    onError: (error) => routeFieldErrors(error),
+  });
+
+  function routeFieldErrors(error: unknown) {
+    if (loaded.state !== "ready") return;
+    const problems: Record<string, string> = {};
+    placeFieldErrors(error, Object.values(STEP_FIELDS).flat(), (field, message) => {
+      problems[field] = message;
+    });
+    const first = Object.keys(problems)[0];
+    const target = first
+      ? stepOfField(first)
+      : error instanceof LandingError && error.code === "number_unavailable"
+        ? "numbering"
+        : error instanceof LandingError && error.code === "client_identity_mismatch"
+          ? "identity"
+          : null;
+    if (target && target !== loaded.step) setLoaded({ ...loaded, step: target });
+    if (first) setServerErrors(problems);
+  }
+
+  // Each new step takes the focus to its progress line, so a screen reader announces where the customer is.
+  const focusKey = `${loaded.state}:${loaded.state === "ready" ? loaded.step : ""}:${result ? "done" : ""}`;
+  useEffect(() => {
+    heading.current?.focus();
+  }, [focusKey]);
+
+  if (result)
+    return (
+      <Confirmation
+        result={result}
+        cin={loaded.state === "ready" ? (loaded.answers.cin ?? "") : ""}
+        go={go}
+      />
+    );
+  if (loaded.state === "loading") return <Loader aria-label={t("loading")} />;
+  if (loaded.state === "submitted")
+    return (
+      <Stack>
+        <Alert color="green" role="status">
+          {t("codes.draft_already_submitted")}
+        </Alert>
+        <Button onClick={() => go("home")}>{t("home.back")}</Button>
+      </Stack>
+    );
+
+  const { answers, step } = loaded;
+  const index = WIZARD_STEPS.indexOf(step);
+  const found = findOffer(bootstrap, answers.offer_id);
+  const numbering = found?.category.numbering === "home_landline" ? "home_landline" : "mobile";
+  const next = (patch: DraftAnswers) => {
+    const nextStep = WIZARD_STEPS[Math.min(index + 1, WIZARD_STEPS.length - 1)] ?? "review";
+    const merged = { ...answers, ...patch, current_step: nextStep };
+    // A new offer of another category invalidates the numbering answers of the old one.
+    if (patch.offer_id && patch.offer_id !== answers.offer_id) {
+      const before = findOffer(bootstrap, answers.offer_id)?.category.numbering;
+      const after = findOffer(bootstrap, patch.offer_id)?.category.numbering;
+      if (before && before !== after) {
+        merged.existing_mobile_local_number = null;
+        merged.requested_mobile_local_number = null;
+        merged.home_landline_local_number = null;
+      }
+    }
+    save.mutate({ answers: merged, next: nextStep });
+  };
+  const back =
+    index > 0
+      ? () => setLoaded({ ...loaded, step: WIZARD_STEPS[index - 1] ?? "offer", notice: null })
+      : undefined;
+  const common = { answers, saving: save.isPending, onNext: next, onBack: back, serverErrors };
+
+  return (
+    <Stack gap="md">
+      <div ref={heading} tabIndex={-1} style={{ outline: "none" }}>
+        <Text size="sm" c="gray.7" aria-live="polite">
+          {t("wizard.progress", { current: index + 1, total: WIZARD_STEPS.length })}
+        </Text>
+        <Progress value={((index + 1) / WIZARD_STEPS.length) * 100} aria-hidden="true" mt={4} />
+      </div>
+      {loaded.notice ? (
+        <Alert color="blue" role="status">
+          {loaded.notice}
+        </Alert>
+      ) : null}
+      <RefusalAlert error={save.error} />
+      <Paper p={{ base: "md", sm: "lg" }} withBorder>
+        {step === "offer" ? <OfferStep {...common} bootstrap={bootstrap} /> : null}
+        {step === "identity" ? <IdentityStep {...common} /> : null}
+        {step === "numbering" ? <NumberingStep {...common} numbering={numbering} /> : null}
+        {step === "start_date" ? (
+          <StartDateStep
+            {...common}
+            earliest={bootstrap.contract_start_dates.earliest}
+            latest={bootstrap.contract_start_dates.latest}
+          />
+        ) : null}
+        {step === "review" ? (
+          <Review
+            bootstrap={bootstrap}
+            answers={answers}
+            onBack={back}
+            submitting={submit.isPending}
+            error={submit.error}
+            onSubmit={(accepted) => {
+              if (submit.isPending) return;
+              const body = submitBody({ ...answers, terms_accepted: accepted }, draftId);
+              const key = idempotencyKeyFor(`new:${draftId ?? "none"}`, body);
+              submit.mutate({ body, key });
+            }}
+          />
+        ) : null}
+      </Paper>
+    </Stack>
+  );
+}
+
+function Review({
+  bootstrap,
+  answers,
+  onBack,
+  submitting,
+  error,
+  onSubmit,
+}: {
+  bootstrap: Bootstrap;
+  answers: DraftAnswers;
+  onBack?: () => void;
+  submitting: boolean;
+  error: unknown;
+  onSubmit: (accepted: boolean) => void;
+}) {
+  const { t, i18n } = useTranslation("landing");
+  const [accepted, setAccepted] = useState(answers.terms_accepted === true);
+  const [missing, setMissing] = useState(false);
+  const found = findOffer(bootstrap, answers.offer_id);
+  const number =
+    answers.home_landline_local_number ??
+    answers.existing_mobile_local_number ??
+    answers.requested_mobile_local_number;
+  const rows: [string, string][] = [
+    [t("review.offer"), found?.offer.name ?? "—"],
+    [t("review.monthly_fee"), formatMoney(found?.offer.monthly_fee, i18n.language)],
+    [t("review.activation_fee"), formatMoney(found?.offer.activation_fee, i18n.language)],
+    [t("fields.cin"), answers.cin ?? "—"],
+    [t("review.name"), `${answers.first_name ?? ""} ${answers.last_name ?? ""}`.trim()],
+    [t("fields.email"), answers.email ?? "—"],
+    [t("fields.phone"), formatPhone(answers.phone)],
+    [t("review.number"), number ? formatPhone(number) : t("numbering.new_any")],
+    [t("fields.contract_start_date"), formatDate(answers.contract_start_date, i18n.language)],
+  ];
+  return (
+    <form
+      noValidate
+      onSubmit={(event) => {
+        event.preventDefault();
+        if (!accepted) {
+          setMissing(true);
+          return;
+        }
+        onSubmit(true);
+      }}
+    >
+      <Stack gap="md">
+        <Title order={2}>{t("steps.review")}</Title>
+        <dl className="landing-dl">
+          {rows.map(([label, value]) => (
+            <div key={label} style={{ display: "contents" }}>
+              <dt>{label}</dt>
+              <dd>
+                <bdi>{value}</bdi>
+              </dd>
+            </div>
+          ))}
+        </dl>
+        {bootstrap.legal_texts.map((text) => (
+          <details key={text.id}>
+            <summary style={{ minHeight: 44, display: "flex", alignItems: "center", cursor: "pointer" }}>
+              {text.title}
+            </summary>
+            <Text size="sm" style={{ whiteSpace: "pre-line" }}>
+              {text.body}
+            </Text>
+          </details>
+        ))}
+        <Checkbox
+          checked={accepted}
+          onChange={(event) => {
+            setAccepted(event.currentTarget.checked);
+            setMissing(false);
+          }}
+          label={t("review.terms")}
+          error={missing ? t("validation.terms") : undefined}
+        />
+        <RefusalAlert error={error} />
+        <StepActions saving={submitting} onBack={onBack} nextLabel={t("review.submit")} />
+      </Stack>
+    </form>
+  );
+}
+
+function Confirmation({
+  result,
+  cin,
+  go,
+}: {
+  result: NewSubscriptionResult;
+  cin: string;
+  go: (journey: Journey) => void;
+}) {
+  const { t, i18n } = useTranslation("landing");
+  const contract = result.contract;
+  return (
+    <Paper p={{ base: "md", sm: "lg" }} withBorder>
+      <Stack gap="md">
+        <Title order={2}>{t("done.title")}</Title>
+        <Text>{t("done.explain")}</Text>
+        <dl className="landing-dl">
+          <dt>{t("done.contract_number")}</dt>
+          <dd data-testid="contract-number">
+            <bdi>{contract.contract_number}</bdi>
+          </dd>
+          <dt>{t("review.offer")}</dt>
+          <dd>{contract.offer.name}</dd>
+          <dt>{t("review.number")}</dt>
+          <dd>
+            <bdi>{contract.masked_line_number}</bdi>
+          </dd>
+          <dt>{t("fields.contract_start_date")}</dt>
+          <dd>{formatDate(contract.start_date, i18n.language)}</dd>
+          <dt>{t("review.monthly_fee")}</dt>
+          <dd>{formatMoney(contract.monthly_fee, i18n.language)}</dd>
+        </dl>
+        <DocumentButton
+          link={result.document}
+          label={t("done.download_contract")}
+          fileName={`${contract.contract_number}.pdf`}
+          refresh={async () => {
+            if (!cin) return null;
+            const verification = await verifyCin(cin);
+            return contractDocumentLink(contract.contract_id, cin, verification.lookup_token);
+          }}
+        />
+        <Button variant="default" onClick={() => go("home")}>
+          {t("home.back")}
+        </Button>
+      </Stack>
+    </Paper>
+  );
+}
