@@ -90,12 +90,13 @@ def private_postgres() -> object:
     # A short path: a unix socket path must stay under about 100 bytes.
     root = Path(f"/tmp/mtf-outage-{uuid.uuid4().hex[:8]}")  # noqa: S108
     root.mkdir()
-    server = PrivatePostgres(root)
-    server.start()
     try:
+        server = PrivatePostgres(root)
+        server.start()
         yield server
     finally:
-        pg(str(PG_BIN / "pg_ctl"), "-D", str(server.data), "-m", "immediate", "stop", check=False)
+        # Also when initdb or the first start failed: no server and no directory left behind.
+        pg(str(PG_BIN / "pg_ctl"), "-D", str(root / "data"), "-m", "immediate", "stop", check=False)
         shutil.rmtree(root, ignore_errors=True)
 
 
