@@ -26,6 +26,7 @@ from decimal import Decimal
 from typing import Any
 
 import httpx
+from sqlalchemy import text
 
 from app.billing import service as billing_service
 from app.billing.schemas import BillingRunCreate
@@ -40,6 +41,8 @@ CLIENT_COUNT = 240
 FIRST_SALE_DAY = date(2026, 5, 1)
 SUBSCRIPTION_MONTH = (2026, 6)
 BILLED_MONTHS = [(2026, m) for m in range(6, 12)]  # June .. November 2026, each billed on the 1st after
+# The hour (UTC) the demo's client records are dated on their replayed day of creation.
+CLIENT_RECORD_TIME = time(9, 0)
 
 # City, CIN letters issued there, landline area code (05 + two digits), quarters for addresses.
 CITIES: list[tuple[str, str, str, list[str]]] = [
@@ -249,13 +252,30 @@ async def load_catalog(api: Api) -> dict[str, str]:
 async def load_clients(api: Api, clients: list[DemoClient]) -> None:
     known = {client["cin"]: client["id"] for client in await api.all("/api/v1/clients")}
     created = 0
-    with business_day(date(*SUBSCRIPTION_MONTH, 1)):
+    arrival = date(*SUBSCRIPTION_MONTH, 1)
+    with business_day(arrival):
         for client in clients:
             if client.cin not in known:
                 known[client.cin] = (await api.write("POST", "/api/v1/clients", client.body))["id"]
                 created += 1
             client.id = known[client.cin]
+    await date_client_records(clients, datetime.combine(arrival, CLIENT_RECORD_TIME, tzinfo=UTC))
     progress(f"clients: {len(clients)} ({created} new)")
+
+
+async def date_client_records(clients: list[DemoClient], since: datetime) -> None:
+    """Date the demo's client records on the replayed day they were created.
+
+    `business_day` moves the business date, not `created_at`, which the database stamps with the real
+    clock; without this the months of payments replayed afterwards would be received before their
+    client's record existed, and the collections rule `received_before_client` (right in real life)
+    would refuse every one of them. Only the demo's own clients are touched, only ever moved earlier, so
+    a second load changes nothing."""
+    async with database.sessionmaker() as session, session.begin():
+        await session.execute(
+            text("UPDATE clients SET created_at = :since WHERE id = ANY(:ids) AND created_at > :since"),
+            {"since": since, "ids": [uuid.UUID(str(client.id)) for client in clients]},
+        )
 
 
 def _landline_numbers(rng: random.Random) -> Iterator[str]:

@@ -79,8 +79,12 @@ async def close_job_app() -> None:
     global _open
     if not _open:
         return
-    await job_app.close_async()
-    _open = False
+    try:
+        await job_app.close_async()
+    finally:
+        # Even when closing fails (a pool broken by an outage): left "open", the next open_job_app would
+        # keep the dead connector and every restart of the worker would fail on it.
+        _open = False
 
 
 async def enqueue(
@@ -208,17 +212,26 @@ class WorkerState:
 worker_state = WorkerState()
 # Back-off between restarts of a worker that stopped (e.g. procrastinate's "Database error, stopping worker").
 RESTART_BACKOFF_SECONDS = (0.5, 1.0, 2.0, 5.0, 10.0)
+# A worker that ran this long before stopping was healthy: its stop starts a new outage, so the back-off
+# starts again from its first step instead of the longest one a past outage reached.
+HEALTHY_RUN_SECONDS = 60.0
 
 
 async def supervise_worker(
-    database_url: str, concurrency: int, *, backoff: tuple[float, ...] = RESTART_BACKOFF_SECONDS
+    database_url: str,
+    concurrency: int,
+    *,
+    backoff: tuple[float, ...] = RESTART_BACKOFF_SECONDS,
+    healthy_after: float = HEALTHY_RUN_SECONDS,
 ) -> None:
     """Run the in-process worker until cancelled, restarting it (with back-off) whenever it stops.
 
     procrastinate stops a worker for good on a database error; without this, one outage would leave billing
     runs `queued` forever while the API looks healthy."""
+    loop = asyncio.get_running_loop()
     attempt = 0
     while True:
+        started = loop.time()
         try:
             await open_job_app(database_url, max_connections=concurrency + 2)
             worker_state.running = True
@@ -233,6 +246,8 @@ async def supervise_worker(
         worker_state.running = False
         with contextlib.suppress(Exception):
             await close_job_app()
+        if loop.time() - started >= healthy_after:
+            attempt = 0
         await asyncio.sleep(backoff[min(attempt, len(backoff) - 1)])
         attempt += 1
         worker_state.restarts += 1

@@ -309,6 +309,60 @@ class TestItem5WorkerIsSupervised:
             with pytest.raises(asyncio.CancelledError):
                 await task
 
+    async def test_a_new_outage_after_a_healthy_run_restarts_from_the_first_back_off_step(
+        self, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """Regression: the back-off step was never reset, so once one outage had reached the longest step,
+        every later outage in the process's life waited that long before the worker came back."""
+        import asyncio
+
+        from app import jobs
+
+        runs = {"count": 0}
+
+        async def worker(**kwargs: object) -> None:
+            runs["count"] += 1
+            if runs["count"] == 2:
+                await asyncio.sleep(0.2)  # a healthy run, then a new outage
+            if runs["count"] < 3:
+                raise OperationalError("LISTEN", {}, ConnectionRefusedError("down"))
+            await asyncio.sleep(3600)
+
+        async def no_op(*args: object, **kwargs: object) -> None:
+            return None
+
+        monkeypatch.setattr(jobs, "run_worker", worker)
+        monkeypatch.setattr(jobs, "open_job_app", no_op)
+        monkeypatch.setattr(jobs, "close_job_app", no_op)
+        monkeypatch.setattr(jobs, "worker_state", jobs.WorkerState(expected=True))
+        task = asyncio.create_task(
+            jobs.supervise_worker("postgresql://unused", 1, backoff=(0.01, 30.0), healthy_after=0.1)
+        )
+        try:
+            for _ in range(200):
+                if runs["count"] >= 3:
+                    break
+                await asyncio.sleep(0.01)
+            assert runs["count"] == 3, "the second outage waited the longest back-off step"
+        finally:
+            task.cancel()
+            with pytest.raises(asyncio.CancelledError):
+                await task
+
+    async def test_a_failed_close_does_not_leave_the_job_app_marked_open(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        """Regression: a close that raised left the job app marked open, so the supervisor's next
+        open_job_app kept the dead connector and every restart of the worker failed on it."""
+        from app import jobs
+
+        async def broken_close() -> None:
+            raise OSError("the pool's connections are gone")
+
+        monkeypatch.setattr(jobs, "_open", True)
+        monkeypatch.setattr(jobs.job_app, "close_async", broken_close)
+        with pytest.raises(OSError, match="gone"):
+            await jobs.close_job_app()
+        assert jobs._open is False
+
     async def test_ready_is_503_while_an_expected_worker_is_down(
         self, client: httpx.AsyncClient, monkeypatch: pytest.MonkeyPatch
     ) -> None:

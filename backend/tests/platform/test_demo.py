@@ -1,5 +1,9 @@
 """`./launch_all.sh demo` at a small scale: the history lands (clients, contracts, billed months with PDFs,
-payments, overdue invoices in every aging bucket) and a second load adds nothing."""
+payments, overdue invoices in every aging bucket) and a second load adds nothing.
+
+Regression (issue 15): the loader failed on its first payment, 422 `received_before_client`: the replayed
+history dated payments from July while the database stamped the client records with the real clock at load
+time. The loader now dates its clients' records on their replayed day of creation (app.demo)."""
 
 from __future__ import annotations
 
@@ -33,10 +37,6 @@ async def demo_database(committed_database_url: str, database_url: str) -> Async
     database.configure(database_url, pool_size=5)
 
 
-@pytest.mark.skip(
-    reason="known defect (issue 15 stays open): the demo dates payments in its replayed past, before the "
-    "clients' records exist, so issue 14's received_before_client rule refuses them"
-)
 async def test_the_demo_makes_a_living_workspace_and_loads_once(demo_database: str) -> None:
     settings = get_settings()
     password = settings.bootstrap_admin_password.get_secret_value()
