@@ -35,6 +35,7 @@ from app.middleware import (
     dependency_calls,
     route_needs_staff_token,
 )
+from app.reporting.router import router as reporting_router
 from app.webhooks.router import router as webhooks_router
 from app.wiring import wire
 
@@ -98,6 +99,7 @@ def create_app(settings: Settings | None = None, *, manage_database: bool = True
         landing_router,
         webhooks_router,
         audit_router,
+        reporting_router,
     ):
         app.include_router(router)
     install_tracing(app)

@@ -24,6 +24,7 @@ from app.billing.exceptions import (
     InvoicePdfUnavailable,
     PeriodTooFarAhead,
 )
+from app.billing.filters import InvoiceFiltersDep
 from app.billing.models import BillingRun, CreditNote
 from app.billing.schemas import (
     BillingRunCreate,
@@ -38,12 +39,11 @@ from app.billing.schemas import (
     InvoiceDetail,
     InvoiceLineRead,
     InvoiceRead,
-    InvoiceStatus,
     RunStatus,
-    ServiceCategory,
 )
-from app.db import SessionDep
+from app.db import SessionDep, StreamingSessionDep
 from app.errors import error_responses
+from app.kit.csv_export import stream_csv
 from app.kit.idempotency import IdempotencyKeyDep, run_idempotent
 from app.kit.pagination import Page, PageDep
 from app.kit.validation import IsoDate, QueryBool
@@ -158,38 +158,45 @@ async def discard_billing_run(run_id: uuid.UUID, session: SessionDep, _: Billing
     summary="List invoices with filters, newest first",
 )
 async def list_invoices(
-    session: SessionDep,
-    page: PageDep,
-    _: InvoiceReaderDep,
-    client_id: uuid.UUID | None = None,
-    service_category: Annotated[
-        ServiceCategory | None,
-        Query(alias="service", description="Invoices with at least one line of this service."),
-    ] = None,
-    offer_id: Annotated[uuid.UUID | None, Query(description="Invoices with at least one line of this offer.")] = None,
-    status: InvoiceStatus | None = None,
-    run_id: Annotated[uuid.UUID | None, Query(description="Invoices of one billing run.")] = None,
-    period_start: Annotated[
-        IsoDate | None, Query(description="Invoices whose period ends on or after this date.")
-    ] = None,
-    period_end: Annotated[
-        IsoDate | None, Query(description="Invoices whose period starts on or before this date.")
-    ] = None,
-    invoice_number: Annotated[str | None, Query(max_length=20)] = None,
+    session: SessionDep, page: PageDep, _: InvoiceReaderDep, filters: InvoiceFiltersDep
 ) -> Page[InvoiceRead]:
-    rows, total = await service.list_invoices(
-        session,
-        page,
-        client_id=client_id,
-        service=service_category,
-        offer_id=offer_id,
-        status=status,
-        run_id=run_id,
-        period_start=period_start,
-        period_end=period_end,
-        invoice_number=invoice_number,
-    )
+    rows, total = await service.list_invoices(session, page, **filters.as_kwargs())
     return Page(items=[InvoiceRead.model_validate(r) for r in rows], total=total, limit=page.limit, offset=page.offset)
+
+
+INVOICE_EXPORT_COLUMNS = (
+    "invoice_number",
+    "client_id",
+    "status",
+    "period_start",
+    "period_end",
+    "issue_date",
+    "due_date",
+    "subtotal",
+    "tax_rate",
+    "tax_amount",
+    "total",
+    "paid_amount",
+    "outstanding_amount",
+    "currency",
+)
+
+
+@router.get(
+    "/api/v1/invoices/export.csv",
+    operation_id="invoices-export",
+    summary="Export the invoices matching the list's filters and sort as CSV (streamed)",
+    response_class=Response,
+    responses={200: {"content": {"text/csv": {"schema": {"type": "string"}}}, "description": "RFC 4180 CSV"}},
+)
+async def export_invoices(session: StreamingSessionDep, _: InvoiceReaderDep, filters: InvoiceFiltersDep) -> Response:
+    return stream_csv(
+        session,
+        service.invoices_statement(**filters.as_kwargs()),
+        header=INVOICE_EXPORT_COLUMNS,
+        row=lambda found: [getattr(found[0], column) for column in INVOICE_EXPORT_COLUMNS],
+        filename="invoices.csv",
+    )
 
 
 @router.get(

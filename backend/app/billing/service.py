@@ -5,7 +5,8 @@ from __future__ import annotations
 import hashlib
 import uuid
 from datetime import UTC, date, datetime
-from typing import Literal
+from decimal import Decimal
+from typing import Any, Literal
 
 from sqlalchemy import Select, exists, func, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -224,7 +225,13 @@ def _invoice_filters(
     period_start: date | None,
     period_end: date | None,
     invoice_number: str | None,
+    total_min: Decimal | None = None,
+    total_max: Decimal | None = None,
 ) -> Select[tuple[Invoice]]:
+    if total_min is not None:
+        stmt = stmt.where(Invoice.total >= total_min)
+    if total_max is not None:
+        stmt = stmt.where(Invoice.total <= total_max)
     if client_id is not None:
         stmt = stmt.where(Invoice.client_id == client_id)
     if status is not None:
@@ -250,9 +257,7 @@ def _invoice_filters(
     return stmt
 
 
-async def list_invoices(
-    session: AsyncSession,
-    page: PageParams,
+def invoices_statement(
     *,
     client_id: uuid.UUID | None = None,
     service: Literal["mobile", "internet", "landline"] | None = None,
@@ -262,8 +267,12 @@ async def list_invoices(
     period_start: date | None = None,
     period_end: date | None = None,
     invoice_number: str | None = None,
-) -> tuple[list[Invoice], int]:
-    """Invoices matching every given filter, newest first."""
+    total_min: Decimal | None = None,
+    total_max: Decimal | None = None,
+    sort: str | None = None,
+) -> Select[tuple[Invoice]]:
+    """The invoices matching every given filter, newest first unless `sort` names a column (`-` for
+    descending): the list pages it, the CSV export streams it, so both hold the same rows in the same order."""
     stmt = _invoice_filters(
         select(Invoice),
         client_id=client_id,
@@ -274,8 +283,19 @@ async def list_invoices(
         period_start=period_start,
         period_end=period_end,
         invoice_number=invoice_number,
-    ).order_by(Invoice.issue_date.desc(), Invoice.invoice_number.desc().nulls_last(), Invoice.id)
-    return await fetch_page(session, stmt, page)
+        total_min=total_min,
+        total_max=total_max,
+    )
+    if sort:
+        column = getattr(Invoice, sort.removeprefix("-"))
+        stmt = stmt.order_by(column.desc().nulls_last() if sort.startswith("-") else column.asc().nulls_last())
+    # Ties (and the unsorted list) fall back to newest first, so pages never overlap.
+    return stmt.order_by(Invoice.issue_date.desc(), Invoice.invoice_number.desc().nulls_last(), Invoice.id)
+
+
+async def list_invoices(session: AsyncSession, page: PageParams, **filters: Any) -> tuple[list[Invoice], int]:
+    """One page of the invoices of `invoices_statement`'s filters, with the count."""
+    return await fetch_page(session, invoices_statement(**filters), page)
 
 
 async def get_invoice(session: AsyncSession, invoice_id: uuid.UUID) -> Invoice:

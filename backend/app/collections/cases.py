@@ -11,9 +11,10 @@ import logging
 import uuid
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Date, Subquery, exists, func, literal, select, text, update
+from sqlalchemy import Date, Select, Subquery, exists, func, literal, select, text, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -117,25 +118,37 @@ async def open_case_for_client(
     return await session.scalar(stmt)
 
 
-async def list_cases(
-    session: AsyncSession,
-    page: PageParams,
+def cases_statement(
     *,
     status: str | None = None,
     aging_bucket: str | None = None,
     client_id: uuid.UUID | None = None,
-) -> tuple[list[CollectionCase], int]:
-    """One page of cases, most overdue first, with the total count."""
+    overdue_min: Decimal | None = None,
+    overdue_max: Decimal | None = None,
+    sort: str | None = None,
+) -> Select[CollectionCase]:
+    """The cases matching every given filter, most overdue first unless `sort` names a column (`-` for
+    descending): the list pages it, the CSV export streams it."""
     stmt = select(CollectionCase)
+    if overdue_min is not None:
+        stmt = stmt.where(CollectionCase.total_overdue >= overdue_min)
+    if overdue_max is not None:
+        stmt = stmt.where(CollectionCase.total_overdue <= overdue_max)
+    if sort:
+        column = getattr(CollectionCase, sort.removeprefix("-"))
+        stmt = stmt.order_by(column.desc().nulls_last() if sort.startswith("-") else column.asc().nulls_last())
     if status:
         stmt = stmt.where(CollectionCase.status == status)
     if aging_bucket:
         stmt = stmt.where(CollectionCase.aging_bucket == aging_bucket)
     if client_id:
         stmt = stmt.where(CollectionCase.client_id == client_id)
-    stmt = stmt.order_by(
-        CollectionCase.days_past_due.desc(), CollectionCase.opened_on.desc(), CollectionCase.id
-    ).execution_options(populate_existing=True)
+    return stmt.order_by(CollectionCase.days_past_due.desc(), CollectionCase.opened_on.desc(), CollectionCase.id)
+
+
+async def list_cases(session: AsyncSession, page: PageParams, **filters: Any) -> tuple[list[CollectionCase], int]:
+    """One page of the cases of `cases_statement`'s filters, with the count."""
+    stmt = cases_statement(**filters).execution_options(populate_existing=True)
     return await fetch_page(session, stmt, page)
 
 

@@ -1,4 +1,4 @@
-import { createBrowserRouter, Navigate, RouterProvider } from "react-router";
+import { createBrowserRouter, RouterProvider } from "react-router";
 import { RouteError } from "@/app/routes/route-error";
 import { WorkspaceLayout } from "@/app/routes/workspace-layout";
 import { paths } from "@/config/paths";
@@ -17,7 +17,10 @@ export function createRouter() {
       element: <WorkspaceLayout />,
       errorElement: <RouteError />,
       children: [
-        { index: true, element: <Navigate to={paths.clients} replace /> },
+        {
+          index: true,
+          lazy: async () => ({ Component: (await import("@/app/routes/dashboard")).DashboardRoute }),
+        },
         {
           path: "clients",
           lazy: async () => ({
@@ -47,6 +50,14 @@ export function createRouter() {
         {
           path: "contracts/*",
           lazy: async () => ({ Component: (await import("@/app/routes/contracts")).ContractsRoute }),
+        },
+        {
+          path: "invoices/*",
+          lazy: async () => ({ Component: (await import("@/app/routes/invoices")).InvoicesRoute }),
+        },
+        {
+          path: "collections/*",
+          lazy: async () => ({ Component: (await import("@/app/routes/collections")).CollectionsRoute }),
         },
         {
           path: "*",

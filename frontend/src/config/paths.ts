@@ -10,5 +10,7 @@ export const paths = {
   offer: (offerId: string) => `/offers/${offerId}`,
   contracts: "/contracts",
   contract: (contractId: string) => `/contracts/${contractId}`,
+  invoices: "/invoices",
+  collections: "/collections",
   landing: "/landing",
 } as const;

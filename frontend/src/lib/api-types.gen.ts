@@ -713,6 +713,26 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  "/api/v1/invoices/export.csv": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Export the invoices matching the list's filters and sort as CSV (streamed)
+     * @description Roles: admin, auditor, billing, collections.
+     */
+    get: operations["invoices-export"];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   "/api/v1/invoices/{invoice_id}": {
     parameters: {
       query?: never;
@@ -961,6 +981,26 @@ export interface paths {
      *     Roles: admin, collections.
      */
     post: operations["collections-evaluations-create"];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/api/v1/collections/cases/export.csv": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Export the collection cases matching the list's filters and sort as CSV (streamed)
+     * @description Roles: admin, auditor, billing, collections.
+     */
+    get: operations["collections-cases-export"];
+    put?: never;
+    post?: never;
     delete?: never;
     options?: never;
     head?: never;
@@ -1445,6 +1485,46 @@ export interface paths {
      * @description Roles: admin, auditor.
      */
     get: operations["audit-events-list"];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/api/v1/reporting/dashboard": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Home dashboard figures: live book by category, this month's invoicing and collection, last run
+     * @description Roles: admin, auditor, billing, collections, operator.
+     */
+    get: operations["reporting-dashboard"];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/api/v1/reporting/tax-rates": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * The legal TVA rates a billing run may apply (configured), highest first
+     * @description Roles: admin, auditor, billing.
+     */
+    get: operations["reporting-tax-rates"];
     put?: never;
     post?: never;
     delete?: never;
@@ -2005,6 +2085,21 @@ export interface components {
       promised_date?: string | null;
       /** Promised Amount */
       promised_amount?: string | null;
+    };
+    /** CategoryFigures */
+    CategoryFigures: {
+      /**
+       * Category
+       * @enum {string}
+       */
+      category: "mobile" | "internet" | "landline";
+      /** Active Contracts */
+      active_contracts: number;
+      /**
+       * Monthly Recurring Revenue
+       * @example 199.00
+       */
+      monthly_recurring_revenue: string;
     };
     /**
      * ClientCreate
@@ -2598,6 +2693,53 @@ export interface components {
       created_at: string;
       /** Created By */
       created_by: string | null;
+    };
+    /** Dashboard */
+    Dashboard: {
+      /**
+       * As Of
+       * Format: date
+       */
+      as_of: string;
+      /**
+       * Currency
+       * @default MAD
+       */
+      currency: string;
+      /** Active Clients */
+      active_clients: number;
+      /** Delinquent Clients */
+      delinquent_clients: number;
+      /** By Category */
+      by_category: components["schemas"]["CategoryFigures"][];
+      /**
+       * Monthly Recurring Revenue
+       * @example 199.00
+       */
+      monthly_recurring_revenue: string;
+      /**
+       * Invoiced This Month
+       * @example 199.00
+       */
+      invoiced_this_month: string;
+      /**
+       * Collected This Month
+       * @example 199.00
+       */
+      collected_this_month: string;
+      /**
+       * Overdue Total
+       * @example 199.00
+       */
+      overdue_total: string;
+      /**
+       * Total Outstanding
+       * @example 199.00
+       */
+      total_outstanding: string;
+      /** Open Cases */
+      open_cases: number;
+      last_billing_run: components["schemas"]["LastRun"] | null;
     };
     /**
      * DeliveryStatus
@@ -3250,6 +3392,42 @@ export interface components {
       items: components["schemas"]["LandingSubscription"][];
       /** Total */
       total: number;
+    };
+    /** LastRun */
+    LastRun: {
+      /**
+       * Id
+       * Format: uuid
+       */
+      id: string;
+      /** Status */
+      status: string;
+      /** Dry Run */
+      dry_run: boolean;
+      /**
+       * Period Start
+       * Format: date
+       */
+      period_start: string;
+      /**
+       * Period End
+       * Format: date
+       */
+      period_end: string;
+      /** Invoices Count */
+      invoices_count: number;
+      /**
+       * Total Amount
+       * @example 199.00
+       */
+      total_amount: string;
+      /**
+       * Created At
+       * Format: date-time
+       */
+      created_at: string;
+      /** Created By */
+      created_by: string | null;
     };
     /** LegalText */
     LegalText: {
@@ -9921,6 +10099,10 @@ export interface operations {
   "invoices-list": {
     parameters: {
       query?: {
+        /** @description Page size (1-200). */
+        limit?: number;
+        /** @description Rows to skip. */
+        offset?: number;
         client_id?: string | null;
         /** @description Invoices with at least one line of this service. */
         service?: ("mobile" | "internet" | "landline") | null;
@@ -9934,10 +10116,29 @@ export interface operations {
         /** @description Invoices whose period starts on or before this date. */
         period_end?: string | null;
         invoice_number?: string | null;
-        /** @description Page size (1-200). */
-        limit?: number;
-        /** @description Rows to skip. */
-        offset?: number;
+        /** @description Invoices totalling at least this. */
+        total_min?: string | null;
+        /** @description Invoices totalling at most this. */
+        total_max?: string | null;
+        /** @description Column to sort by, `-` first for descending; newest first when absent. */
+        sort?:
+          | (
+              | "invoice_number"
+              | "-invoice_number"
+              | "issue_date"
+              | "-issue_date"
+              | "due_date"
+              | "-due_date"
+              | "period_start"
+              | "-period_start"
+              | "total"
+              | "-total"
+              | "outstanding_amount"
+              | "-outstanding_amount"
+              | "status"
+              | "-status"
+            )
+          | null;
       };
       header?: never;
       path?: never;
@@ -9952,6 +10153,147 @@ export interface operations {
         };
         content: {
           "application/json": components["schemas"]["Page_InvoiceRead_"];
+        };
+      };
+      /** @description - `not_authenticated`: No valid bearer token: missing, expired, tampered, or wrong credentials at login. */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorEnvelope"] & {
+            error?: {
+              /** @enum {string} */
+              code?: "not_authenticated";
+            };
+          };
+        };
+      };
+      /** @description - `forbidden`: The signed-in user's roles do not allow this operation. */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorEnvelope"] & {
+            error?: {
+              /** @enum {string} */
+              code?: "forbidden";
+            };
+          };
+        };
+      };
+      /** @description - `payload_too_large`: The declared request body is larger than any operation accepts. */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorEnvelope"] & {
+            error?: {
+              /** @enum {string} */
+              code?: "payload_too_large";
+            };
+          };
+        };
+      };
+      /** @description - `validation_error`: A value is missing, malformed or breaks a rule; each item of details names the field (`loc`). */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorEnvelope"] & {
+            error?: {
+              /** @enum {string} */
+              code?: "validation_error";
+            };
+          };
+        };
+      };
+      /** @description - `internal_error`: An unexpected failure; nothing was written (the unit of work was rolled back). */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorEnvelope"] & {
+            error?: {
+              /** @enum {string} */
+              code?: "internal_error";
+            };
+          };
+        };
+      };
+      /** @description - `database_unavailable`: The database cannot be reached (server down, connection lost, pool exhausted): retry later. */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorEnvelope"] & {
+            error?: {
+              /** @enum {string} */
+              code?: "database_unavailable";
+            };
+          };
+        };
+      };
+    };
+  };
+  "invoices-export": {
+    parameters: {
+      query?: {
+        client_id?: string | null;
+        /** @description Invoices with at least one line of this service. */
+        service?: ("mobile" | "internet" | "landline") | null;
+        /** @description Invoices with at least one line of this offer. */
+        offer_id?: string | null;
+        status?: ("draft" | "issued" | "overdue" | "paid" | "credited" | "discarded") | null;
+        /** @description Invoices of one billing run. */
+        run_id?: string | null;
+        /** @description Invoices whose period ends on or after this date. */
+        period_start?: string | null;
+        /** @description Invoices whose period starts on or before this date. */
+        period_end?: string | null;
+        invoice_number?: string | null;
+        /** @description Invoices totalling at least this. */
+        total_min?: string | null;
+        /** @description Invoices totalling at most this. */
+        total_max?: string | null;
+        /** @description Column to sort by, `-` first for descending; newest first when absent. */
+        sort?:
+          | (
+              | "invoice_number"
+              | "-invoice_number"
+              | "issue_date"
+              | "-issue_date"
+              | "due_date"
+              | "-due_date"
+              | "period_start"
+              | "-period_start"
+              | "total"
+              | "-total"
+              | "outstanding_amount"
+              | "-outstanding_amount"
+              | "status"
+              | "-status"
+            )
+          | null;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description RFC 4180 CSV */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "text/csv": string;
         };
       };
       /** @description - `not_authenticated`: No valid bearer token: missing, expired, tampered, or wrong credentials at login. */
@@ -11786,16 +12128,158 @@ export interface operations {
       };
     };
   };
-  "collections-cases-list": {
+  "collections-cases-export": {
     parameters: {
       query?: {
         status?: ("open" | "in_progress" | "promise_to_pay" | "resolved" | "written_off") | null;
         aging_bucket?: ("0-30" | "31-60" | "61-90" | "90+") | null;
         client_id?: string | null;
+        /** @description Cases owing at least this overdue. */
+        overdue_min?: string | null;
+        /** @description Cases owing at most this overdue. */
+        overdue_max?: string | null;
+        /** @description Column to sort by, `-` first for descending; most overdue first if absent. */
+        sort?:
+          | (
+              | "days_past_due"
+              | "-days_past_due"
+              | "total_overdue"
+              | "-total_overdue"
+              | "opened_on"
+              | "-opened_on"
+              | "status"
+              | "-status"
+            )
+          | null;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description RFC 4180 CSV */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "text/csv": string;
+        };
+      };
+      /** @description - `not_authenticated`: No valid bearer token: missing, expired, tampered, or wrong credentials at login. */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorEnvelope"] & {
+            error?: {
+              /** @enum {string} */
+              code?: "not_authenticated";
+            };
+          };
+        };
+      };
+      /** @description - `forbidden`: The signed-in user's roles do not allow this operation. */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorEnvelope"] & {
+            error?: {
+              /** @enum {string} */
+              code?: "forbidden";
+            };
+          };
+        };
+      };
+      /** @description - `payload_too_large`: The declared request body is larger than any operation accepts. */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorEnvelope"] & {
+            error?: {
+              /** @enum {string} */
+              code?: "payload_too_large";
+            };
+          };
+        };
+      };
+      /** @description - `validation_error`: A value is missing, malformed or breaks a rule; each item of details names the field (`loc`). */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorEnvelope"] & {
+            error?: {
+              /** @enum {string} */
+              code?: "validation_error";
+            };
+          };
+        };
+      };
+      /** @description - `internal_error`: An unexpected failure; nothing was written (the unit of work was rolled back). */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorEnvelope"] & {
+            error?: {
+              /** @enum {string} */
+              code?: "internal_error";
+            };
+          };
+        };
+      };
+      /** @description - `database_unavailable`: The database cannot be reached (server down, connection lost, pool exhausted): retry later. */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorEnvelope"] & {
+            error?: {
+              /** @enum {string} */
+              code?: "database_unavailable";
+            };
+          };
+        };
+      };
+    };
+  };
+  "collections-cases-list": {
+    parameters: {
+      query?: {
         /** @description Page size (1-200). */
         limit?: number;
         /** @description Rows to skip. */
         offset?: number;
+        status?: ("open" | "in_progress" | "promise_to_pay" | "resolved" | "written_off") | null;
+        aging_bucket?: ("0-30" | "31-60" | "61-90" | "90+") | null;
+        client_id?: string | null;
+        /** @description Cases owing at least this overdue. */
+        overdue_min?: string | null;
+        /** @description Cases owing at most this overdue. */
+        overdue_max?: string | null;
+        /** @description Column to sort by, `-` first for descending; most overdue first if absent. */
+        sort?:
+          | (
+              | "days_past_due"
+              | "-days_past_due"
+              | "total_overdue"
+              | "-total_overdue"
+              | "opened_on"
+              | "-opened_on"
+              | "status"
+              | "-status"
+            )
+          | null;
       };
       header?: never;
       path?: never;
@@ -15013,6 +15497,214 @@ export interface operations {
         };
         content: {
           "application/json": components["schemas"]["Page_AuditEventRead_"];
+        };
+      };
+      /** @description - `not_authenticated`: No valid bearer token: missing, expired, tampered, or wrong credentials at login. */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorEnvelope"] & {
+            error?: {
+              /** @enum {string} */
+              code?: "not_authenticated";
+            };
+          };
+        };
+      };
+      /** @description - `forbidden`: The signed-in user's roles do not allow this operation. */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorEnvelope"] & {
+            error?: {
+              /** @enum {string} */
+              code?: "forbidden";
+            };
+          };
+        };
+      };
+      /** @description - `payload_too_large`: The declared request body is larger than any operation accepts. */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorEnvelope"] & {
+            error?: {
+              /** @enum {string} */
+              code?: "payload_too_large";
+            };
+          };
+        };
+      };
+      /** @description - `validation_error`: A value is missing, malformed or breaks a rule; each item of details names the field (`loc`). */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorEnvelope"] & {
+            error?: {
+              /** @enum {string} */
+              code?: "validation_error";
+            };
+          };
+        };
+      };
+      /** @description - `internal_error`: An unexpected failure; nothing was written (the unit of work was rolled back). */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorEnvelope"] & {
+            error?: {
+              /** @enum {string} */
+              code?: "internal_error";
+            };
+          };
+        };
+      };
+      /** @description - `database_unavailable`: The database cannot be reached (server down, connection lost, pool exhausted): retry later. */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorEnvelope"] & {
+            error?: {
+              /** @enum {string} */
+              code?: "database_unavailable";
+            };
+          };
+        };
+      };
+    };
+  };
+  "reporting-dashboard": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Successful Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Dashboard"];
+        };
+      };
+      /** @description - `not_authenticated`: No valid bearer token: missing, expired, tampered, or wrong credentials at login. */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorEnvelope"] & {
+            error?: {
+              /** @enum {string} */
+              code?: "not_authenticated";
+            };
+          };
+        };
+      };
+      /** @description - `forbidden`: The signed-in user's roles do not allow this operation. */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorEnvelope"] & {
+            error?: {
+              /** @enum {string} */
+              code?: "forbidden";
+            };
+          };
+        };
+      };
+      /** @description - `payload_too_large`: The declared request body is larger than any operation accepts. */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorEnvelope"] & {
+            error?: {
+              /** @enum {string} */
+              code?: "payload_too_large";
+            };
+          };
+        };
+      };
+      /** @description - `validation_error`: A value is missing, malformed or breaks a rule; each item of details names the field (`loc`). */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorEnvelope"] & {
+            error?: {
+              /** @enum {string} */
+              code?: "validation_error";
+            };
+          };
+        };
+      };
+      /** @description - `internal_error`: An unexpected failure; nothing was written (the unit of work was rolled back). */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorEnvelope"] & {
+            error?: {
+              /** @enum {string} */
+              code?: "internal_error";
+            };
+          };
+        };
+      };
+      /** @description - `database_unavailable`: The database cannot be reached (server down, connection lost, pool exhausted): retry later. */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorEnvelope"] & {
+            error?: {
+              /** @enum {string} */
+              code?: "database_unavailable";
+            };
+          };
+        };
+      };
+    };
+  };
+  "reporting-tax-rates": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Successful Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": string[];
         };
       };
       /** @description - `not_authenticated`: No valid bearer token: missing, expired, tampered, or wrong credentials at login. */

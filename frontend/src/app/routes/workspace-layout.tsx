@@ -35,15 +35,19 @@ function WorkspaceNavigation({ onNavigate }: { onNavigate: () => void }) {
   const session = useSession();
   const location = useLocation();
   const items: NavItem[] = [
+    { to: paths.home, label: t("nav.dashboard"), permission: "clients:read" },
     { to: paths.clients, label: t("nav.clients"), permission: "clients:read" },
     { to: paths.offers, label: t("nav.offers"), permission: "offers:read" },
     { to: paths.contracts, label: t("nav.contracts"), permission: "contracts:read" },
+    { to: paths.invoices, label: t("nav.invoices"), permission: "invoices:read" },
+    { to: paths.collections, label: t("nav.collections"), permission: "collections:read" },
   ];
   return (
     <Stack component="nav" aria-label={t("nav.main")} gap={4}>
       {items.map((item) => {
         const allowed = can(session, item.permission);
-        const active = location.pathname.startsWith(item.to);
+        const active =
+          item.to === paths.home ? location.pathname === "/" : location.pathname.startsWith(item.to);
         if (!allowed) {
           // Shown but disabled with the reason, so an operator knows the section exists and why it is closed.
           return (

@@ -1,0 +1,17 @@
+import { keepPreviousData, queryOptions, useQuery } from "@tanstack/react-query";
+import { api, unwrap } from "@/lib/api-client";
+
+/** Clients matching a search term (name, CIN or phone), for the client filter of the cases table. */
+export function clientOptionsQueryOptions(term: string) {
+  return queryOptions({
+    queryKey: ["lookup", "clients", term],
+    queryFn: ({ signal }) =>
+      unwrap(api.GET("/api/v1/clients", { params: { query: { q: term || undefined, limit: 20 } }, signal })),
+    placeholderData: keepPreviousData,
+    staleTime: 30_000,
+  });
+}
+
+export function useClientOptions(term: string) {
+  return useQuery(clientOptionsQueryOptions(term));
+}
