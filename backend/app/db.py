@@ -42,6 +42,9 @@ class TimestampedMixin:
     updated_by: Mapped[str | None] = mapped_column(String(120))
 
 
+POOL_RECYCLE_SECONDS = 1800
+
+
 class Database:
     """Holds the engine and session factory for the process (set up in the app lifespan)."""
 
@@ -53,8 +56,12 @@ class Database:
     def configure(self, url: str, *, pool_size: int = 10) -> None:
         self.url = url
         # Looked up at call time, so the OpenTelemetry instrumentation (app.kit.tracing) wraps it.
+        # No pre-ping: it costs a round trip on every checkout. A connection the server dropped fails its
+        # first statement instead; SQLAlchemy then invalidates the whole pool, and that request answers 503
+        # database_unavailable (app.errors.is_database_outage), so only requests in flight at the loss see it.
+        # pool_recycle retires connections before server or proxy idle timeouts silently cut them.
         self._engine = sa_asyncio.create_async_engine(
-            url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True
+            url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=False, pool_recycle=POOL_RECYCLE_SECONDS
         )
         self._sessionmaker = async_sessionmaker(self._engine, expire_on_commit=False, autoflush=False)
 
