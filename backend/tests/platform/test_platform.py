@@ -190,3 +190,23 @@ async def test_secured_operations_document_401_and_403_in_the_envelope() -> None
         "$ref": "#/components/schemas/ErrorEnvelope"
     }
     assert "401" not in schema["paths"]["/api/v1/auth/token"]["post"].get("security", [])
+
+
+async def test_a_staff_token_is_decoded_once_per_request(
+    client: httpx.AsyncClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from app.auth import deps
+
+    decoded: list[str] = []
+    real_decode = deps.decode_access_token
+
+    def counting_decode(settings: Any, token: str) -> dict[str, Any]:
+        decoded.append(token)
+        return real_decode(settings, token)
+
+    monkeypatch.setattr(deps, "decode_access_token", counting_decode)
+    response = await client.get("/api/v1/auth/me", headers=auth_headers("operator"))
+    assert response.status_code == 200, response.text
+    assert len(decoded) == 1
+    refused = await client.get("/api/v1/auth/me", headers={"Authorization": "Bearer not-a-token"})
+    assert refused.status_code == 401
