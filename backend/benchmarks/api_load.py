@@ -217,6 +217,9 @@ def start_api(url: str, port: int, workers: int, secret: str, log_file: Path) ->
 
 
 def run_phase(phase: str, port: int, users: int, seconds: float, data: Path, work: Path) -> dict[str, Any]:
+    with urllib.request.urlopen(f"http://127.0.0.1:{port}/health/ready", timeout=10) as ready:
+        if ready.status != 200:
+            raise SystemExit(f"the API is not ready before the {phase} phase")
     out = work / f"{phase.replace(' ', '_')}.json"
     env = {**os.environ, "BENCH_DATA": str(data), "BENCH_PHASE": phase, "BENCH_OUT": str(out)}
     subprocess.run(  # noqa: S603 - our own interpreter and Locust
