@@ -114,7 +114,11 @@ def database(action: str) -> int:
     return 0
 
 
-def serve(host: str, port: int) -> None:
+def serve(host: str, port: int, workers: int = 1, app_factory: str = "app.main:build_default_app") -> None:
+    """Run the API: `workers` processes (one per core in production) sharing the port.
+
+    Each process has its own database pools (two of `MTF_DB_POOL_SIZE` plus as many overflow: one for writes,
+    one for reads), so the server must accept about 4 x pool size x workers connections."""
     import uvicorn
 
     from app.config import get_settings
@@ -123,10 +127,11 @@ def serve(host: str, port: int) -> None:
     settings = get_settings()
     configure_logging(settings.log_level, json_output=settings.log_json)
     uvicorn.run(
-        "app.main:build_default_app",
+        app_factory,
         factory=True,
         host=host,
         port=port,
+        workers=workers,
         reload=False,
         log_config=None,
         access_log=False,
@@ -163,6 +168,9 @@ def main(argv: list[str] | None = None) -> int:
     serve_parser = sub.add_parser("serve", help="run the API (migrations must be applied)")
     serve_parser.add_argument("--host", default="127.0.0.1")
     serve_parser.add_argument("--port", type=int, default=8000)
+    serve_parser.add_argument(
+        "--workers", type=int, default=1, help="API processes sharing the port (production: one per core)"
+    )
     args = parser.parse_args(argv)
     if args.command == "migrate":
         migrate()
@@ -171,7 +179,7 @@ def main(argv: list[str] | None = None) -> int:
     elif args.command == "db":
         return database(args.action)
     elif args.command == "serve":
-        serve(args.host, args.port)
+        serve(args.host, args.port, args.workers)
     return 0
 
 

@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import Depends
+from fastapi import Depends, Request
 from sqlalchemy import DateTime, MetaData, String, func, text
 from sqlalchemy.dialects.postgresql import UUID
 from sqlalchemy.ext import asyncio as sa_asyncio
@@ -42,21 +42,43 @@ class TimestampedMixin:
     updated_by: Mapped[str | None] = mapped_column(String(120))
 
 
+POOL_RECYCLE_SECONDS = 1800
+
+
 class Database:
     """Holds the engine and session factory for the process (set up in the app lifespan)."""
 
     def __init__(self) -> None:
         self._engine: AsyncEngine | None = None
         self._sessionmaker: async_sessionmaker[AsyncSession] | None = None
+        self._read_engine: AsyncEngine | None = None
+        self._read_sessionmaker: async_sessionmaker[AsyncSession] | None = None
         self.url: str | None = None
 
     def configure(self, url: str, *, pool_size: int = 10) -> None:
         self.url = url
         # Looked up at call time, so the OpenTelemetry instrumentation (app.kit.tracing) wraps it.
+        # No pre-ping: it costs a round trip on every checkout. A connection the server dropped fails its
+        # first statement instead; SQLAlchemy then invalidates the whole pool, and that request answers 503
+        # database_unavailable (app.errors.is_database_outage), so only requests in flight at the loss see it.
+        # pool_recycle retires connections before server or proxy idle timeouts silently cut them.
         self._engine = sa_asyncio.create_async_engine(
-            url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True
+            url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=False, pool_recycle=POOL_RECYCLE_SECONDS
         )
         self._sessionmaker = async_sessionmaker(self._engine, expire_on_commit=False, autoflush=False)
+        # Reads (GET, HEAD) need no transaction of their own: on autocommit connections each statement is
+        # its own, which saves the BEGIN and COMMIT round trips. The server makes those connections
+        # read-only, so a read path that tried to write fails loudly instead of committing half of it.
+        self._read_engine = sa_asyncio.create_async_engine(
+            url,
+            pool_size=pool_size,
+            max_overflow=pool_size,
+            pool_pre_ping=False,
+            pool_recycle=POOL_RECYCLE_SECONDS,
+            isolation_level="AUTOCOMMIT",
+            connect_args={"options": "-c default_transaction_read_only=on"},
+        )
+        self._read_sessionmaker = async_sessionmaker(self._read_engine, expire_on_commit=False, autoflush=False)
 
     @property
     def engine(self) -> AsyncEngine:
@@ -70,22 +92,38 @@ class Database:
             raise RuntimeError("database is not configured")
         return self._sessionmaker
 
+    @property
+    def read_sessionmaker(self) -> async_sessionmaker[AsyncSession]:
+        """Sessions on read-only autocommit connections, for requests that change nothing."""
+        if self._read_sessionmaker is None:
+            raise RuntimeError("database is not configured")
+        return self._read_sessionmaker
+
     async def dispose(self) -> None:
-        if self._engine is not None:
-            await self._engine.dispose()
-        self._engine = None
-        self._sessionmaker = None
+        for engine in (self._engine, self._read_engine):
+            if engine is not None:
+                await engine.dispose()
+        self._engine = self._read_engine = None
+        self._sessionmaker = self._read_sessionmaker = None
 
 
 database = Database()
 
 
-async def get_session() -> AsyncIterator[AsyncSession]:
+READ_METHODS = frozenset({"GET", "HEAD"})
+
+
+async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
     """The unit of work: commit when the handler returns, roll back on any exception.
 
     Used with scope="function" so the commit happens before the response is sent: a failed commit
     (say, a violated constraint) becomes an error answer, never a 2xx for data that was not kept.
+    GET and HEAD change nothing (HTTP safe methods): they read on read-only autocommit connections.
     """
+    if request.method in READ_METHODS:
+        async with database.read_sessionmaker() as session:
+            yield session
+        return
     async with database.sessionmaker() as session:
         try:
             yield session

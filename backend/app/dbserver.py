@@ -39,6 +39,61 @@ def libpq_dsn(url: str | URL) -> str:
     return parsed.set(drivername="postgresql").render_as_string(hide_password=False)
 
 
+def embedded_server_settings(memory_bytes: int, cpus: int) -> dict[str, str]:
+    """PostgreSQL settings for the embedded server sized to this machine, as a production server would be
+    configured (initdb's defaults assume 128 MB of shared_buffers whatever the machine).
+
+    The usual rules: a quarter of the memory as shared buffers (capped at 8 GB, since the OS page cache does
+    the rest), half as the planner's cache estimate (the API and the workers use the other half), SSD page
+    costs, one parallel worker per core, and room for the connections of the API processes (two pools
+    each: app.db) and the job workers."""
+    mib = 1024 * 1024
+    memory_mib = max(memory_bytes // mib, 1024)
+    return {
+        "shared_buffers": f"{min(max(memory_mib // 4, 128), 8192)}MB",
+        "effective_cache_size": f"{max(memory_mib // 2, 256)}MB",
+        "work_mem": f"{min(max(memory_mib // 512, 4), 64)}MB",
+        "maintenance_work_mem": f"{min(max(memory_mib // 20, 64), 1024)}MB",
+        "max_connections": "200",
+        "max_wal_size": "4GB",
+        "checkpoint_completion_target": "0.9",
+        "random_page_cost": "1.1",
+        "effective_io_concurrency": "200",
+        "max_worker_processes": str(max(cpus, 8)),
+        "max_parallel_workers": str(cpus),
+        "max_parallel_workers_per_gather": str(max(1, cpus // 2)),
+    }
+
+
+def _machine() -> tuple[int, int]:
+    return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES"), os.cpu_count() or 1
+
+
+def tune_embedded_server(server: Any, data_dir: Path) -> list[str]:
+    """Apply embedded_server_settings (ALTER SYSTEM, kept in postgresql.auto.conf) and restart the server when
+    one of them needs it. Called only for a server this process has just started, never for one in use."""
+    wanted = embedded_server_settings(*_machine())
+    with psycopg.connect(libpq_dsn(make_url(to_async_url(server.get_uri())).set(database="postgres")),
+                         autocommit=True) as conn:  # fmt: skip
+        changed = []
+        for name, value in wanted.items():
+            current = conn.execute("SELECT current_setting(%s)", (name,)).fetchone()
+            if current is None or current[0] != value:
+                conn.execute(sql.SQL("ALTER SYSTEM SET {} = {}").format(sql.Identifier(name), sql.Literal(value)))
+                changed.append(name)
+        if not changed:
+            return []
+        conn.execute("SELECT pg_reload_conf()")
+        needs_restart = bool(conn.execute("SELECT count(*) FROM pg_settings WHERE pending_restart").fetchone()[0])  # type: ignore[index]
+    if needs_restart:
+        from pgserver._commands import pg_ctl  # type: ignore[attr-defined]
+
+        user = "pgserver" if hasattr(os, "geteuid") and os.geteuid() == 0 else None
+        pg_ctl(["-w", "-m", "fast", "restart"], pgdata=data_dir, user=user, timeout=120)
+    logger.info("embedded PostgreSQL tuned to the machine: %s", ", ".join(f"{n}={wanted[n]}" for n in changed))
+    return changed
+
+
 def start_embedded_server(data_dir: Path) -> str:
     """Start (or join) the embedded PostgreSQL 16 and return its admin URL."""
     import pgserver
@@ -48,8 +103,11 @@ def start_embedded_server(data_dir: Path) -> str:
         get_server = pgserver.get_server  # type: ignore[attr-defined]
         # Stop at exit only a server this process started: one already running belongs to someone else
         # (the launcher's, which the app is using), and a test session ending must not take it down.
-        cleanup_mode = None if _embedded_server_running(data_dir) else "stop"
+        already_running = _embedded_server_running(data_dir)
+        cleanup_mode = None if already_running else "stop"
         _embedded_servers[data_dir] = get_server(str(data_dir), cleanup_mode=cleanup_mode)
+        if not already_running:
+            tune_embedded_server(_embedded_servers[data_dir], data_dir)
     server = _embedded_servers[data_dir]
     uri: str = server.get_uri()
     return to_async_url(uri)
@@ -127,7 +185,10 @@ def launcher_database_url(settings: Settings) -> tuple[str, str]:
     import pgserver
 
     settings.embedded_db_dir.mkdir(parents=True, exist_ok=True)
+    already_running = _embedded_server_running(settings.embedded_db_dir)
     server = pgserver.get_server(str(settings.embedded_db_dir), cleanup_mode=None)  # type: ignore[attr-defined]
+    if not already_running:
+        tune_embedded_server(server, settings.embedded_db_dir)
     return ensure_database(to_async_url(server.get_uri()), settings.embedded_db_name), "embedded"
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 from typing import Any
 
@@ -41,7 +42,12 @@ def alembic_config(url: str | None = None) -> Config:
     return config
 
 
+@functools.cache
 def migration_head() -> str | None:
+    """The head revision of the migration scripts shipped with this code.
+
+    Read once per process: loading the script directory imports every migration module (about 20 ms), and
+    the scripts of a running process cannot change. A deployment that brings new scripts restarts it."""
     return ScriptDirectory.from_config(alembic_config()).get_current_head()
 
 

@@ -394,14 +394,16 @@ class StaffTokenGateStep:
             return
         path = get_route_path(scope)
         if any(scope["method"] in methods and regex.match(path) for regex, methods in self._protected_routes(scope)):
-            from app.auth.deps import verify_bearer_signature
+            from app.auth.deps import VERIFIED_CLAIMS, verify_bearer_signature
 
             try:
-                verify_bearer_signature(Headers(scope=scope).get("authorization"))
+                claims = verify_bearer_signature(Headers(scope=scope).get("authorization"))
             except AppError as error:
                 response = envelope(error.status_code, error.code, error.message, headers=error.headers or None)
                 await response(scope, receive, send)
                 return
+            # The route's guard reads them from request.state instead of decoding the token a second time.
+            scope.setdefault("state", {})[VERIFIED_CLAIMS] = claims
         await self.app(scope, receive, send)
 
 

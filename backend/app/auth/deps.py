@@ -15,6 +15,8 @@ from app.db import SessionDep
 from app.errors import Forbidden, NotAuthenticated, raises
 from app.kit.correlation import Actor, actor_var
 
+# Where the staff token gate (app.middleware) leaves the claims it verified, in the request state.
+VERIFIED_CLAIMS = "verified_staff_claims"
 _bearer = HTTPBearer(auto_error=False, description="JWT from POST /api/v1/auth/token")
 
 
@@ -36,7 +38,10 @@ async def authenticated_actor(
 ) -> Actor:
     if credentials is None or credentials.scheme.lower() != "bearer" or not credentials.credentials:
         raise NotAuthenticated()
-    claims = decode_access_token(get_settings(), credentials.credentials)
+    # The staff token gate already verified this header's token (no second decode); without the gate, verify here.
+    claims = getattr(request.state, VERIFIED_CLAIMS, None) or decode_access_token(
+        get_settings(), credentials.credentials
+    )
     # A deactivated, demoted or re-passworded user's tokens stop working at once (one indexed read).
     await ensure_token_current(session, claims)
     actor = Actor(subject=str(claims["sub"]), roles=frozenset(str(r) for r in claims["roles"]))

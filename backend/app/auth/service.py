@@ -8,7 +8,7 @@ from typing import Any
 
 import jwt
 from pwdlib import PasswordHash
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.auth.exceptions import LastAdmin, UsernameTaken, UserNotFound
@@ -172,6 +172,9 @@ async def _ensure_another_active_admin(session: AsyncSession, user_id: uuid.UUID
 async def ensure_bootstrap_admin(session: AsyncSession, settings: Settings) -> bool:
     """Create the bootstrap admin from settings when no user of that name exists. True if created."""
     username = settings.bootstrap_admin_username
+    # `mtf serve --workers N` starts N processes that all bootstrap at once: one creates the admin, the others
+    # wait on this lock (held to the end of the transaction) and then find it, instead of failing to start.
+    await session.execute(text("SELECT pg_advisory_xact_lock(hashtext('mtf.bootstrap_admin'))"))
     if await session.scalar(select(User.id).where(User.username == username)):
         return False
     session.add(

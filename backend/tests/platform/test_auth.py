@@ -328,3 +328,32 @@ class TestTokenRateLimit:
         assert [a.status_code for a in answers] == [401, 401, 401, 429]
         assert answers[-1].json()["error"]["code"] == "rate_limited"
         assert int(answers[-1].headers["Retry-After"]) >= 1
+
+
+async def test_api_processes_starting_together_create_the_bootstrap_admin_once(committed_database_url: str) -> None:
+    import asyncio
+
+    from sqlalchemy import func, select
+    from sqlalchemy.ext.asyncio import AsyncSession, create_async_engine
+
+    from app.auth.models import User
+    from app.auth.service import ensure_bootstrap_admin
+    from app.config import get_settings
+
+    engine = create_async_engine(committed_database_url, pool_size=4)
+    settings = get_settings()
+
+    async def bootstrap() -> bool:
+        async with AsyncSession(engine) as session, session.begin():
+            return await ensure_bootstrap_admin(session, settings)
+
+    try:
+        created = await asyncio.gather(*(bootstrap() for _ in range(4)))
+        async with AsyncSession(engine) as session:
+            admins = await session.scalar(
+                select(func.count()).select_from(User).where(User.username == settings.bootstrap_admin_username)
+            )
+    finally:
+        await engine.dispose()
+    assert sorted(created) == [False, False, False, True]
+    assert admins == 1

@@ -1,7 +1,13 @@
 from __future__ import annotations
 
-import httpx
+from typing import Any
 
+import httpx
+import psycopg
+import pytest
+
+from app import health
+from app.dbserver import libpq_dsn
 from tests.fixtures.auth import auth_headers
 
 
@@ -15,6 +21,36 @@ class TestHealth:
         response = await client.get("/health/ready")
         assert response.status_code == 200, response.text
         assert response.json()["status"] == "ok"
+
+    async def test_ready_reads_the_migration_scripts_once_per_process(
+        self, client: httpx.AsyncClient, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        loads: list[Any] = []
+        real_from_config = health.ScriptDirectory.from_config
+
+        def counting_from_config(config: Any) -> Any:
+            loads.append(config)
+            return real_from_config(config)
+
+        monkeypatch.setattr(health.ScriptDirectory, "from_config", counting_from_config)
+        health.migration_head.cache_clear()
+        try:
+            answers = [await client.get("/health/ready") for _ in range(3)]
+        finally:
+            health.migration_head.cache_clear()
+        assert [answer.status_code for answer in answers] == [200, 200, 200]
+        assert len(loads) == 1
+
+    async def test_ready_is_503_when_the_database_is_behind_the_head(
+        self, live_client: httpx.AsyncClient, committed_database_url: str
+    ) -> None:
+        assert (await live_client.get("/health/ready")).status_code == 200
+        with psycopg.connect(libpq_dsn(committed_database_url), autocommit=True) as conn:
+            conn.execute("UPDATE alembic_version SET version_num = 'an_older_revision'")
+        response = await live_client.get("/health/ready")
+        assert response.status_code == 503, response.text
+        assert response.json()["error"]["code"] == "not_ready"
+        assert "an_older_revision" in response.json()["error"]["message"]
 
 
 class TestErrorEnvelope:
@@ -154,3 +190,23 @@ async def test_secured_operations_document_401_and_403_in_the_envelope() -> None
         "$ref": "#/components/schemas/ErrorEnvelope"
     }
     assert "401" not in schema["paths"]["/api/v1/auth/token"]["post"].get("security", [])
+
+
+async def test_a_staff_token_is_decoded_once_per_request(
+    client: httpx.AsyncClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from app.auth import deps
+
+    decoded: list[str] = []
+    real_decode = deps.decode_access_token
+
+    def counting_decode(settings: Any, token: str) -> dict[str, Any]:
+        decoded.append(token)
+        return real_decode(settings, token)
+
+    monkeypatch.setattr(deps, "decode_access_token", counting_decode)
+    response = await client.get("/api/v1/auth/me", headers=auth_headers("operator"))
+    assert response.status_code == 200, response.text
+    assert len(decoded) == 1
+    refused = await client.get("/api/v1/auth/me", headers={"Authorization": "Bearer not-a-token"})
+    assert refused.status_code == 401
