@@ -20,6 +20,7 @@ from pydantic import (
     model_validator,
 )
 
+from app.catalog.schemas import OfferCategory  # the service categories are the catalogue's
 from app.kit.money import CENT, Money, PositiveMoney, Rate
 from app.kit.validation import IsoDate
 
@@ -40,7 +41,7 @@ TaxRate = Annotated[
 RunStatus = Literal["queued", "running", "completed", "failed"]
 InvoiceStatus = Literal["draft", "issued", "overdue", "paid", "credited", "discarded"]
 CreditNoteKind = Literal["invoice", "lines", "amount", "correction"]
-ServiceCategory = Literal["mobile", "internet", "landline"]
+ServiceCategory = OfferCategory
 LineKind = Literal["recurring", "activation"]
 
 MAX_PERIOD_DAYS = 366

@@ -19,6 +19,7 @@ from pydantic import (
     model_validator,
 )
 
+from app.billing.schemas import InvoiceStatus  # one list of invoice statuses: billing owns invoices
 from app.kit.money import Money, PositiveMoney
 from app.kit.validation import IsoDate, IsoDatetimeInput, field_errors
 
@@ -30,7 +31,6 @@ CaseStatusTarget = Literal["in_progress", "promise_to_pay", "resolved", "written
 AgingBucket = Literal["0-30", "31-60", "61-90", "90+"]
 ActionType = Literal["reminder_sms", "reminder_email", "warning_letter", "call", "suspension_notice"]
 ActionOrigin = Literal["manual", "dunning_policy"]
-InvoiceStatus = Literal["draft", "issued", "overdue", "paid", "discarded"]
 
 Reference = Annotated[str, Field(min_length=1, max_length=120, pattern=r"^\S(.*\S)?$")]
 Note = Annotated[str, Field(min_length=1, max_length=2000)]

@@ -10,6 +10,7 @@ from fastapi.responses import JSONResponse, Response
 
 from app.auth.deps import AdminDep, OperatorDep, StaffReaderDep
 from app.catalog.exceptions import OfferNotFound
+from app.catalog.schemas import ServiceType
 from app.contracts import service
 from app.contracts.billed_periods import PeriodAlreadyBilled
 from app.contracts.exceptions import (
@@ -39,7 +40,6 @@ from app.contracts.schemas import (
     LineStatus,
     ProvisioningResult,
     ServiceCategory,
-    ServiceType,
     SubscriberCreate,
     SubscriberRead,
     SubscriberTerminateRequest,

@@ -8,12 +8,12 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
+from app.catalog.schemas import OfferCategory, ServiceType  # categories and service types are the catalogue's
 from app.kit.money import Money
 from app.kit.phone import ACCEPTED_FORMATS, InvalidPhoneNumber, NumberKind, normalize_moroccan_number
 from app.kit.validation import IsoDate
 
-ServiceType = Literal["mobile", "fiber", "adsl", "landline"]
-ServiceCategory = Literal["mobile", "internet", "landline"]
+ServiceCategory = OfferCategory
 LineStatus = Literal["active", "suspended", "terminated"]
 ProvisioningIntent = Literal["auto", "new_line", "change_plan"]
 ProvisioningDecision = Literal["created", "upgraded", "downgraded"]

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
-from typing import Literal
 
 from pydantic import BaseModel
 
+from app.catalog.schemas import OfferCategory
 from app.kit.money import Money
 
-Category = Literal["mobile", "internet", "landline"]
+Category = OfferCategory
 
 
 class CategoryFigures(BaseModel):

@@ -863,3 +863,30 @@ class TestEvaluationLock:
                     text("SELECT pg_advisory_unlock(:ns, hashtext(:key))"),
                     {"ns": int(LockNamespace.MAINTENANCE), "key": "collections-evaluation"},
                 )
+
+
+class TestCaseOfACreditedInvoice:
+    async def test_case_detail_shows_an_invoice_a_credit_note_cancelled(
+        self, client: httpx.AsyncClient, session: AsyncSession
+    ) -> None:
+        """Regression: the case detail's invoice status listed every status but `credited` (its own copy of
+        billing's list), so a case whose invoice a credit note cancelled answered 500 instead of its detail."""
+        customer = await create_client(session)
+        invoice = await create_invoice(session, customer, total="240.00", due_date=TODAY - timedelta(days=40))
+        await evaluate(client, TODAY)
+        case_id = (await open_case(session, customer.id)).id
+        # What a whole-invoice credit note leaves (billing's own tests cover issuing it).
+        await session.execute(
+            text(
+                "UPDATE invoices SET status = 'credited', credited_amount = total, credit_applied = total "
+                "WHERE id = :id"
+            ),
+            {"id": invoice.id},
+        )
+        await session.commit()
+
+        response = await client.get(f"/api/v1/collections/cases/{case_id}", headers=auth_headers("collections"))
+
+        assert response.status_code == 200, response.text
+        linked = [row for row in response.json()["invoices"] if row["invoice_id"] == str(invoice.id)]
+        assert [(row["status"], row["outstanding_amount"]) for row in linked] == [("credited", "0.00")]

@@ -119,9 +119,7 @@ class TestInvoiceListAndExport:
         )
         assert [row["total"] for row in ascending.json()["items"]] == ["120.00", "300.00", "999.99"]
 
-        exported = await client.get(
-            "/api/v1/invoices/export.csv", params=params, headers=auth_headers("collections")
-        )
+        exported = await client.get("/api/v1/invoices/export.csv", params=params, headers=auth_headers("collections"))
         assert exported.status_code == 200
         assert exported.headers["content-type"].startswith("text/csv")
         assert 'filename="invoices.csv"' in exported.headers["content-disposition"]

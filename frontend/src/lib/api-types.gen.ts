@@ -1978,7 +1978,7 @@ export interface components {
        * Status
        * @enum {string}
        */
-      status: "draft" | "issued" | "overdue" | "paid" | "discarded";
+      status: "draft" | "issued" | "overdue" | "paid" | "credited" | "discarded";
       /**
        * Due Date
        * Format: date
@@ -4296,7 +4296,7 @@ export interface components {
        * Status
        * @enum {string}
        */
-      status: "draft" | "issued" | "overdue" | "paid" | "discarded";
+      status: "draft" | "issued" | "overdue" | "paid" | "credited" | "discarded";
       /**
        * Total
        * @example 199.00
