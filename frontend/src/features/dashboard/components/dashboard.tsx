@@ -1,3 +1,5 @@
+// The charts library needs its own styles (Mantine docs); loaded with this chunk only.
+import "@mantine/charts/styles.layer.css";
 import { DonutChart } from "@mantine/charts";
 import { Anchor, Badge, Group, Paper, SimpleGrid, Stack, Table, Text, Title } from "@mantine/core";
 import { useTranslation } from "react-i18next";
@@ -43,7 +45,7 @@ export function Dashboard() {
   return (
     <Stack>
       <Title order={1}>{t("title")}</Title>
-      <SimpleGrid cols={{ base: 2, md: 3, lg: 6 }}>
+      <SimpleGrid cols={{ base: 2, md: 3, xl: 6 }}>
         <Figure
           label={t("active_clients")}
           value={String(d.active_clients)}
