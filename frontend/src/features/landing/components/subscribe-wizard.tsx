@@ -76,6 +76,7 @@ export function SubscribeWizard({
   const [result, setResult] = useState<NewSubscriptionResult | null>(null);
   const heading = useRef<HTMLDivElement>(null);
   const loadedDraft = useRef<string | null>(null);
+  const submitting = useRef(false);
 
   // Resume a draft from the link (or a reload): its answers and the step it reached.
   useEffect(() => {
@@ -229,10 +230,12 @@ export function SubscribeWizard({
             submitting={submit.isPending}
             error={submit.error}
             onSubmit={(accepted) => {
-              if (submit.isPending) return;
+              // A ref, not isPending: the second click of a double click comes before React re-renders.
+              if (submitting.current) return;
+              submitting.current = true;
               const body = submitBody({ ...answers, terms_accepted: accepted }, draftId);
               const key = idempotencyKeyFor(`new:${draftId ?? "none"}`, body);
-              submit.mutate({ body, key });
+              submit.mutate({ body, key }, { onSettled: () => (submitting.current = false) });
             }}
           />
         ) : null}
