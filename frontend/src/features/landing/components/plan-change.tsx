@@ -146,7 +146,7 @@ export function PlanChange({ bootstrap, go }: { bootstrap: Bootstrap; go: (journ
                     <Stack gap={2}>
                       <Text fw={700}>{item.offer.name}</Text>
                       <Text size="sm">
-                        <bdi>{item.masked_line_number}</bdi> · <bdi>{item.contract_number}</bdi>
+                        <bdi dir="ltr">{item.masked_line_number}</bdi> · <bdi>{item.contract_number}</bdi>
                       </Text>
                       <Text size="sm" c="gray.7">
                         {t("offer.per_month", { amount: formatMoney(item.monthly_fee, i18n.language) })} ·{" "}
@@ -272,7 +272,7 @@ export function PlanChange({ bootstrap, go }: { bootstrap: Bootstrap; go: (journ
           <dl className="landing-dl">
             <dt>{t("plan.from")}</dt>
             <dd>
-              {current.offer.name} · <bdi>{current.masked_line_number}</bdi>
+              {current.offer.name} · <bdi dir="ltr">{current.masked_line_number}</bdi>
             </dd>
             <dt>{t("plan.to")}</dt>
             <dd>{chosen.name}</dd>
