@@ -106,7 +106,9 @@ function LandingPage() {
   else if (bootstrap.isPending) content = <Loader aria-label={t("loading")} />;
   else if (bootstrap.error) content = <RefusalAlert error={bootstrap.error} />;
   else if (journey === "subscribe")
-    content = <SubscribeWizard key={draftId ?? "new"} bootstrap={bootstrap.data} draftId={draftId} go={go} />;
+    // No key on the draft id: the wizard itself loads another draft when the link changes, and keeps its
+    // state when the id appears (first save) or goes away (after submit, which would lose the confirmation).
+    content = <SubscribeWizard bootstrap={bootstrap.data} draftId={draftId} go={go} />;
   else if (journey === "plan-change") content = <PlanChange bootstrap={bootstrap.data} go={go} />;
   else content = <Invoices />;
 

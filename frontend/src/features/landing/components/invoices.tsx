@@ -4,7 +4,7 @@ import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { LandingError } from "@/features/landing/api/client";
 import { listInvoices, type Invoice } from "@/features/landing/api/lookup";
-import { CinStep, type Lookup } from "@/features/landing/components/cin-step";
+import { CinStep, isLookupRefusal, type Lookup } from "@/features/landing/components/cin-step";
 import { DocumentButton } from "@/features/landing/components/document-button";
 import { RefusalAlert } from "@/features/landing/components/refusal";
 import { formatDate, formatMoney } from "@/lib/format";
@@ -30,8 +30,7 @@ export function Invoices() {
     enabled: lookup !== null,
     retry: false,
   });
-  const tokenRefused =
-    invoices.error instanceof LandingError && invoices.error.code === "invalid_lookup_token";
+  const tokenRefused = isLookupRefusal(invoices.error);
 
   // An expired token asks for the CIN again; the fresh token opens a new query.
   if (!lookup || tokenRefused) {
@@ -39,7 +38,15 @@ export function Invoices() {
       <Paper p={{ base: "md", sm: "lg" }} withBorder>
         <CinStep
           title={t("invoices.title")}
-          notice={tokenRefused ? t("codes.invalid_lookup_token") : null}
+          notice={
+            tokenRefused
+              ? t(
+                  invoices.error instanceof LandingError && invoices.error.code === "otp_required"
+                    ? "codes.otp_required"
+                    : "codes.invalid_lookup_token",
+                )
+              : null
+          }
           defaultCin={lookup?.cin}
           onVerified={(next) => {
             setLookup(next);

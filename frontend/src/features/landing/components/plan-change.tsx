@@ -1,12 +1,12 @@
 import { Badge, Button, Group, Loader, Paper, Radio, Stack, Text, TextInput, Title } from "@mantine/core";
 import { useMutation, useQuery } from "@tanstack/react-query";
-import { useState } from "react";
+import { useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
 import type { Bootstrap } from "@/features/landing/api/bootstrap";
 import { LandingError } from "@/features/landing/api/client";
 import { contractDocumentLink, listSubscriptions, type Subscription } from "@/features/landing/api/lookup";
 import { submitPlanChange, type PlanChangeResult } from "@/features/landing/api/submit";
-import { CinStep, type Lookup } from "@/features/landing/components/cin-step";
+import { CinStep, isLookupRefusal, type Lookup } from "@/features/landing/components/cin-step";
 import { DocumentButton } from "@/features/landing/components/document-button";
 import { OfferFacts } from "@/features/landing/components/offer-facts";
 import { placeFieldErrors, RefusalAlert } from "@/features/landing/components/refusal";
@@ -19,8 +19,10 @@ import { formatDate, formatMoney } from "@/lib/format";
 
 type Step = "cin" | "subscription" | "offer" | "start_date" | "review" | "done";
 
-const isTokenRefusal = (error: unknown) =>
-  error instanceof LandingError && error.code === "invalid_lookup_token";
+const isTokenRefusal = isLookupRefusal;
+// The words of a lookup refusal: an expired check, or (otp policy) a code still to enter.
+const refusalCode = (error: unknown) =>
+  error instanceof LandingError && error.code === "otp_required" ? "otp_required" : "invalid_lookup_token";
 
 /** Plan change: CIN → one of the client's subscriptions → the new offer → its start date → review → submit. */
 export function PlanChange({ bootstrap, go }: { bootstrap: Bootstrap; go: (journey: Journey) => void }) {
@@ -28,13 +30,14 @@ export function PlanChange({ bootstrap, go }: { bootstrap: Bootstrap; go: (journ
   const [lookup, setLookup] = useState<Lookup | null>(null);
   const [step, setStep] = useState<Step>("cin");
   // Where to come back to once the CIN is verified again after the token expired.
-  const [resume, setResume] = useState<Step | null>(null);
+  const [resume, setResume] = useState<{ step: Step; code: string } | null>(null);
   const [contractId, setContractId] = useState<string | null>(null);
   const [offerId, setOfferId] = useState<string | null>(null);
   const [startDate, setStartDate] = useState(bootstrap.contract_start_dates.earliest);
   const [dateError, setDateError] = useState<string | null>(null);
   const [missing, setMissing] = useState(false);
   const [result, setResult] = useState<PlanChangeResult | null>(null);
+  const submitting = useRef(false);
 
   const subscriptions = useQuery({
     queryKey: ["landing", "subscriptions", lookup?.cin, lookup?.token],
@@ -43,8 +46,8 @@ export function PlanChange({ bootstrap, go }: { bootstrap: Bootstrap; go: (journ
     retry: false,
   });
 
-  function expired(at: Step) {
-    setResume(at);
+  function expired(at: Step, error: unknown) {
+    setResume({ step: at, code: refusalCode(error) });
     setStep("cin");
   }
   // The token ran out while the list was being read: ask for the CIN again, then come back here.
@@ -76,7 +79,7 @@ export function PlanChange({ bootstrap, go }: { bootstrap: Bootstrap; go: (journ
       setStep("done");
     },
     onError: (error) => {
-      if (isTokenRefusal(error)) expired("review");
+      if (isTokenRefusal(error)) expired("review", error);
       placeFieldErrors(error, ["contract_start_date"], (_field, message) => {
         setDateError(message);
         setStep("start_date");
@@ -84,7 +87,11 @@ export function PlanChange({ bootstrap, go }: { bootstrap: Bootstrap; go: (journ
     },
   });
 
-  const notice = resume || listRefused ? t("codes.invalid_lookup_token") : null;
+  const notice = resume
+    ? t(`codes.${resume.code}`)
+    : listRefused
+      ? t(`codes.${refusalCode(subscriptions.error)}`)
+      : null;
   let body;
   if (step === "cin" || listRefused) {
     body = (
@@ -94,7 +101,7 @@ export function PlanChange({ bootstrap, go }: { bootstrap: Bootstrap; go: (journ
         defaultCin={lookup?.cin}
         onVerified={(next) => {
           setLookup(next);
-          if (step === "cin") setStep(resume ?? "subscription");
+          if (step === "cin") setStep(resume?.step ?? "subscription");
           setResume(null);
         }}
       />
@@ -139,7 +146,7 @@ export function PlanChange({ bootstrap, go }: { bootstrap: Bootstrap; go: (journ
                     <Stack gap={2}>
                       <Text fw={700}>{item.offer.name}</Text>
                       <Text size="sm">
-                        <bdi>{item.masked_line_number}</bdi> · <bdi>{item.contract_number}</bdi>
+                        <bdi dir="ltr">{item.masked_line_number}</bdi> · <bdi>{item.contract_number}</bdi>
                       </Text>
                       <Text size="sm" c="gray.7">
                         {t("offer.per_month", { amount: formatMoney(item.monthly_fee, i18n.language) })} ·{" "}
@@ -254,7 +261,10 @@ export function PlanChange({ bootstrap, go }: { bootstrap: Bootstrap; go: (journ
         noValidate
         onSubmit={(event) => {
           event.preventDefault();
-          if (!submit.isPending) submit.mutate();
+          // A ref, not isPending: the second click of a double click comes before React re-renders.
+          if (submitting.current) return;
+          submitting.current = true;
+          submit.mutate(undefined, { onSettled: () => (submitting.current = false) });
         }}
       >
         <Stack gap="md">
@@ -262,7 +272,7 @@ export function PlanChange({ bootstrap, go }: { bootstrap: Bootstrap; go: (journ
           <dl className="landing-dl">
             <dt>{t("plan.from")}</dt>
             <dd>
-              {current.offer.name} · <bdi>{current.masked_line_number}</bdi>
+              {current.offer.name} · <bdi dir="ltr">{current.masked_line_number}</bdi>
             </dd>
             <dt>{t("plan.to")}</dt>
             <dd>{chosen.name}</dd>

@@ -25,6 +25,11 @@ const EXPLAINED = new Set([
   "idempotency_key_conflict",
   "document_not_available",
   "invalid_document_token",
+  "invalid_otp",
+  "otp_required",
+  "cin_verification_locked",
+  "subscription_refused",
+  "idempotency_key_in_progress",
 ]);
 
 /** What a refusal means to a customer, chosen by its error code (never the API's English message). */
@@ -42,7 +47,9 @@ export function refusalText(t: TFunction, error: unknown): string {
 export function RefusalAlert({ error }: { error: unknown }) {
   const { t } = useTranslation("landing");
   if (!error) return null;
-  const urgent = error instanceof LandingError && error.code === "landing_cin_limit";
+  const urgent =
+    error instanceof LandingError &&
+    ["landing_cin_limit", "cin_verification_locked", "subscription_refused"].includes(error.code);
   return (
     <Alert color={urgent ? "orange" : "red"} role="alert" title={t("refusal_title")}>
       {refusalText(t, error)}

@@ -76,6 +76,7 @@ export function SubscribeWizard({
   const [result, setResult] = useState<NewSubscriptionResult | null>(null);
   const heading = useRef<HTMLDivElement>(null);
   const loadedDraft = useRef<string | null>(null);
+  const submitting = useRef(false);
 
   // Resume a draft from the link (or a reload): its answers and the step it reached.
   useEffect(() => {
@@ -229,10 +230,12 @@ export function SubscribeWizard({
             submitting={submit.isPending}
             error={submit.error}
             onSubmit={(accepted) => {
-              if (submit.isPending) return;
+              // A ref, not isPending: the second click of a double click comes before React re-renders.
+              if (submitting.current) return;
+              submitting.current = true;
               const body = submitBody({ ...answers, terms_accepted: accepted }, draftId);
               const key = idempotencyKeyFor(`new:${draftId ?? "none"}`, body);
-              submit.mutate({ body, key });
+              submit.mutate({ body, key }, { onSettled: () => (submitting.current = false) });
             }}
           />
         ) : null}
@@ -264,15 +267,17 @@ function Review({
     answers.home_landline_local_number ??
     answers.existing_mobile_local_number ??
     answers.requested_mobile_local_number;
-  const rows: [string, string][] = [
+  // Phone numbers read left to right in every language: "+212 6 61 22 33 44" has no strong character, so
+  // an isolate that guesses its direction would lay its digit groups out right to left in Arabic.
+  const rows: [string, string, "ltr"?][] = [
     [t("review.offer"), found?.offer.name ?? "—"],
     [t("review.monthly_fee"), formatMoney(found?.offer.monthly_fee, i18n.language)],
     [t("review.activation_fee"), formatMoney(found?.offer.activation_fee, i18n.language)],
     [t("fields.cin"), answers.cin ?? "—"],
     [t("review.name"), `${answers.first_name ?? ""} ${answers.last_name ?? ""}`.trim()],
     [t("fields.email"), answers.email ?? "—"],
-    [t("fields.phone"), formatPhone(answers.phone)],
-    [t("review.number"), number ? formatPhone(number) : t("numbering.new_any")],
+    [t("fields.phone"), formatPhone(answers.phone), "ltr"],
+    [t("review.number"), number ? formatPhone(number) : t("numbering.new_any"), number ? "ltr" : undefined],
     [t("fields.contract_start_date"), formatDate(answers.contract_start_date, i18n.language)],
   ];
   return (
@@ -290,11 +295,11 @@ function Review({
       <Stack gap="md">
         <Title order={2}>{t("steps.review")}</Title>
         <dl className="landing-dl">
-          {rows.map(([label, value]) => (
+          {rows.map(([label, value, dir]) => (
             <div key={label} style={{ display: "contents" }}>
               <dt>{label}</dt>
               <dd>
-                <bdi>{value}</bdi>
+                <bdi dir={dir}>{value}</bdi>
               </dd>
             </div>
           ))}
@@ -350,7 +355,7 @@ function Confirmation({
           <dd>{contract.offer.name}</dd>
           <dt>{t("review.number")}</dt>
           <dd>
-            <bdi>{contract.masked_line_number}</bdi>
+            <bdi dir="ltr">{contract.masked_line_number}</bdi>
           </dd>
           <dt>{t("fields.contract_start_date")}</dt>
           <dd>{formatDate(contract.start_date, i18n.language)}</dd>
