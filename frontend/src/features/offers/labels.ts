@@ -28,10 +28,17 @@ export const offerLabels = {
 
 /**
  * The text of a form field's error: the editor's own rules carry a key of this namespace
- * (`validation.…`); messages placed from an API answer are shown as the API wrote them.
+ * (`validation.…`); an API business error placed on its field (e.g. 409 offer_code_taken on `code`) is
+ * told in the operator's language through its code; other API messages are shown as the API wrote them.
  */
-export function offerFieldError(t: TFunction, error: { message?: string | undefined } | undefined) {
+export function offerFieldError(
+  t: TFunction,
+  error: { message?: string | undefined; type?: string | number | undefined } | undefined,
+) {
   const message = error?.message;
   if (!message) return undefined;
-  return message.startsWith("validation.") ? t(`offers:${message}`) : message;
+  if (message.startsWith("validation.")) return t(`offers:${message}`);
+  return typeof error.type === "string"
+    ? t(`errors:codes.${error.type}`, { defaultValue: message })
+    : message;
 }

@@ -4,9 +4,12 @@ import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { useClient, useClientSearch } from "@/features/contracts/api/get-client";
 import type { ContractClient } from "@/features/contracts/api/types";
+import { formatPhone } from "@/lib/format";
 
 function clientLabel(client: ContractClient) {
-  return [client.display_name, client.cin, client.phone].filter(Boolean).join(" · ");
+  return [client.display_name, client.cin, client.phone ? formatPhone(client.phone) : null]
+    .filter(Boolean)
+    .join(" · ");
 }
 
 /** Pick a client by searching name, CIN or phone on the server (the list can be long). */

@@ -15,7 +15,7 @@ import { useSuspensions } from "@/features/contracts/api/get-suspensions";
 import { ContractPdfButton } from "@/features/contracts/components/contract-pdf-button";
 import { LifecycleDialog } from "@/features/contracts/components/lifecycle-dialog";
 import { todayIso } from "@/features/contracts/components/provision-form";
-import { contractLabels, decisionColor, statusColor } from "@/features/contracts/labels";
+import { contractLabels, statusColor } from "@/features/contracts/labels";
 import { can } from "@/lib/authorization";
 import { formatDate, formatMoney, formatPhone } from "@/lib/format";
 import { useSession } from "@/lib/session";
@@ -74,16 +74,18 @@ export function ContractDetail({ contractId }: { contractId: string }) {
             <Title order={1} ff="monospace">
               {data.contract_number}
             </Title>
-            <Badge size="lg" variant="filled" color={statusColor[data.status]} data-testid="contract-status">
+            <Badge size="lg" variant="light" color={statusColor[data.status]} data-testid="contract-status">
               {contractLabels.status(t, data.status)}
             </Badge>
-            <Badge size="lg" variant="outline" color={decisionColor[data.decision]}>
+            {/* Neutral beside the status: outline colours failed contrast in the dark scheme. */}
+            <Badge size="lg" variant="default">
               {contractLabels.decision(t, data.decision)}
             </Badge>
           </Group>
           <Text c="dimmed">
             {client.data ? (
-              <Anchor component={Link} to={paths.client(client.data.id)}>
+              // Underlined: inside dimmed text a link told only by its colour fails link-in-text-block.
+              <Anchor component={Link} to={paths.client(client.data.id)} underline="always">
                 {client.data.display_name}
               </Anchor>
             ) : (
@@ -97,8 +99,8 @@ export function ContractDetail({ contractId }: { contractId: string }) {
           {actions.map((next) => (
             <Button
               key={next}
-              variant={next === "terminate" ? "outline" : "default"}
-              color={next === "terminate" ? "red.8" : undefined}
+              variant={next === "terminate" ? "light" : "default"}
+              color={next === "terminate" ? "red" : undefined}
               disabled={!canWrite}
               title={canWrite ? undefined : t("detail.not_allowed")}
               onClick={() => setAction(next)}
@@ -129,7 +131,7 @@ export function ContractDetail({ contractId }: { contractId: string }) {
                 </Row>
                 {data.replaced_contract_id && (
                   <Row label={t("detail.replaces")}>
-                    <Anchor component={Link} to={paths.contract(data.replaced_contract_id)}>
+                    <Anchor component={Link} to={paths.contract(data.replaced_contract_id)} size="sm">
                       {history.data?.items.find((item) => item.id === data.replaced_contract_id)
                         ?.contract_number ?? t("detail.previous_contract")}
                     </Anchor>
@@ -177,7 +179,8 @@ export function ContractDetail({ contractId }: { contractId: string }) {
           {t("detail.fee_history_hint")}
         </Text>
         <Table.ScrollContainer minWidth={720}>
-          <Table striped aria-labelledby="fee-history">
+          {/* Numbers, dates and amounts on one line (they wrapped at 1280 px); only the offer name wraps. */}
+          <Table striped aria-labelledby="fee-history" style={{ whiteSpace: "nowrap" }}>
             <Table.Thead>
               <Table.Tr>
                 <Table.Th>{t("fields.contract")}</Table.Th>
@@ -200,8 +203,8 @@ export function ContractDetail({ contractId }: { contractId: string }) {
                       </Anchor>
                     )}
                   </Table.Td>
-                  <Table.Td>{offerLabel(item.offer_id)}</Table.Td>
-                  <Table.Td style={{ whiteSpace: "nowrap" }}>
+                  <Table.Td style={{ whiteSpace: "normal" }}>{offerLabel(item.offer_id)}</Table.Td>
+                  <Table.Td>
                     {formatDate(item.start_date, language)} →{" "}
                     {item.end_date ? formatDate(item.end_date, language) : "…"}
                   </Table.Td>

@@ -1,4 +1,4 @@
-import { Anchor, Badge, Button, Group, Select, Stack, Text, TextInput, Title } from "@mantine/core";
+import { Anchor, Badge, Box, Button, Group, Select, Stack, Text, TextInput, Title } from "@mantine/core";
 import { useDebouncedCallback } from "@mantine/hooks";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
@@ -66,12 +66,20 @@ export function ContractsList() {
           </Button>
         </Group>
       </Group>
-      <Group align="flex-end" gap="sm">
+      {/* One row of filters that share the width (they wrapped onto two rows at 1280 px with fixed widths). */}
+      <Box
+        style={{
+          display: "grid",
+          gridTemplateColumns:
+            "minmax(140px, 1fr) minmax(180px, 1.4fr) minmax(180px, 1.4fr) minmax(110px, 0.8fr) minmax(110px, 0.8fr) max-content",
+          gap: "var(--mantine-spacing-sm)",
+          alignItems: "end",
+        }}
+      >
         <TextInput
           label={t("list.search")}
           placeholder={t("list.search_placeholder")}
           value={search}
-          w={240}
           onChange={(event) => {
             setSearch(event.currentTarget.value);
             commitSearch(event.currentTarget.value);
@@ -81,43 +89,41 @@ export function ContractsList() {
           label={t("fields.client")}
           value={list.filters.client ?? ""}
           onChange={(id) => list.setFilter("client", id || null)}
-          w={280}
         />
         <OfferPicker
           label={t("fields.offer")}
           onSale={false}
           value={list.filters.offer ?? ""}
           onChange={(id) => list.setFilter("offer", id || null)}
-          w={280}
         />
         <Select
           label={t("fields.service")}
+          placeholder={t("list.any")}
           clearable
-          w={150}
           value={service ?? null}
           onChange={(value) => list.setFilter("service", value)}
           data={SERVICES.map((value) => ({ value, label: contractLabels.service(t, value) }))}
         />
         <Select
           label={t("fields.status")}
+          placeholder={t("list.any")}
           clearable
-          w={150}
           value={status ?? null}
           onChange={(value) => list.setFilter("status", value)}
           data={STATUSES.map((value) => ({ value, label: contractLabels.status(t, value) }))}
         />
-        {Object.values(list.filters).some(Boolean) && (
-          <Button
-            variant="subtle"
-            onClick={() => {
-              setSearch("");
-              list.clearFilters();
-            }}
-          >
-            {t("list.clear")}
-          </Button>
-        )}
-      </Group>
+        {/* Kept in its cell (disabled, not removed) so the filters do not shift when one is set. */}
+        <Button
+          variant="subtle"
+          disabled={!Object.values(list.filters).some(Boolean)}
+          onClick={() => {
+            setSearch("");
+            list.clearFilters();
+          }}
+        >
+          {t("list.clear")}
+        </Button>
+      </Box>
       <ListTable<Contract, never>
         label={t("list.title")}
         rows={rows}
@@ -129,6 +135,7 @@ export function ContractsList() {
           {
             accessor: "contract_number",
             title: t("fields.contract"),
+            noWrap: true,
             render: (row) => (
               <Anchor
                 component={Link}
@@ -158,6 +165,7 @@ export function ContractsList() {
           {
             accessor: "phone_number",
             title: t("fields.line"),
+            noWrap: true,
             render: (row) => (
               <Text size="sm" style={{ whiteSpace: "nowrap" }}>
                 {formatPhone(row.phone_number)} · {contractLabels.serviceType(t, row.service_type)}
@@ -167,8 +175,13 @@ export function ContractsList() {
           {
             accessor: "status",
             title: t("fields.status"),
+            noWrap: true,
             render: (row) => (
-              <Badge variant="filled" color={statusColor[row.status]}>
+              <Badge
+                variant="light"
+                color={statusColor[row.status]}
+                styles={{ root: { overflow: "visible" }, label: { overflow: "visible" } }}
+              >
                 {contractLabels.status(t, row.status)}
               </Badge>
             ),
@@ -176,12 +189,14 @@ export function ContractsList() {
           {
             accessor: "start_date",
             title: t("fields.start_date"),
+            noWrap: true,
             render: (row) => formatDate(row.start_date, language),
           },
           {
             accessor: "monthly_fee",
             title: t("fields.monthly_fee"),
             textAlign: "right",
+            noWrap: true,
             render: (row) => formatMoney(row.monthly_fee, language),
           },
         ]}

@@ -98,7 +98,7 @@ export function LifecycleDialog({
               </Button>
               <Button
                 type="submit"
-                color={action === "terminate" ? "red.8" : undefined}
+                color={action === "terminate" ? "red.9" : undefined}
                 loading={change.isPending}
               >
                 {contractLabels.action(t, action)}

@@ -38,7 +38,12 @@ export function ProvisioningOutcome({
     <Paper withBorder p="lg" radius="md" component="section" aria-label={t("outcome.title")}>
       <Stack gap="sm">
         <Group gap="sm">
-          <Badge size="xl" color={decisionColor[decision]} data-testid="provisioning-decision">
+          <Badge
+            size="xl"
+            variant="light"
+            color={decisionColor[decision]}
+            data-testid="provisioning-decision"
+          >
             {contractLabels.decision(t, decision)}
           </Badge>
           <Title order={2} size="h4">

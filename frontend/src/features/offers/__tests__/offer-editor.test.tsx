@@ -165,7 +165,11 @@ describe("the offer editor", { timeout: 180_000 }, () => {
       ),
     );
     await user.click(screen.getByRole("button", { name: "Create the offer" }));
-    expect(await screen.findByText("An offer with this code exists")).toBeInTheDocument();
+    // A business error on a field is told through its code, in the operator's language, not as the API
+    // worded it.
+    expect(await screen.findByText("An offer already has this code.")).toBeInTheDocument();
+    expect(screen.queryByText("An offer with this code exists")).not.toBeInTheDocument();
+    expect(screen.getByRole("textbox", { name: /^Code/ })).toHaveAttribute("aria-invalid", "true");
   });
 
   it("sends an internet offer with its access, speed, the landline always true and the TV choice", async () => {

@@ -36,7 +36,7 @@ export function OfferDetail({ offerId }: { offerId: string }) {
       title: t("detail.retire_title", { code: data.code }),
       children: <Text size="sm">{t("detail.retire_body")}</Text>,
       labels: { confirm: t("detail.retire"), cancel: t("detail.cancel") },
-      confirmProps: { color: "red.8" },
+      confirmProps: { color: "red.9" },
       onConfirm: () =>
         retire.mutate(data.id, {
           onSuccess: () => notifications.show({ color: "teal", message: t("detail.retired_done") }),
@@ -63,8 +63,8 @@ export function OfferDetail({ offerId }: { offerId: string }) {
         </div>
         {data.status === "active" && (
           <Button
-            color="red.8"
-            variant="outline"
+            color="red"
+            variant="light"
             onClick={confirmRetire}
             loading={retire.isPending}
             disabled={!canWrite}

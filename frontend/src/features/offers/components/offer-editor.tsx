@@ -367,6 +367,8 @@ export function OfferEditor({
                   <TextInput
                     label={t("fields.code")}
                     description={t("editor.code_hint")}
+                    // The hint under the input, so Code and Name inputs stay on one line at any width.
+                    inputWrapperOrder={["label", "input", "description", "error"]}
                     required
                     autoComplete="off"
                     error={text("code")}

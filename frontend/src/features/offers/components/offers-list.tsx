@@ -74,13 +74,13 @@ function CategoryTable({
                   {t("fields.monthly_fee")}
                 </Table.Th>
                 <Table.Th w={170}>{t("list.validity")}</Table.Th>
-                <Table.Th w={90}>{t("list.status")}</Table.Th>
+                <Table.Th w={120}>{t("list.status")}</Table.Th>
               </Table.Tr>
             </Table.Thead>
             <Table.Tbody>
               {rows.map((offer) => (
                 <Table.Tr key={offer.id}>
-                  <Table.Td>
+                  <Table.Td style={{ whiteSpace: "nowrap" }}>
                     <Anchor component={Link} to={paths.offer(offer.id)} ff="monospace" size="sm" fw={600}>
                       {offer.code}
                     </Anchor>
@@ -106,7 +106,12 @@ function CategoryTable({
                     </Text>
                   </Table.Td>
                   <Table.Td>
-                    <Badge color={offer.status === "active" ? "teal.9" : "gray.7"} variant="filled">
+                    {/* Never truncated: "En vente" must read whole at 1280 px. */}
+                    <Badge
+                      color={offer.status === "active" ? "teal.9" : "gray.7"}
+                      variant="filled"
+                      styles={{ root: { overflow: "visible" }, label: { overflow: "visible" } }}
+                    >
                       {offerLabels.status(t, offer.status)}
                     </Badge>
                   </Table.Td>
