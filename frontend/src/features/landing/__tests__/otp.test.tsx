@@ -99,7 +99,7 @@ describe("one-time code (otp policy)", () => {
     await enterCin(user);
     const field = await screen.findByLabelText("Code received");
     expect(
-      screen.getByText("We sent a 6-digit code by text message to +212 6** ** ** 22."),
+      screen.getByText("We sent a 6-digit code by text message to \u2066+212 6** ** ** 22\u2069."),
     ).toBeInTheDocument();
     expect(field).toHaveAttribute("inputmode", "numeric");
     expect(field).toHaveAttribute("autocomplete", "one-time-code");
@@ -166,7 +166,7 @@ describe("one-time code (otp policy)", () => {
     const user = await renderInvoices();
     await enterCin(user);
     expect(
-      await screen.findByText("We sent a 6-digit code by e-mail to y***@gmail.com."),
+      await screen.findByText("We sent a 6-digit code by e-mail to \u2066y***@gmail.com\u2069."),
     ).toBeInTheDocument();
     await user.type(screen.getByLabelText("Code received"), "111");
     await user.click(screen.getByRole("button", { name: "Send me a new code" }));

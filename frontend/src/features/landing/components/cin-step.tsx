@@ -103,6 +103,10 @@ export function CinStep({
   );
 }
 
+// A left-to-right isolate (LRI … PDI) inside a sentence: "+212 6** ** ** 22" has no strong character, so
+// an Arabic sentence would otherwise lay its groups out right to left.
+const ltr = (value: string) => `\u2066${value}\u2069`;
+
 /** The 6-digit one-time code: numeric keypad, the phone's own code autofill, refusals in words. */
 function CodeStep({
   title,
@@ -156,8 +160,8 @@ function CodeStep({
         <Text fw={600}>{t("otp.title")}</Text>
         <Text>
           {verification.otp_channel === "email"
-            ? t("otp.sent_email", { email: verification.masked_email })
-            : t("otp.sent_sms", { phone: verification.masked_phone })}
+            ? t("otp.sent_email", { email: ltr(verification.masked_email) })
+            : t("otp.sent_sms", { phone: ltr(verification.masked_phone) })}
         </Text>
         {resent ? (
           <Alert color="blue" role="status">
