@@ -8,6 +8,7 @@ import type { Role, Session } from "@/lib/session";
 const permissions = {
   "clients:read": ["operator", "billing", "collections", "auditor"],
   "clients:write": ["operator"],
+  "clients:anonymise": [], // admin only (irreversible)
   "offers:read": ["operator", "billing", "collections", "auditor"],
   "offers:write": ["operator"],
   "contracts:read": ["operator", "billing", "collections", "auditor"],

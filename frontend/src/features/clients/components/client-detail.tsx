@@ -28,6 +28,7 @@ import {
   useClientInvoices,
   useClientPayments,
 } from "@/features/clients/api/client-history";
+import { useAnonymiseClient } from "@/features/clients/api/anonymise-client";
 import { useClient } from "@/features/clients/api/get-client";
 import { useDeleteClient, useUpdateClient, type ClientRead } from "@/features/clients/api/save-client";
 import { StatusBadge } from "@/features/clients/components/status-badge";
@@ -62,20 +63,40 @@ function Section({
   return children;
 }
 
-/** Why a delete was refused (409 client_delete_blocked) and what to do instead. */
-function DeleteBlocked({
+/** Why anonymising is not offered now, or null when it is. */
+function anonymiseBlocker(client: ClientRead, admin: boolean): string | null {
+  if (client.anonymised_at) return "delete.anonymise_already";
+  if (!admin) return "delete.anonymise_admin_only";
+  if (client.status !== "terminated") return "delete.anonymise_terminate_first";
+  return null;
+}
+
+/**
+ * Why a delete was refused (409 client_delete_blocked) and what to do instead: terminate the client, then
+ * (an administrator, once nothing is left to settle) anonymise them.
+ */
+export function DeleteBlocked({
   error,
   client,
+  admin,
   onTerminate,
+  onAnonymise,
+  terminating = false,
+  anonymising = false,
 }: {
   error: ApiError;
   client: ClientRead;
+  admin: boolean;
   onTerminate: () => void;
+  onAnonymise: () => void;
+  terminating?: boolean;
+  anonymising?: boolean;
 }) {
   const { t } = useTranslation("clients");
   const history = error.details
     .map((detail) => [detail.kind, detail.msg, detail.type].find((value) => typeof value === "string") ?? "")
     .filter(Boolean);
+  const blocker = anonymiseBlocker(client, admin);
   return (
     <Alert color="orange" title={t("delete.blocked_title")} role="alert">
       <Stack gap="xs">
@@ -89,11 +110,26 @@ function DeleteBlocked({
         )}
         <Text size="sm">{t("delete.alternatives")}</Text>
         <Group>
-          <Button size="xs" color="orange" onClick={onTerminate} disabled={client.status === "terminated"}>
+          <Button
+            size="xs"
+            variant="light"
+            color="orange"
+            onClick={onTerminate}
+            loading={terminating}
+            disabled={client.status === "terminated"}
+          >
             {t("actions.terminate")}
           </Button>
-          <Tooltip label={t("delete.anonymise_unavailable")}>
-            <Button size="xs" variant="default" disabled>
+          {/* Disabled with its reason rather than hidden: the operator sees the way forward. */}
+          <Tooltip label={blocker ? t(blocker) : ""} disabled={!blocker}>
+            <Button
+              size="xs"
+              variant="default"
+              onClick={onAnonymise}
+              loading={anonymising}
+              disabled={blocker !== null}
+              aria-description={blocker ? t(blocker) : undefined}
+            >
               {t("actions.anonymise")}
             </Button>
           </Tooltip>
@@ -116,6 +152,7 @@ export function ClientDetail({ clientId }: { clientId: string }) {
   const audit = useClientAudit(clientId, can(session, "audit:read"));
   const remove = useDeleteClient(clientId);
   const update = useUpdateClient(clientId);
+  const anonymise = useAnonymiseClient(clientId);
   const [blocked, setBlocked] = useState<ApiError | null>(null);
   const writer = can(session, "clients:write");
 
@@ -127,13 +164,29 @@ export function ClientDetail({ clientId }: { clientId: string }) {
     update.mutate(
       { status: "terminated" },
       {
+        // The refusal stays on screen: once terminated, anonymising is the next step it offers.
         onSuccess: () => {
-          setBlocked(null);
           notifications.show({ color: "green", message: t("clients:terminated") });
         },
         onError: (error) => notifyError(error, t),
       },
     );
+
+  const confirmAnonymise = () =>
+    modals.openConfirmModal({
+      title: t("clients:delete.anonymise_confirm_title", { name: record.display_name }),
+      children: <Text size="sm">{t("clients:delete.anonymise_confirm_body")}</Text>,
+      labels: { confirm: t("clients:actions.anonymise"), cancel: t("common:actions.cancel") },
+      confirmProps: { color: "red.9" },
+      onConfirm: () =>
+        anonymise.mutate(undefined, {
+          onSuccess: () => {
+            setBlocked(null);
+            notifications.show({ color: "green", message: t("clients:anonymised") });
+          },
+          onError: (error) => notifyError(error, t),
+        }),
+    });
 
   const confirmDelete = () =>
     modals.openConfirmModal({
@@ -189,7 +242,17 @@ export function ClientDetail({ clientId }: { clientId: string }) {
           </Tooltip>
         </Group>
       </Group>
-      {blocked && <DeleteBlocked error={blocked} client={record} onTerminate={terminate} />}
+      {blocked && (
+        <DeleteBlocked
+          error={blocked}
+          client={record}
+          admin={can(session, "clients:anonymise")}
+          onTerminate={terminate}
+          onAnonymise={confirmAnonymise}
+          terminating={update.isPending}
+          anonymising={anonymise.isPending}
+        />
+      )}
       <Card withBorder>
         <SimpleGrid cols={{ base: 1, sm: 2, lg: 4 }}>
           <Field label={t("clients:fields.email")} value={record.email} />
