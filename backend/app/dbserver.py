@@ -103,11 +103,11 @@ def start_embedded_server(data_dir: Path) -> str:
         get_server = pgserver.get_server  # type: ignore[attr-defined]
         # Stop at exit only a server this process started: one already running belongs to someone else
         # (the launcher's, which the app is using), and a test session ending must not take it down.
-        already_running = _embedded_server_running(data_dir)
-        cleanup_mode = None if already_running else "stop"
+        # Not tuned here (tune_embedded_server restarts the server): test workers start and join this server
+        # at the same moment, and a restart under one of them failed every test of that worker. The
+        # launcher's server is tuned by launcher_database_url, run once before anything uses it.
+        cleanup_mode = None if _embedded_server_running(data_dir) else "stop"
         _embedded_servers[data_dir] = get_server(str(data_dir), cleanup_mode=cleanup_mode)
-        if not already_running:
-            tune_embedded_server(_embedded_servers[data_dir], data_dir)
     server = _embedded_servers[data_dir]
     uri: str = server.get_uri()
     return to_async_url(uri)
