@@ -19,6 +19,8 @@ export function AgingChart({
       dataKey="bucket"
       series={[{ name: "amount", label, color: "brand.8" }]}
       valueFormatter={format}
+      // Recharts' default 60 px cuts "12 345,00 MAD" on the left.
+      yAxisProps={{ width: 110 }}
       barProps={{
         onClick: (entry: { bucket?: string; payload?: { bucket: string } }) =>
           onBucket(entry.payload?.bucket ?? entry.bucket ?? ""),

@@ -46,7 +46,7 @@ export function CollectionsOverviewPanel({ onBucket }: { onBucket: (bucket: stri
   }));
   return (
     <Stack>
-      <SimpleGrid cols={{ base: 2, md: 3, lg: 6 }}>
+      <SimpleGrid cols={{ base: 2, md: 3, xl: 6 }}>
         <Figure
           label={t("overview.outstanding")}
           value={formatMoney(data.total_outstanding, lang)}

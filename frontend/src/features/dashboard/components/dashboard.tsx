@@ -43,7 +43,7 @@ export function Dashboard() {
   return (
     <Stack>
       <Title order={1}>{t("title")}</Title>
-      <SimpleGrid cols={{ base: 2, md: 3, lg: 6 }}>
+      <SimpleGrid cols={{ base: 2, md: 3, xl: 6 }}>
         <Figure
           label={t("active_clients")}
           value={String(d.active_clients)}
