@@ -121,6 +121,8 @@ export async function signedInPage({ width = 1280, height = 900 } = {}) {
   const context = await browser.newContext({ acceptDownloads: true, viewport: { width, height } });
   const page = await context.newPage();
   await page.goto(`${base}/login`);
+  // Once the first page has rendered: i18next stores the language it started in (French) as it starts.
+  await page.locator('input[name="password"]').waitFor();
   await page.evaluate(() => localStorage.setItem("mtf.language", "en"));
   await page.goto(`${base}/login`);
   await page.getByLabel("Username").fill(ADMIN.username);

@@ -36,8 +36,10 @@ export function AllocationPreviewTable({
         <Table.Tbody>
           {preview.rows.map((row) => (
             <Table.Tr key={row.invoice.invoice_id} data-testid="allocation-row">
-              <Table.Td ff="monospace">{row.invoice.invoice_number}</Table.Td>
-              <Table.Td>{formatDate(row.invoice.due_date, lang)}</Table.Td>
+              <Table.Td ff="monospace" style={{ whiteSpace: "nowrap" }}>
+                {row.invoice.invoice_number}
+              </Table.Td>
+              <Table.Td style={{ whiteSpace: "nowrap" }}>{formatDate(row.invoice.due_date, lang)}</Table.Td>
               <Table.Td ta="right">{formatMoney(row.invoice.outstanding_amount, lang)}</Table.Td>
               <Table.Td ta="right">
                 {manual ? (

@@ -19,12 +19,17 @@ import { useTranslation } from "react-i18next";
 import { Link, useParams } from "react-router";
 import { notifyError } from "@/components/errors/error-notification";
 import { PageLoader } from "@/components/layouts/page-loader";
+import { ClientName } from "@/components/ui/client-name";
 import { useChangeCaseStatus } from "@/features/collections/api/change-case-status";
 import { useCreateCaseAction, type ActionCreate } from "@/features/collections/api/create-case-action";
 import { useCase } from "@/features/collections/api/get-case";
 import { useCaseActions } from "@/features/collections/api/list-case-actions";
 import { CaseStatusControl } from "@/features/collections/components/case-status-control";
-import { ACTION_LABEL, CASE_STATUS_LABEL } from "@/features/collections/components/labels";
+import {
+  ACTION_LABEL,
+  CASE_STATUS_LABEL,
+  INVOICE_STATUS_LABEL,
+} from "@/features/collections/components/labels";
 import { PaymentForm } from "@/features/collections/components/payment-form";
 import { can } from "@/lib/authorization";
 import { formatDate, formatDateTime, formatMoney } from "@/lib/format";
@@ -70,9 +75,7 @@ export function CaseDetailPage() {
             <Text size="xs" c="dimmed">
               {t("cases.client")}
             </Text>
-            <Anchor component={Link} to={`/clients/${data.client_id}`} ff="monospace" size="sm">
-              {data.client_id.slice(0, 8)}
-            </Anchor>
+            <ClientName clientId={data.client_id} />
           </Stack>
           <Stack gap={0}>
             <Text size="xs" c="dimmed">
@@ -122,7 +125,7 @@ export function CaseDetailPage() {
               </Table.Td>
               <Table.Td>{formatDate(invoice.due_date, lang)}</Table.Td>
               <Table.Td>{invoice.status === "paid" ? "—" : daysPast(invoice.due_date, today)}</Table.Td>
-              <Table.Td>{invoice.status}</Table.Td>
+              <Table.Td>{t(INVOICE_STATUS_LABEL[invoice.status])}</Table.Td>
               <Table.Td ta="right">{formatMoney(invoice.outstanding_amount, lang)}</Table.Td>
             </Table.Tr>
           ))}

@@ -1,7 +1,8 @@
-import { Anchor, Badge, Group, Select, Stack, TextInput } from "@mantine/core";
+import { Badge, Group, Select, Stack, TextInput } from "@mantine/core";
 import { useTranslation } from "react-i18next";
-import { Link, useNavigate } from "react-router";
+import { useNavigate } from "react-router";
 import { CsvExportButton } from "@/components/ui/csv-export-button";
+import { ClientName } from "@/components/ui/client-name";
 import { ListTable } from "@/components/ui/data-table";
 import { useCases, type CasesQuery } from "@/features/collections/api/list-cases";
 import { ClientFilter } from "@/features/collections/components/client-filter";
@@ -75,11 +76,7 @@ export function CasesTable({ state }: { state: State }) {
           {
             accessor: "client_id",
             title: t("cases.client"),
-            render: (row) => (
-              <Anchor component={Link} to={`/collections/cases/${row.id}`} ff="monospace">
-                {row.client_id.slice(0, 8)}
-              </Anchor>
-            ),
+            render: (row) => <ClientName clientId={row.client_id} to={`/collections/cases/${row.id}`} />,
           },
           {
             accessor: "status",

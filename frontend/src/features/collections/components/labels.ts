@@ -13,3 +13,12 @@ export const ACTION_LABEL = {
   call: "collections:action.call",
   suspension_notice: "collections:action.suspension_notice",
 } as const;
+
+export const INVOICE_STATUS_LABEL = {
+  draft: "collections:invoice_status.draft",
+  issued: "collections:invoice_status.issued",
+  overdue: "collections:invoice_status.overdue",
+  paid: "collections:invoice_status.paid",
+  discarded: "collections:invoice_status.discarded",
+  credited: "collections:invoice_status.credited",
+} as const;

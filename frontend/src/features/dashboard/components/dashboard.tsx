@@ -16,6 +16,12 @@ const CATEGORY_LABEL = {
   internet: "dashboard:category.internet",
   landline: "dashboard:category.landline",
 } as const;
+const RUN_STATUS_LABEL = {
+  queued: "dashboard:run_status.queued",
+  running: "dashboard:run_status.running",
+  completed: "dashboard:run_status.completed",
+  failed: "dashboard:run_status.failed",
+} as const;
 const CATEGORY_COLOR = { mobile: "brand.8", internet: "teal.8", landline: "grape.8" } as const;
 
 function Figure({ label, value, to, testId }: { label: string; value: string; to: string; testId: string }) {
@@ -127,7 +133,11 @@ export function Dashboard() {
                 {run.period_start} → {run.period_end}
               </Anchor>
               <Group gap="xs">
-                <Badge>{run.status}</Badge>
+                <Badge variant="light">
+                  {run.status in RUN_STATUS_LABEL
+                    ? t(RUN_STATUS_LABEL[run.status as keyof typeof RUN_STATUS_LABEL])
+                    : run.status}
+                </Badge>
                 {run.dry_run && <Badge color="gray">{t("dry_run")}</Badge>}
               </Group>
               <Text size="sm">

@@ -18,6 +18,7 @@ import { useTranslation } from "react-i18next";
 import { Link, useParams } from "react-router";
 import { notifyError } from "@/components/errors/error-notification";
 import { PageLoader } from "@/components/layouts/page-loader";
+import { ClientName } from "@/components/ui/client-name";
 import { useInvoice } from "@/features/invoices/api/get-invoice";
 import { billingKeys } from "@/features/invoices/api/keys";
 import { useInvoiceAudit } from "@/features/invoices/api/list-invoice-audit";
@@ -61,7 +62,7 @@ function ApprovePaid({ invoiceId, outstanding }: { invoiceId: string; outstandin
   });
   return (
     <Button
-      color="green"
+      // The primary colour: Mantine's filled green under white text is below WCAG AA contrast.
       loading={approve.isPending}
       onClick={() =>
         modals.openConfirmModal({
@@ -119,9 +120,7 @@ export function InvoiceDetailPage() {
       <Paper withBorder p="md" radius="md">
         <SimpleGrid cols={{ base: 2, md: 5 }}>
           <Field label={t("detail.client")}>
-            <Anchor component={Link} to={`/clients/${data.client_id}`} ff="monospace" size="sm">
-              {data.client_id.slice(0, 8)}
-            </Anchor>
+            <ClientName clientId={data.client_id} />
           </Field>
           <Field label={t("list.period")}>
             {formatDate(data.period_start, lang)} – {formatDate(data.period_end, lang)}
@@ -171,7 +170,7 @@ export function InvoiceDetailPage() {
           </Table.Tr>
           <Table.Tr>
             <Table.Th colSpan={5} ta="right">
-              {t("detail.tax", { rate: data.tax_rate })}
+              {t("detail.tax", { rate: `${(Number(data.tax_rate) * 100).toLocaleString(lang)} %` })}
             </Table.Th>
             <Table.Td ta="right">{formatMoney(data.tax_amount, lang)}</Table.Td>
           </Table.Tr>

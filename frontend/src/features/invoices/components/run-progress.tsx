@@ -38,21 +38,23 @@ export function RunProgress({ run }: { run: BillingRunDetail }) {
           <Title order={2} size="h3">
             {run.dry_run ? t("progress.title_dry") : t("progress.title")}
           </Title>
-          <Badge color={STATUS_COLOR[run.status]} size="lg" data-testid="run-status">
+          <Badge color={STATUS_COLOR[run.status]} variant="light" size="lg" data-testid="run-status">
             {t(STATUS_LABEL[run.status])}
           </Badge>
         </Group>
         <Stack gap={4}>
-          <Progress
-            value={run.progress.percent}
-            animated={working}
-            size="xl"
-            aria-label={t("progress.clients_bar")}
-            aria-valuetext={t("progress.clients", {
-              processed: run.progress.processed,
-              total: run.progress.total,
-            })}
-          />
+          {/* The ARIA names go on the section (role progressbar), not on the root div axe refuses them on. */}
+          <Progress.Root size="xl">
+            <Progress.Section
+              value={run.progress.percent}
+              animated={working}
+              aria-label={t("progress.clients_bar")}
+              aria-valuetext={t("progress.clients", {
+                processed: run.progress.processed,
+                total: run.progress.total,
+              })}
+            />
+          </Progress.Root>
           <Text size="sm" data-testid="run-clients">
             {t("progress.clients", { processed: run.progress.processed, total: run.progress.total })} ·{" "}
             {run.progress.percent} %
@@ -93,13 +95,15 @@ export function RunProgress({ run }: { run: BillingRunDetail }) {
             <Text size="sm" fw={600}>
               {t("progress.pdfs")}
             </Text>
-            <Progress
-              value={pdfPercent}
-              color="teal"
-              animated={!run.pdfs_ready}
-              aria-label={t("progress.pdfs")}
-              aria-valuetext={t("progress.pdfs_count", { rendered: run.pdfs_rendered, total: pdfTotal })}
-            />
+            <Progress.Root>
+              <Progress.Section
+                value={pdfPercent}
+                color="teal"
+                animated={!run.pdfs_ready}
+                aria-label={t("progress.pdfs")}
+                aria-valuetext={t("progress.pdfs_count", { rendered: run.pdfs_rendered, total: pdfTotal })}
+              />
+            </Progress.Root>
             <Text size="sm" data-testid="run-pdfs">
               {run.pdfs_ready
                 ? t("progress.pdfs_ready", { at: formatDateTime(run.pdfs_finished_at, lang) })
