@@ -29,6 +29,16 @@ if (process.env.MTF_TEST_DATABASE_URL) {
   env.MTF_DATABASE_URL = url.toString();
 }
 
+// A server already on the port (another run) would answer this run's browser: refuse instead of testing it.
+const portTaken = await fetch(`${base}/health/live`).then(
+  () => true,
+  () => false,
+);
+if (portTaken) {
+  console.error(`port ${port} already answers HTTP: stop that server or set MTF_E2E_PORT`);
+  process.exit(1);
+}
+
 const migrate = spawnSync(mtf, ["migrate"], { cwd: backend, env, encoding: "utf8" });
 if (migrate.status !== 0) {
   console.error(migrate.stdout, migrate.stderr);
