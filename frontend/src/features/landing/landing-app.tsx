@@ -33,7 +33,7 @@ import {
   type LandingLanguage,
 } from "@/features/landing/lib/language";
 import { useLandingLocation, type Journey } from "@/features/landing/lib/location";
-import { landingTheme } from "@/features/landing/theme";
+import { landingCssVariablesResolver, landingTheme } from "@/features/landing/theme";
 
 function LanguageSwitch({ onChange }: { onChange: (language: LandingLanguage) => void }) {
   const { t, i18n } = useTranslation("landing");
@@ -158,7 +158,11 @@ export function LandingApp() {
   return (
     <I18nextProvider i18n={i18n}>
       <DirectionProvider initialDirection={directionOf(language)} detectDirection>
-        <MantineProvider theme={landingTheme} defaultColorScheme="light">
+        <MantineProvider
+          theme={landingTheme}
+          cssVariablesResolver={landingCssVariablesResolver}
+          defaultColorScheme="light"
+        >
           <QueryClientProvider client={queryClient}>
             <LandingPage />
           </QueryClientProvider>

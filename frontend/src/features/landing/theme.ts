@@ -1,4 +1,4 @@
-import { createTheme, type MantineColorsTuple } from "@mantine/core";
+import { createTheme, darken, type CSSVariablesResolver, type MantineColorsTuple } from "@mantine/core";
 
 // The operator's brand blue, shade 8 for every primary surface (7.9:1 on white, white text passes AA), as
 // in the workspace theme; the landing keeps its own copy because it imports nothing from the workspace app.
@@ -34,4 +34,19 @@ export const landingTheme = createTheme({
     Checkbox: { defaultProps: { size: "md" } },
     Radio: { defaultProps: { size: "md" } },
   },
+});
+
+/**
+ * WCAG AA for the "light" variant (the upgrade / downgrade badges on the offer cards): Mantine writes shade 9
+ * on a 10 % tint, 4.0:1 for green and orange, so the text is darkened a quarter (axe checks every step).
+ */
+export const landingCssVariablesResolver: CSSVariablesResolver = (resolved) => ({
+  variables: {},
+  light: Object.fromEntries(
+    Object.entries(resolved.colors).map(([name, shades]) => [
+      `--mantine-color-${name}-light-color`,
+      darken(shades[9], 0.25),
+    ]),
+  ),
+  dark: {},
 });
