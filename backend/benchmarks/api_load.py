@@ -28,20 +28,18 @@ from pathlib import Path
 from typing import Any
 
 import psycopg
-from alembic import command
-from psycopg import sql
-from sqlalchemy.engine import make_url
 
 BENCH_DIR = Path(__file__).resolve().parent
 BACKEND_DIR = BENCH_DIR.parent
 sys.path.insert(0, str(BACKEND_DIR))
 os.environ.setdefault("MTF_ENVIRONMENT", "test")
 
+from scratch import admin_url, create_scratch_database, database_url, drop_database  # noqa: E402
+
 from app.auth.models import User  # noqa: E402
 from app.auth.service import issue_access_token  # noqa: E402
 from app.config import get_settings  # noqa: E402
-from app.dbserver import libpq_dsn, resolve_database_url, to_async_url  # noqa: E402
-from app.health import alembic_config  # noqa: E402
+from app.dbserver import libpq_dsn  # noqa: E402
 
 READ_PHASES = [
     "client search",
@@ -121,22 +119,6 @@ VALUES ('bench-staff', 'staff', 'not-a-login', ARRAY['operator', 'billing', 'col
 
 def log(message: str = "") -> None:
     print(message, flush=True)
-
-
-def create_scratch_database(server_url: str, name: str) -> str:
-    with psycopg.connect(libpq_dsn(make_url(server_url).set(database="postgres")), autocommit=True) as conn:
-        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
-        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-    url = make_url(server_url).set(database=name).render_as_string(hide_password=False)
-    config = alembic_config(url)
-    config.attributes["configure_logger"] = False
-    command.upgrade(config, "head")
-    return url
-
-
-def drop_database(server_url: str, name: str) -> None:
-    with psycopg.connect(libpq_dsn(make_url(server_url).set(database="postgres")), autocommit=True) as conn:
-        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
 
 
 def seed(dsn: str, clients: int, contracts: int, invoices: int) -> None:
@@ -301,13 +283,10 @@ def main() -> int:
     invoices = args.invoices or args.clients * 3
     phases = {"floor", "reads", "mix", "payments"} if args.phases == "all" else set(args.phases.split(","))
 
-    server_url = to_async_url(args.admin_url) if args.admin_url else resolve_database_url(get_settings())
+    server_url = admin_url(args.admin_url)
     name = args.reuse or f"mtf_bench_api_{uuid.uuid4().hex[:8]}"
     log(f"scratch database {name}; {os.cpu_count()} CPUs; load average {os.getloadavg()}")
-    if args.reuse:
-        url = make_url(server_url).set(database=name).render_as_string(hide_password=False)
-    else:
-        url = create_scratch_database(server_url, name)
+    url = database_url(server_url, name) if args.reuse else create_scratch_database(server_url, name)
     dsn = libpq_dsn(url)
     secret = secrets.token_urlsafe(32)
     work = Path(tempfile.mkdtemp(prefix="mtf-api-load-"))

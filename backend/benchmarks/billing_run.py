@@ -23,18 +23,17 @@ from decimal import Decimal
 from pathlib import Path
 
 import psycopg
-from alembic import command
 from psycopg import sql
-from sqlalchemy.engine import make_url
 
 BACKEND_DIR = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(BACKEND_DIR))
 
+from scratch import admin_url, create_scratch_database, database_url, drop_database  # noqa: E402
+
 from app.billing.schemas import BillingRunCreate  # noqa: E402
 from app.config import get_settings  # noqa: E402
 from app.db import database  # noqa: E402
-from app.dbserver import libpq_dsn, resolve_database_url, to_async_url  # noqa: E402
-from app.health import alembic_config  # noqa: E402
+from app.dbserver import libpq_dsn  # noqa: E402
 
 PERIOD_START, PERIOD_END = date(2026, 1, 1), date(2026, 1, 31)
 
@@ -125,28 +124,6 @@ FROM bench_contracts b JOIN contracts k ON k.contract_number = 'CT-BENCH-' || b.
 
 def log(message: str) -> None:
     print(message, flush=True)
-
-
-def admin_url(explicit: str | None) -> str:
-    if explicit:
-        return to_async_url(explicit)
-    return resolve_database_url(get_settings())
-
-
-def create_scratch_database(server_url: str, name: str) -> str:
-    with psycopg.connect(libpq_dsn(make_url(server_url).set(database="postgres")), autocommit=True) as conn:
-        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
-        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-    url = make_url(server_url).set(database=name).render_as_string(hide_password=False)
-    config = alembic_config(url)
-    config.attributes["configure_logger"] = False
-    command.upgrade(config, "head")
-    return url
-
-
-def drop_database(server_url: str, name: str) -> None:
-    with psycopg.connect(libpq_dsn(make_url(server_url).set(database="postgres")), autocommit=True) as conn:
-        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
 
 
 def reset_billing(dsn: str) -> None:
@@ -386,7 +363,7 @@ def main() -> int:
     name = args.reuse or f"mtf_bench_{uuid.uuid4().hex[:8]}"
     log(f"scratch database {name}; {os.cpu_count()} CPUs; load average {os.getloadavg()}")
     if args.reuse:
-        url = make_url(server).set(database=name).render_as_string(hide_password=False)
+        url = database_url(server, name)
         reset_billing(libpq_dsn(url))
     else:
         url = create_scratch_database(server, name)

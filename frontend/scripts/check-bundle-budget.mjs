@@ -2,7 +2,9 @@
 // loaded before a tab opens) at most 250 kB of gzipped JavaScript, each route chunk at most 150 kB
 // beyond what the entry already loaded. Issue 13: everything /landing loads (the page's entry and the
 // landing app chunk, with their imports) at most 180 kB of gzipped JavaScript and 40 kB of gzipped CSS.
-// main.tsx loads either app as its own chunk (decision 0070). Prints the figures; exits 1 above a budget.
+// main.tsx loads either app as its own chunk (decision 0070). Issue 12: charts load only with the pages
+// that draw them, and neither the operator entry nor /landing bundles a chart or data-table library.
+// Prints the figures; exits 1 above a budget or when a heavy library reaches the entry or /landing.
 import { readFileSync, writeFileSync } from "node:fs";
 import { gzipSync } from "node:zlib";
 import { fileURLToPath } from "node:url";
@@ -74,7 +76,24 @@ for (const key of Object.keys(manifest).sort()) {
   rows.push({ name: key.replace(/^src\//, ""), size: total(own), budget: ROUTE_BUDGET });
 }
 
-let failed = false;
+// Packages that must stay in the chunks of the pages using them (vite.config.ts lists each chunk's).
+const HEAVY_PACKAGES = [/^recharts$/, /^d3-/, /^victory-/, /^mantine-datatable$/, /^@mantine\/charts$/];
+const chunkPackages = JSON.parse(readFileSync(`${dist}.vite/chunk-packages.json`, "utf8"));
+const heavyIn = (fileSet) =>
+  [...fileSet].flatMap((file) =>
+    (chunkPackages[file] ?? [])
+      .filter((name) => HEAVY_PACKAGES.some((pattern) => pattern.test(name)))
+      .map((name) => `${name} (${file})`),
+  );
+const misplaced = [
+  ...heavyIn(entryFiles).map((found) => `operator entry bundles ${found}`),
+  ...(landingKey ? heavyIn(files(closure(landingKey, closure(entryKey)))) : []).map(
+    (found) => `/landing bundles ${found}`,
+  ),
+];
+
+let failed = misplaced.length > 0;
+for (const line of misplaced) console.error(`  MISPLACED ${line}`);
 console.log("bundle budgets (gzipped JavaScript; last row CSS):");
 for (const row of landingCss ? [...rows, landingCss] : rows) {
   const over = row.size > row.budget;
@@ -88,6 +107,8 @@ writeFileSync(
   JSON.stringify(landingCss ? [...rows, landingCss] : rows, null, 2),
 );
 if (failed) {
-  console.error("bundle budget exceeded: split the chunk or drop weight before merging.");
+  console.error(
+    "bundle budget exceeded or a heavy library reached a first page: split the chunk before merging.",
+  );
   process.exit(1);
 }

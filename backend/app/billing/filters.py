@@ -1,12 +1,13 @@
-"""The invoice list's filters and sort, shared by the list and its CSV export so both select the same rows."""
+"""The invoice list's filters and sort, read once from the query and handed whole to the service, shared by
+the list and its CSV export so both select the same rows."""
 
 from __future__ import annotations
 
 import uuid
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from fastapi import Depends, Query
 
@@ -45,9 +46,6 @@ class InvoiceFilters:
     total_min: Decimal | None
     total_max: Decimal | None
     sort: InvoiceSort | None
-
-    def as_kwargs(self) -> dict[str, Any]:
-        return asdict(self)
 
 
 def invoice_filters(

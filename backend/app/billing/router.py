@@ -160,7 +160,7 @@ async def discard_billing_run(run_id: uuid.UUID, session: SessionDep, _: Billing
 async def list_invoices(
     session: SessionDep, page: PageDep, _: InvoiceReaderDep, filters: InvoiceFiltersDep
 ) -> Page[InvoiceRead]:
-    rows, total = await service.list_invoices(session, page, **filters.as_kwargs())
+    rows, total = await service.list_invoices(session, page, filters)
     return Page(items=[InvoiceRead.model_validate(r) for r in rows], total=total, limit=page.limit, offset=page.offset)
 
 
@@ -192,7 +192,7 @@ INVOICE_EXPORT_COLUMNS = (
 async def export_invoices(session: StreamingSessionDep, _: InvoiceReaderDep, filters: InvoiceFiltersDep) -> Response:
     return stream_csv(
         session,
-        service.invoices_statement(**filters.as_kwargs()),
+        service.invoices_statement(filters),
         header=INVOICE_EXPORT_COLUMNS,
         row=lambda found: [getattr(found[0], column) for column in INVOICE_EXPORT_COLUMNS],
         filename="invoices.csv",

@@ -5,8 +5,6 @@ from __future__ import annotations
 import hashlib
 import uuid
 from datetime import UTC, date, datetime
-from decimal import Decimal
-from typing import Any, Literal
 
 from sqlalchemy import Select, exists, func, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -23,6 +21,7 @@ from app.billing.exceptions import (
     InvoicePdfUnavailable,
     PeriodTooFarAhead,
 )
+from app.billing.filters import InvoiceFilters
 from app.billing.models import (
     BilledActivation,
     BillingRun,
@@ -39,7 +38,7 @@ from app.errors import BusinessValidationError
 from app.kit.audit import record_audit
 from app.kit.correlation import current_actor
 from app.kit.dates import utc_today
-from app.kit.pagination import PageParams, fetch_page
+from app.kit.pagination import PageParams, fetch_page, sort_order
 
 FAILED_CLIENTS_SHOWN = 200
 
@@ -214,88 +213,47 @@ async def run_billing_to_completion(
     return await get_billing_run(session, run_id)
 
 
-def _invoice_filters(
-    stmt: Select[tuple[Invoice]],
-    *,
-    client_id: uuid.UUID | None,
-    service: str | None,
-    offer_id: uuid.UUID | None,
-    status: str | None,
-    run_id: uuid.UUID | None,
-    period_start: date | None,
-    period_end: date | None,
-    invoice_number: str | None,
-    total_min: Decimal | None = None,
-    total_max: Decimal | None = None,
-) -> Select[tuple[Invoice]]:
-    if total_min is not None:
-        stmt = stmt.where(Invoice.total >= total_min)
-    if total_max is not None:
-        stmt = stmt.where(Invoice.total <= total_max)
-    if client_id is not None:
-        stmt = stmt.where(Invoice.client_id == client_id)
-    if status is not None:
-        stmt = stmt.where(Invoice.status == status)
-    if run_id is not None:
-        stmt = stmt.where(Invoice.billing_run_id == run_id)
-    if invoice_number is not None:
-        stmt = stmt.where(Invoice.invoice_number == invoice_number)
+def invoices_statement(filters: InvoiceFilters) -> Select[Invoice]:
+    """The invoices matching every given filter, newest first unless `sort` names a column (`-` for
+    descending): the list pages it, the CSV export streams it, so both hold the same rows in the same order."""
+    stmt = select(Invoice)
+    if filters.total_min is not None:
+        stmt = stmt.where(Invoice.total >= filters.total_min)
+    if filters.total_max is not None:
+        stmt = stmt.where(Invoice.total <= filters.total_max)
+    if filters.client_id is not None:
+        stmt = stmt.where(Invoice.client_id == filters.client_id)
+    if filters.status is not None:
+        stmt = stmt.where(Invoice.status == filters.status)
+    if filters.run_id is not None:
+        stmt = stmt.where(Invoice.billing_run_id == filters.run_id)
+    if filters.invoice_number is not None:
+        stmt = stmt.where(Invoice.invoice_number == filters.invoice_number)
     # An invoice matches a period when its own period overlaps it.
-    if period_start is not None:
-        stmt = stmt.where(Invoice.period_end >= period_start)
-    if period_end is not None:
-        stmt = stmt.where(Invoice.period_start <= period_end)
-    if service is not None:
+    if filters.period_start is not None:
+        stmt = stmt.where(Invoice.period_end >= filters.period_start)
+    if filters.period_end is not None:
+        stmt = stmt.where(Invoice.period_start <= filters.period_end)
+    if filters.service is not None:
         stmt = stmt.where(
             exists().where(
                 InvoiceLine.invoice_id == Invoice.id,
-                InvoiceLine.service_type.in_(SERVICE_TYPES_OF_CATEGORY[service]),
+                InvoiceLine.service_type.in_(SERVICE_TYPES_OF_CATEGORY[filters.service]),
             )
         )
-    if offer_id is not None:
-        stmt = stmt.where(exists().where(InvoiceLine.invoice_id == Invoice.id, InvoiceLine.offer_id == offer_id))
-    return stmt
-
-
-def invoices_statement(
-    *,
-    client_id: uuid.UUID | None = None,
-    service: Literal["mobile", "internet", "landline"] | None = None,
-    offer_id: uuid.UUID | None = None,
-    status: str | None = None,
-    run_id: uuid.UUID | None = None,
-    period_start: date | None = None,
-    period_end: date | None = None,
-    invoice_number: str | None = None,
-    total_min: Decimal | None = None,
-    total_max: Decimal | None = None,
-    sort: str | None = None,
-) -> Select[tuple[Invoice]]:
-    """The invoices matching every given filter, newest first unless `sort` names a column (`-` for
-    descending): the list pages it, the CSV export streams it, so both hold the same rows in the same order."""
-    stmt = _invoice_filters(
-        select(Invoice),
-        client_id=client_id,
-        service=service,
-        offer_id=offer_id,
-        status=status,
-        run_id=run_id,
-        period_start=period_start,
-        period_end=period_end,
-        invoice_number=invoice_number,
-        total_min=total_min,
-        total_max=total_max,
-    )
-    if sort:
-        column = getattr(Invoice, sort.removeprefix("-"))
-        stmt = stmt.order_by(column.desc().nulls_last() if sort.startswith("-") else column.asc().nulls_last())
+    if filters.offer_id is not None:
+        stmt = stmt.where(
+            exists().where(InvoiceLine.invoice_id == Invoice.id, InvoiceLine.offer_id == filters.offer_id)
+        )
+    if filters.sort:
+        stmt = stmt.order_by(sort_order(Invoice, filters.sort))
     # Ties (and the unsorted list) fall back to newest first, so pages never overlap.
     return stmt.order_by(Invoice.issue_date.desc(), Invoice.invoice_number.desc().nulls_last(), Invoice.id)
 
 
-async def list_invoices(session: AsyncSession, page: PageParams, **filters: Any) -> tuple[list[Invoice], int]:
+async def list_invoices(session: AsyncSession, page: PageParams, filters: InvoiceFilters) -> tuple[list[Invoice], int]:
     """One page of the invoices of `invoices_statement`'s filters, with the count."""
-    return await fetch_page(session, invoices_statement(**filters), page)
+    return await fetch_page(session, invoices_statement(filters), page)
 
 
 async def get_invoice(session: AsyncSession, invoice_id: uuid.UUID) -> Invoice:

@@ -11,7 +11,6 @@ import logging
 import uuid
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import Date, Select, Subquery, exists, func, literal, select, text, update
@@ -30,6 +29,7 @@ from app.collections.exceptions import (
     InvalidTransition,
     PromisedDateInPast,
 )
+from app.collections.filters import CaseFilters
 from app.collections.models import (
     OPEN_CASE_PREDICATE_SQL,
     OPEN_CASE_STATUSES,
@@ -45,7 +45,7 @@ from app.kit.audit import record_audit
 from app.kit.correlation import current_actor
 from app.kit.dates import utc_today
 from app.kit.locks import LockNamespace, try_lock
-from app.kit.pagination import PageParams, fetch_page
+from app.kit.pagination import PageParams, fetch_page, sort_order
 
 logger = logging.getLogger(__name__)
 
@@ -118,37 +118,28 @@ async def open_case_for_client(
     return await session.scalar(stmt)
 
 
-def cases_statement(
-    *,
-    status: str | None = None,
-    aging_bucket: str | None = None,
-    client_id: uuid.UUID | None = None,
-    overdue_min: Decimal | None = None,
-    overdue_max: Decimal | None = None,
-    sort: str | None = None,
-) -> Select[CollectionCase]:
+def cases_statement(filters: CaseFilters) -> Select[CollectionCase]:
     """The cases matching every given filter, most overdue first unless `sort` names a column (`-` for
     descending): the list pages it, the CSV export streams it."""
     stmt = select(CollectionCase)
-    if overdue_min is not None:
-        stmt = stmt.where(CollectionCase.total_overdue >= overdue_min)
-    if overdue_max is not None:
-        stmt = stmt.where(CollectionCase.total_overdue <= overdue_max)
-    if sort:
-        column = getattr(CollectionCase, sort.removeprefix("-"))
-        stmt = stmt.order_by(column.desc().nulls_last() if sort.startswith("-") else column.asc().nulls_last())
-    if status:
-        stmt = stmt.where(CollectionCase.status == status)
-    if aging_bucket:
-        stmt = stmt.where(CollectionCase.aging_bucket == aging_bucket)
-    if client_id:
-        stmt = stmt.where(CollectionCase.client_id == client_id)
+    if filters.overdue_min is not None:
+        stmt = stmt.where(CollectionCase.total_overdue >= filters.overdue_min)
+    if filters.overdue_max is not None:
+        stmt = stmt.where(CollectionCase.total_overdue <= filters.overdue_max)
+    if filters.status:
+        stmt = stmt.where(CollectionCase.status == filters.status)
+    if filters.aging_bucket:
+        stmt = stmt.where(CollectionCase.aging_bucket == filters.aging_bucket)
+    if filters.client_id:
+        stmt = stmt.where(CollectionCase.client_id == filters.client_id)
+    if filters.sort:
+        stmt = stmt.order_by(sort_order(CollectionCase, filters.sort))
     return stmt.order_by(CollectionCase.days_past_due.desc(), CollectionCase.opened_on.desc(), CollectionCase.id)
 
 
-async def list_cases(session: AsyncSession, page: PageParams, **filters: Any) -> tuple[list[CollectionCase], int]:
+async def list_cases(session: AsyncSession, page: PageParams, filters: CaseFilters) -> tuple[list[CollectionCase], int]:
     """One page of the cases of `cases_statement`'s filters, with the count."""
-    stmt = cases_statement(**filters).execution_options(populate_existing=True)
+    stmt = cases_statement(filters).execution_options(populate_existing=True)
     return await fetch_page(session, stmt, page)
 
 

@@ -1,11 +1,12 @@
-"""The case list's filters and sort, shared by the list and its CSV export so both select the same rows."""
+"""The case list's filters and sort, read once from the query and handed whole to the service, shared by the
+list and its CSV export so both select the same rows."""
 
 from __future__ import annotations
 
 import uuid
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from decimal import Decimal
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from fastapi import Depends, Query
 
@@ -32,9 +33,6 @@ class CaseFilters:
     overdue_min: Decimal | None
     overdue_max: Decimal | None
     sort: CaseSort | None
-
-    def as_kwargs(self) -> dict[str, Any]:
-        return asdict(self)
 
 
 def case_filters(

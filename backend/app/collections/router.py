@@ -53,6 +53,7 @@ from app.collections.schemas import (
     PaymentRecorded,
     RefundCreate,
 )
+from app.customers import service as customers_service
 from app.customers.exceptions import ClientNotFound
 from app.db import SessionDep, StreamingSessionDep
 from app.errors import error_responses
@@ -253,7 +254,7 @@ CASE_EXPORT_COLUMNS = (
 async def export_cases(session: StreamingSessionDep, filters: CaseFiltersDep) -> Response:
     return stream_csv(
         session,
-        cases.cases_statement(**filters.as_kwargs()),
+        cases.cases_statement(filters),
         header=CASE_EXPORT_COLUMNS,
         row=lambda found: [getattr(found[0], column) for column in CASE_EXPORT_COLUMNS],
         filename="collection-cases.csv",
@@ -268,16 +269,19 @@ async def export_cases(session: StreamingSessionDep, filters: CaseFiltersDep) ->
     dependencies=COLLECTIONS_READ,
 )
 async def list_cases(session: SessionDep, page: PageDep, filters: CaseFiltersDep) -> Page[CaseRead]:
-    rows, total = await cases.list_cases(session, page, **filters.as_kwargs())
-    return Page[CaseRead](
-        items=[CaseRead.model_validate(row) for row in rows], total=total, limit=page.limit, offset=page.offset
-    )
+    rows, total = await cases.list_cases(session, page, filters)
+    names = await customers_service.display_names(session, (row.client_id for row in rows))
+    items = [CaseRead.model_validate(row).model_copy(update={"client_name": names.get(row.client_id)}) for row in rows]
+    return Page[CaseRead](items=items, total=total, limit=page.limit, offset=page.offset)
 
 
 async def _case_detail(session: SessionDep, case_id: uuid.UUID) -> CaseDetail:
     case = await cases.get_case(session, case_id)
     invoices = await cases.case_invoices(session, case_id)
-    return CaseDetail.model_validate({**CaseRead.model_validate(case).model_dump(), "invoices": invoices})
+    names = await customers_service.display_names(session, [case.client_id])
+    return CaseDetail.model_validate(
+        {**CaseRead.model_validate(case).model_dump(), "client_name": names.get(case.client_id), "invoices": invoices}
+    )
 
 
 @router.get(

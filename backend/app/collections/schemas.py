@@ -159,6 +159,8 @@ class CaseRead(BaseModel):
 
     id: uuid.UUID
     client_id: uuid.UUID
+    # Filled by the router from the clients module (one query per page), so a case list reads as names.
+    client_name: str | None = None
     status: CaseStatus
     opened_on: date
     evaluated_on: date

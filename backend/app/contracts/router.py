@@ -45,6 +45,7 @@ from app.contracts.schemas import (
     SubscriberTerminateRequest,
     SubscriberUpdate,
 )
+from app.customers import service as customers_service
 from app.customers.exceptions import ClientNotFound
 from app.db import SessionDep, StreamingSessionDep
 from app.errors import BusinessValidationError, error_responses
@@ -159,6 +160,12 @@ async def count_contracts_by_client(
     return {str(key): value for key, value in counts.items()}
 
 
+async def _with_client_names(session: SessionDep, contracts: list[ContractRead]) -> list[ContractRead]:
+    """The contracts with their clients' names, read in one query for the whole page."""
+    names = await customers_service.display_names(session, (contract.client_id for contract in contracts))
+    return [contract.model_copy(update={"client_name": names.get(contract.client_id)}) for contract in contracts]
+
+
 @router.get("/api/v1/contracts", operation_id="contracts-list", summary="List contracts (newest first)")
 async def list_contracts(
     session: SessionDep,
@@ -186,7 +193,7 @@ async def list_contracts(
         offer_id=offer_id,
         subscriber_id=subscriber_id,
     )
-    return Page(items=items, total=total, limit=page.limit, offset=page.offset)
+    return Page(items=await _with_client_names(session, items), total=total, limit=page.limit, offset=page.offset)
 
 
 @router.get(
@@ -196,7 +203,8 @@ async def list_contracts(
     responses=error_responses(ContractNotFound),
 )
 async def get_contract(contract_id: uuid.UUID, session: SessionDep, _: StaffReaderDep) -> ContractRead:
-    return await service.describe_contract(session, await service.get_contract(session, contract_id))
+    contract = await service.describe_contract(session, await service.get_contract(session, contract_id))
+    return (await _with_client_names(session, [contract]))[0]
 
 
 @router.post(

@@ -93,6 +93,9 @@ class ContractRead(BaseModel):
     id: uuid.UUID
     contract_number: str
     client_id: uuid.UUID
+    client_name: str | None = Field(
+        default=None, description="The client's display name, in the contract list and detail (from the clients)."
+    )
     offer_id: uuid.UUID
     subscriber_id: uuid.UUID
     phone_number: str = Field(description="The canonical number of the contract's line.")
@@ -172,5 +175,9 @@ def contract_read(contract: Any, phone_number: str) -> ContractRead:
     return ContractRead.model_validate({**_columns(contract), "phone_number": phone_number})
 
 
+# Fields the contracts row does not hold: the line's number (subscribers) and the client's name (clients).
+_NOT_COLUMNS = frozenset({"phone_number", "client_name"})
+
+
 def _columns(row: Any) -> dict[str, Any]:
-    return {name: getattr(row, name) for name in ContractRead.model_fields if name != "phone_number"}
+    return {name: getattr(row, name) for name in ContractRead.model_fields if name not in _NOT_COLUMNS}

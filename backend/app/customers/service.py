@@ -6,6 +6,7 @@ import logging
 import re
 import secrets
 import uuid
+from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -69,6 +70,15 @@ async def get_client(session: AsyncSession, client_id: uuid.UUID, for_update: bo
     if client is None:
         raise ClientNotFound()
     return client
+
+
+async def display_names(session: AsyncSession, client_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, str]:
+    """The display names of the given clients in one query, for lists that show many clients by name."""
+    wanted = set(client_ids)
+    if not wanted:
+        return {}
+    rows = await session.scalars(select(Client).where(Client.id.in_(wanted)))
+    return {client.id: client.display_name for client in rows}
 
 
 async def get_client_by_cin(session: AsyncSession, cin: str) -> Client | None:

@@ -6,8 +6,9 @@ from typing import Annotated, Any
 
 from fastapi import Depends, Query
 from pydantic import BaseModel
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, UnaryExpression, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import InstrumentedAttribute
 
 # PostgreSQL takes OFFSET as a bigint: a larger number would fail in the database instead of answering 422.
 MAX_OFFSET = 1_000_000_000
@@ -40,3 +41,10 @@ async def fetch_page(session: AsyncSession, stmt: Select[Any], page: PageParams)
     total = await session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
     rows = (await session.scalars(stmt.limit(page.limit).offset(page.offset))).all()
     return list(rows), int(total or 0)
+
+
+def sort_order(model: type[Any], sort: str) -> UnaryExpression[Any]:
+    """The ORDER BY term of a list's `sort` parameter: a column name, `-` first for descending; rows without
+    a value come last either way (an operator sorting by amount wants the figures first)."""
+    column: InstrumentedAttribute[Any] = getattr(model, sort.removeprefix("-"))
+    return column.desc().nulls_last() if sort.startswith("-") else column.asc().nulls_last()

@@ -890,3 +890,26 @@ class TestCaseOfACreditedInvoice:
         assert response.status_code == 200, response.text
         linked = [row for row in response.json()["invoices"] if row["invoice_id"] == str(invoice.id)]
         assert [(row["status"], row["outstanding_amount"]) for row in linked] == [("credited", "0.00")]
+
+
+class TestCaseListNamesTheClient:
+    async def test_each_case_carries_its_clients_name_in_the_list_and_the_detail(
+        self, client: httpx.AsyncClient, session: AsyncSession
+    ) -> None:
+        people = [
+            await create_client(session, first_name=first, last_name="Bennani") for first in ("Amal", "Driss", "Hind")
+        ]
+        for person in people:
+            await create_invoice(session, person, total="150.00", due_date=TODAY - timedelta(days=35))
+        await evaluate(client, TODAY)
+
+        listed = await client.get(
+            "/api/v1/collections/cases", params={"limit": "200"}, headers=auth_headers("collections")
+        )
+
+        assert listed.status_code == 200, listed.text
+        names = {row["client_id"]: row["client_name"] for row in listed.json()["items"]}
+        assert [names[str(person.id)] for person in people] == ["Amal Bennani", "Driss Bennani", "Hind Bennani"]
+        case_id = (await open_case(session, people[0].id)).id
+        detail = await client.get(f"/api/v1/collections/cases/{case_id}", headers=auth_headers("collections"))
+        assert detail.json()["client_name"] == "Amal Bennani"

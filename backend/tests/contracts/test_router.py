@@ -538,3 +538,26 @@ class TestClientTermination:
         )
         assert response.status_code == 200, response.text
         assert response.json()["status"] == "terminated"
+
+
+class TestContractsNameTheirClient:
+    async def test_the_list_and_the_detail_carry_the_clients_name(
+        self, client: httpx.AsyncClient, session: AsyncSession
+    ) -> None:
+        person = await create_client(session, first_name="Salma", last_name="Idrissi")
+        business = await create_client(
+            session, kind="business", company_name="Atlas Télécom SARL", ice="001234567000089"
+        )
+        offer = await create_offer(session, "mobile")
+        for owner in (person, business):
+            await create_contract(session, owner, offer, start_date=date(2026, 1, 1))
+        await session.commit()
+
+        listed = await client.get("/api/v1/contracts", params={"limit": "200"}, headers=auth_headers("operator"))
+
+        assert listed.status_code == 200, listed.text
+        names = {row["client_id"]: row["client_name"] for row in listed.json()["items"]}
+        assert (names[str(person.id)], names[str(business.id)]) == ("Salma Idrissi", "Atlas Télécom SARL")
+        contract_id = next(row["id"] for row in listed.json()["items"] if row["client_id"] == str(person.id))
+        detail = await client.get(f"/api/v1/contracts/{contract_id}", headers=auth_headers("operator"))
+        assert detail.json()["client_name"] == "Salma Idrissi"

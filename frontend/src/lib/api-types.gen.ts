@@ -1911,6 +1911,8 @@ export interface components {
        * Format: uuid
        */
       client_id: string;
+      /** Client Name */
+      client_name?: string | null;
       /**
        * Status
        * @enum {string}
@@ -2017,6 +2019,8 @@ export interface components {
        * Format: uuid
        */
       client_id: string;
+      /** Client Name */
+      client_name?: string | null;
       /**
        * Status
        * @enum {string}
@@ -2334,6 +2338,11 @@ export interface components {
        * Format: uuid
        */
       client_id: string;
+      /**
+       * Client Name
+       * @description The client's display name, in the contract list and detail (from the clients).
+       */
+      client_name?: string | null;
       /**
        * Offer Id
        * Format: uuid

@@ -1,23 +1,17 @@
 import { Anchor } from "@mantine/core";
-import { useQuery } from "@tanstack/react-query";
 import { Link } from "react-router";
-import { api, unwrap } from "@/lib/api-client";
+import { useClientLookup } from "@/components/ui/client-queries";
 
 /**
- * A client's name as a link to the client, for lists whose API rows carry only the client id (invoices,
- * collection cases). One cached read per client, shared by every row and page that shows the same client;
- * the id's first characters stand in while it loads or if the client cannot be read.
+ * A client's name as a link to the client. Lists and answers that carry the name (`client_name` of cases
+ * and contracts) pass it and nothing is read; otherwise (an invoice) the client is read once, cached. The
+ * id's first characters stand in while it loads or if the client cannot be read.
  */
-export function ClientName({ clientId, to }: { clientId: string; to?: string }) {
-  const client = useQuery({
-    queryKey: ["clients", "name", clientId],
-    queryFn: ({ signal }) =>
-      unwrap(api.GET("/api/v1/clients/{client_id}", { params: { path: { client_id: clientId } }, signal })),
-    staleTime: 5 * 60_000,
-  });
+export function ClientName({ clientId, name, to }: { clientId: string; name?: string | null; to?: string }) {
+  const client = useClientLookup(name ? null : clientId);
   return (
     <Anchor component={Link} to={to ?? `/clients/${clientId}`} size="sm">
-      {client.data?.display_name ?? clientId.slice(0, 8)}
+      {name ?? client.data?.display_name ?? clientId.slice(0, 8)}
     </Anchor>
   );
 }

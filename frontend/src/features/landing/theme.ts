@@ -1,19 +1,5 @@
-import { createTheme, darken, type CSSVariablesResolver, type MantineColorsTuple } from "@mantine/core";
-
-// The operator's brand blue, shade 8 for every primary surface (7.9:1 on white, white text passes AA), as
-// in the workspace theme; the landing keeps its own copy because it imports nothing from the workspace app.
-const brand: MantineColorsTuple = [
-  "#e8f1ff",
-  "#d2e0fb",
-  "#a4bff2",
-  "#739ceb",
-  "#4a7ee4",
-  "#306be1",
-  "#2161e0",
-  "#1351c8",
-  "#0847b3",
-  "#003c9f",
-];
+import { createTheme } from "@mantine/core";
+import { brand, contrastResolver, LUMINANCE_THRESHOLD } from "@/lib/brand-theme";
 
 /** Phone-first tokens: inputs and buttons at least 44 px high (touch targets). */
 export const landingTheme = createTheme({
@@ -27,7 +13,7 @@ export const landingTheme = createTheme({
   cursorType: "pointer",
   focusRing: "auto",
   autoContrast: true,
-  luminanceThreshold: 0.4,
+  luminanceThreshold: LUMINANCE_THRESHOLD,
   components: {
     Button: { defaultProps: { size: "md" }, styles: { root: { minHeight: 44 } } },
     TextInput: { defaultProps: { size: "md" } },
@@ -36,17 +22,5 @@ export const landingTheme = createTheme({
   },
 });
 
-/**
- * WCAG AA for the "light" variant (the upgrade / downgrade badges on the offer cards): Mantine writes shade 9
- * on a 10 % tint, 4.0:1 for green and orange, so the text is darkened a quarter (axe checks every step).
- */
-export const landingCssVariablesResolver: CSSVariablesResolver = (resolved) => ({
-  variables: {},
-  light: Object.fromEntries(
-    Object.entries(resolved.colors).map(([name, shades]) => [
-      `--mantine-color-${name}-light-color`,
-      darken(shades[9], 0.25),
-    ]),
-  ),
-  dark: {},
-});
+// The landing is light only; its upgrade / downgrade badges use the shared light-variant fix.
+export const landingCssVariablesResolver = contrastResolver();

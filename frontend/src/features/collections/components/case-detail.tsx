@@ -75,7 +75,7 @@ export function CaseDetailPage() {
             <Text size="xs" c="dimmed">
               {t("cases.client")}
             </Text>
-            <ClientName clientId={data.client_id} />
+            <ClientName clientId={data.client_id} name={data.client_name} />
           </Stack>
           <Stack gap={0}>
             <Text size="xs" c="dimmed">

@@ -1,11 +1,11 @@
 import { Badge, Group, Select, Stack, TextInput } from "@mantine/core";
 import { useTranslation } from "react-i18next";
 import { useNavigate } from "react-router";
+import { ClientPicker } from "@/components/ui/client-picker";
 import { CsvExportButton } from "@/components/ui/csv-export-button";
 import { ClientName } from "@/components/ui/client-name";
 import { ListTable } from "@/components/ui/data-table";
 import { useCases, type CasesQuery } from "@/features/collections/api/list-cases";
-import { ClientFilter } from "@/features/collections/components/client-filter";
 import { CASE_STATUS_LABEL } from "@/features/collections/components/labels";
 import { formatDate, formatMoney } from "@/lib/format";
 import type { ListState } from "@/lib/url-state";
@@ -42,7 +42,8 @@ export function CasesTable({ state }: { state: State }) {
           onChange={(value) => state.setFilter("status", value)}
           data={Object.entries(CASE_STATUS_LABEL).map(([value, key]) => ({ value, label: t(key) }))}
         />
-        <ClientFilter
+        <ClientPicker
+          w={220}
           label={t("cases.client")}
           value={f.client_id ?? null}
           onChange={(value) => state.setFilter("client_id", value)}
@@ -76,7 +77,13 @@ export function CasesTable({ state }: { state: State }) {
           {
             accessor: "client_id",
             title: t("cases.client"),
-            render: (row) => <ClientName clientId={row.client_id} to={`/collections/cases/${row.id}`} />,
+            render: (row) => (
+              <ClientName
+                clientId={row.client_id}
+                name={row.client_name}
+                to={`/collections/cases/${row.id}`}
+              />
+            ),
           },
           {
             accessor: "status",

@@ -1,7 +1,7 @@
-import { Anchor, Paper, SimpleGrid, Stack, Text, Title } from "@mantine/core";
+import { Anchor, Paper, SimpleGrid, Stack, Title } from "@mantine/core";
 import { lazy, Suspense } from "react";
 import { useTranslation } from "react-i18next";
-import { Link } from "react-router";
+import { FigureCard, FigureGrid } from "@/components/ui/figure-card";
 import { useDelinquentClients } from "@/features/collections/api/get-delinquent-clients";
 import { useCollectionsOverview } from "@/features/collections/api/get-overview";
 import { formatMoney } from "@/lib/format";
@@ -9,19 +9,6 @@ import { formatMoney } from "@/lib/format";
 const AgingChart = lazy(async () => ({
   default: (await import("@/features/collections/components/aging-chart")).AgingChart,
 }));
-
-function Figure({ label, value, to }: { label: string; value: string; to: string }) {
-  return (
-    <Paper withBorder p="md" radius="md">
-      <Text size="xs" c="dimmed" tt="uppercase" fw={600}>
-        {label}
-      </Text>
-      <Anchor component={Link} to={to} fw={700} size="xl">
-        {value}
-      </Anchor>
-    </Paper>
-  );
-}
 
 /** Key collection figures and the overdue amounts by aging bucket; a bucket click filters the cases table. */
 export function CollectionsOverviewPanel({ onBucket }: { onBucket: (bucket: string) => void }) {
@@ -46,30 +33,30 @@ export function CollectionsOverviewPanel({ onBucket }: { onBucket: (bucket: stri
   }));
   return (
     <Stack>
-      <SimpleGrid cols={{ base: 2, md: 3, xl: 6 }}>
-        <Figure
+      <FigureGrid>
+        <FigureCard
           label={t("overview.outstanding")}
           value={formatMoney(data.total_outstanding, lang)}
           to="/invoices?status=issued"
         />
-        <Figure
+        <FigureCard
           label={t("overview.overdue")}
           value={formatMoney(data.overdue_total, lang)}
           to="/invoices?status=overdue"
         />
-        <Figure
+        <FigureCard
           label={t("overview.collected")}
           value={formatMoney(data.payments_collected.amount, lang)}
           to="/invoices?status=paid"
         />
-        <Figure label={t("overview.rate")} value={rate} to="/invoices" />
-        <Figure label={t("overview.open_cases")} value={String(open)} to="/collections?status=open" />
-        <Figure
+        <FigureCard label={t("overview.rate")} value={rate} to="/invoices" />
+        <FigureCard label={t("overview.open_cases")} value={String(open)} to="/collections?status=open" />
+        <FigureCard
           label={t("overview.delinquent")}
           value={delinquent.data === undefined ? "—" : String(delinquent.data)}
           to="/clients?status=delinquent"
         />
-      </SimpleGrid>
+      </FigureGrid>
       <Paper withBorder p="md" radius="md">
         <Title order={2} size="h4" mb="sm">
           {t("overview.aging")}

@@ -2,7 +2,7 @@ import { Stack, Text, Title } from "@mantine/core";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { useSearchParams } from "react-router";
-import { ClientFilter } from "@/features/collections/components/client-filter";
+import { ClientPicker } from "@/components/ui/client-picker";
 import { PaymentForm } from "@/features/collections/components/payment-form";
 
 /** Record a payment from a client (reached from a client, an invoice or the Collections tab). */
@@ -13,7 +13,8 @@ export function PaymentPage() {
   return (
     <Stack maw={900}>
       <Title order={1}>{t("payment.title")}</Title>
-      <ClientFilter
+      <ClientPicker
+        w={220}
         label={t("cases.client")}
         value={clientId || null}
         onChange={(value) => {

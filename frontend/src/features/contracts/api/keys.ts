@@ -8,7 +8,5 @@ export const contractKeys = {
   suspensions: (contractId: string) => [...contractKeys.detail(contractId), "suspensions"] as const,
   line: (subscriberId: string) => [...contractKeys.all, "line", subscriberId] as const,
   lineContracts: (subscriberId: string) => [...contractKeys.all, "line-contracts", subscriberId] as const,
-  client: (clientId: string) => [...contractKeys.all, "client", clientId] as const,
-  clientSearch: (term: string) => [...contractKeys.all, "client-search", term] as const,
   catalogue: () => [...contractKeys.all, "catalogue"] as const,
 };

@@ -7,7 +7,6 @@ import { PageLoader } from "@/components/layouts/page-loader";
 import { paths } from "@/config/paths";
 import type { LifecycleAction } from "@/features/contracts/api/change-contract-status";
 import { useCatalogue } from "@/features/contracts/api/get-catalogue";
-import { useClient } from "@/features/contracts/api/get-client";
 import { useContract } from "@/features/contracts/api/get-contract";
 import { useLineContracts } from "@/features/contracts/api/get-contracts";
 import { useLine } from "@/features/contracts/api/get-line";
@@ -35,7 +34,6 @@ export function ContractDetail({ contractId }: { contractId: string }) {
   const language = i18n.language;
   const session = useSession();
   const contract = useContract(contractId);
-  const client = useClient(contract.data?.client_id);
   const line = useLine(contract.data?.subscriber_id);
   const history = useLineContracts(contract.data?.subscriber_id);
   const suspensions = useSuspensions(contractId);
@@ -83,14 +81,10 @@ export function ContractDetail({ contractId }: { contractId: string }) {
             </Badge>
           </Group>
           <Text c="dimmed">
-            {client.data ? (
-              // Underlined: inside dimmed text a link told only by its colour fails link-in-text-block.
-              <Anchor component={Link} to={paths.client(client.data.id)} underline="always">
-                {client.data.display_name}
-              </Anchor>
-            ) : (
-              "…"
-            )}{" "}
+            {/* Underlined: inside dimmed text a link told only by its colour fails link-in-text-block. */}
+            <Anchor component={Link} to={paths.client(data.client_id)} underline="always">
+              {data.client_name ?? data.client_id}
+            </Anchor>{" "}
             · {formatPhone(data.phone_number)}
           </Text>
         </div>

@@ -3,14 +3,13 @@ import { useDebouncedCallback } from "@mantine/hooks";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Link, useNavigate } from "react-router";
+import { ClientPicker } from "@/components/ui/client-picker";
 import { CsvExportButton } from "@/components/ui/csv-export-button";
 import { ListTable } from "@/components/ui/data-table";
 import { paths } from "@/config/paths";
 import { useCatalogue } from "@/features/contracts/api/get-catalogue";
-import { useClientsById } from "@/features/contracts/api/get-client";
 import { useContracts } from "@/features/contracts/api/get-contracts";
 import type { Contract, ContractStatus, ServiceCategory } from "@/features/contracts/api/types";
-import { ClientPicker } from "@/features/contracts/components/client-picker";
 import { OfferPicker } from "@/features/contracts/components/offer-picker";
 import { contractLabels, statusColor } from "@/features/contracts/labels";
 import { can } from "@/lib/authorization";
@@ -44,7 +43,6 @@ export function ContractsList() {
   const contracts = useContracts({ ...filters, limit: list.limit, offset: list.offset });
   const catalogue = useCatalogue();
   const rows = contracts.data?.items;
-  const clients = useClientsById((rows ?? []).map((row) => row.client_id));
   const [search, setSearch] = useState(list.filters.q ?? "");
   const commitSearch = useDebouncedCallback(
     (value: string) => list.setFilter("q", value.trim() || null),
@@ -87,8 +85,8 @@ export function ContractsList() {
         />
         <ClientPicker
           label={t("fields.client")}
-          value={list.filters.client ?? ""}
-          onChange={(id) => list.setFilter("client", id || null)}
+          value={list.filters.client ?? null}
+          onChange={(id) => list.setFilter("client", id)}
         />
         <OfferPicker
           label={t("fields.offer")}
@@ -152,7 +150,7 @@ export function ContractsList() {
           {
             accessor: "client_id",
             title: t("fields.client"),
-            render: (row) => clients.get(row.client_id)?.display_name ?? "…",
+            render: (row) => row.client_name ?? "—",
           },
           {
             accessor: "offer_id",

@@ -14,6 +14,7 @@ import { zodResolver } from "@hookform/resolvers/zod";
 import { useState } from "react";
 import { Controller, useForm, useWatch } from "react-hook-form";
 import { useTranslation } from "react-i18next";
+import { ClientPicker } from "@/components/ui/client-picker";
 import { notifyError } from "@/components/errors/error-notification";
 import { useCatalogue } from "@/features/contracts/api/get-catalogue";
 import {
@@ -31,7 +32,6 @@ import type {
   ProvisioningResult,
 } from "@/features/contracts/api/types";
 import { AmbiguityChooser } from "@/features/contracts/components/ambiguity-chooser";
-import { ClientPicker } from "@/features/contracts/components/client-picker";
 import { OfferPicker } from "@/features/contracts/components/offer-picker";
 import { ProvisioningOutcome } from "@/features/contracts/components/provisioning-outcome";
 import { contractFieldError, contractLabels } from "@/features/contracts/labels";
@@ -120,7 +120,7 @@ export function ProvisionForm({ initialClientId }: { initialClientId?: string | 
                       label={t("fields.client")}
                       required
                       value={field.value}
-                      onChange={field.onChange}
+                      onChange={(clientId) => field.onChange(clientId ?? "")}
                       error={text("client_id")}
                     />
                   )}

@@ -4,6 +4,7 @@ import { DonutChart } from "@mantine/charts";
 import { Anchor, Badge, Group, Paper, SimpleGrid, Stack, Table, Text, Title } from "@mantine/core";
 import { useTranslation } from "react-i18next";
 import { Link } from "react-router";
+import { FigureCard, FigureGrid } from "@/components/ui/figure-card";
 import { PageLoader } from "@/components/layouts/page-loader";
 import { useDashboard } from "@/features/dashboard/api/get-dashboard";
 import { useRecentActivity } from "@/features/dashboard/api/list-recent-activity";
@@ -24,19 +25,6 @@ const RUN_STATUS_LABEL = {
 } as const;
 const CATEGORY_COLOR = { mobile: "brand.8", internet: "teal.8", landline: "grape.8" } as const;
 
-function Figure({ label, value, to, testId }: { label: string; value: string; to: string; testId: string }) {
-  return (
-    <Paper withBorder p="md" radius="md">
-      <Text size="xs" c="dimmed" tt="uppercase" fw={600}>
-        {label}
-      </Text>
-      <Anchor component={Link} to={to} fw={700} size="xl" data-testid={testId}>
-        {value}
-      </Anchor>
-    </Paper>
-  );
-}
-
 /** The operator's day at a glance; every figure links to the list behind it. */
 export function Dashboard() {
   const { t, i18n } = useTranslation("dashboard");
@@ -51,39 +39,44 @@ export function Dashboard() {
   return (
     <Stack>
       <Title order={1}>{t("title")}</Title>
-      <SimpleGrid cols={{ base: 2, md: 3, xl: 6 }}>
-        <Figure
+      <FigureGrid>
+        <FigureCard
           label={t("active_clients")}
           value={String(d.active_clients)}
           to="/clients"
           testId="dash-clients"
         />
-        <Figure
+        <FigureCard
           label={t("mrr")}
           value={formatMoney(d.monthly_recurring_revenue, lang)}
           to="/contracts"
           testId="dash-mrr"
         />
-        <Figure
+        <FigureCard
           label={t("invoiced")}
           value={formatMoney(d.invoiced_this_month, lang)}
           to="/invoices"
           testId="dash-invoiced"
         />
-        <Figure
+        <FigureCard
           label={t("collected")}
           value={formatMoney(d.collected_this_month, lang)}
           to="/collections"
           testId="dash-collected"
         />
-        <Figure
+        <FigureCard
           label={t("overdue")}
           value={formatMoney(d.overdue_total, lang)}
           to="/invoices?status=overdue"
           testId="dash-overdue"
         />
-        <Figure label={t("open_cases")} value={String(d.open_cases)} to="/collections" testId="dash-cases" />
-      </SimpleGrid>
+        <FigureCard
+          label={t("open_cases")}
+          value={String(d.open_cases)}
+          to="/collections"
+          testId="dash-cases"
+        />
+      </FigureGrid>
       <SimpleGrid cols={{ base: 1, md: 2 }}>
         <Paper withBorder p="md" radius="md">
           <Title order={2} size="h4" mb="sm">

@@ -2,11 +2,11 @@ import { Anchor, Group, Select, Stack, TextInput } from "@mantine/core";
 import { useDebouncedCallback } from "@mantine/hooks";
 import { useTranslation } from "react-i18next";
 import { Link, useNavigate } from "react-router";
+import { ClientPicker } from "@/components/ui/client-picker";
 import { CsvExportButton } from "@/components/ui/csv-export-button";
 import { ListTable } from "@/components/ui/data-table";
 import { useInvoices, type InvoicesQuery } from "@/features/invoices/api/list-invoices";
 import { useOfferOptions } from "@/features/invoices/api/lookup-options";
-import { ClientFilter } from "@/features/invoices/components/client-filter";
 import { InvoiceStatusBadge } from "@/features/invoices/components/status-badge";
 import { formatDate, formatMoney } from "@/lib/format";
 import { useListState } from "@/lib/url-state";
@@ -83,7 +83,8 @@ export function InvoicesTable({
       <Group align="flex-end" gap="sm" wrap="wrap">
         {showFilters && (
           <>
-            <ClientFilter
+            <ClientPicker
+              w={220}
               label={t("filters.client")}
               value={f.client_id ?? null}
               onChange={(value) => state.setFilter("client_id", value)}

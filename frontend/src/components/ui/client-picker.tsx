@@ -2,17 +2,23 @@ import { Select } from "@mantine/core";
 import { useDebouncedValue } from "@mantine/hooks";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
-import { useClient, useClientSearch } from "@/features/contracts/api/get-client";
-import type { ContractClient } from "@/features/contracts/api/types";
+import { useClientLookup, useClientSearch } from "@/components/ui/client-queries";
+import type { components } from "@/lib/api-types.gen";
 import { formatPhone } from "@/lib/format";
 
-function clientLabel(client: ContractClient) {
+type Client = components["schemas"]["ClientRead"];
+
+function clientLabel(client: Client) {
   return [client.display_name, client.cin, client.phone ? formatPhone(client.phone) : null]
     .filter(Boolean)
     .join(" · ");
 }
 
-/** Pick a client by searching name, CIN or phone on the server (the list can be long). */
+/**
+ * Pick a client by searching name, CIN or phone on the server (the list can be long): the provisioning
+ * form, the contract, invoice and case filters and the payment page use this one picker. The chosen
+ * client keeps its label even when it is not among the current search's answers.
+ */
 export function ClientPicker({
   value,
   onChange,
@@ -21,17 +27,17 @@ export function ClientPicker({
   required = false,
   w,
 }: {
-  value: string;
-  onChange: (clientId: string) => void;
+  value: string | null;
+  onChange: (clientId: string | null) => void;
   label: string;
   error?: string | undefined;
   required?: boolean;
   w?: number;
 }) {
-  const { t } = useTranslation("contracts");
+  const { t } = useTranslation();
   const [search, setSearch] = useState("");
   const [typed] = useDebouncedValue(search.trim(), 250);
-  const selected = useClient(value || undefined);
+  const selected = useClientLookup(value);
   // Once a client is chosen the box shows its label: that is not a new search.
   const term = selected.data && typed === clientLabel(selected.data) ? "" : typed;
   const results = useClientSearch(term);
@@ -41,19 +47,19 @@ export function ClientPicker({
   return (
     <Select
       label={label}
-      placeholder={t("picker.client_placeholder")}
+      placeholder={t("client_picker.placeholder")}
       required={required}
       searchable
       clearable
       w={w}
       value={value || null}
-      onChange={(next) => onChange(next ?? "")}
+      onChange={(next) => onChange(next || null)}
       searchValue={search}
       onSearchChange={setSearch}
       // The server already filtered by name, CIN or phone: show its answer as is.
       filter={({ options: all }) => all}
       data={[...options].map(([id, text]) => ({ value: id, label: text }))}
-      nothingFoundMessage={term.length < 2 ? t("picker.type_more") : t("picker.no_client")}
+      nothingFoundMessage={term.length < 2 ? t("client_picker.type_more") : t("client_picker.no_client")}
       error={error}
     />
   );

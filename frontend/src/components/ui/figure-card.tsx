@@ -1,0 +1,32 @@
+import { Anchor, Paper, SimpleGrid, Text } from "@mantine/core";
+import type { ReactNode } from "react";
+import { Link } from "react-router";
+
+/** One key figure with its label, linking to the list behind it (the dashboard, the collections overview). */
+export function FigureCard({
+  label,
+  value,
+  to,
+  testId,
+}: {
+  label: string;
+  value: string;
+  to: string;
+  testId?: string;
+}) {
+  return (
+    <Paper withBorder p="md" radius="md">
+      <Text size="xs" c="dimmed" tt="uppercase" fw={600}>
+        {label}
+      </Text>
+      <Anchor component={Link} to={to} fw={700} size="xl" data-testid={testId}>
+        {value}
+      </Anchor>
+    </Paper>
+  );
+}
+
+/** Key figures side by side: six in a row only from xl, so MAD amounts of a real book fit at 1280 px. */
+export function FigureGrid({ children }: { children: ReactNode }) {
+  return <SimpleGrid cols={{ base: 2, md: 3, xl: 6 }}>{children}</SimpleGrid>;
+}
