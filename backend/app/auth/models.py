@@ -2,11 +2,14 @@ from __future__ import annotations
 
 import uuid
 
-from sqlalchemy import Boolean, CheckConstraint, Integer, String, text
+from sqlalchemy import Boolean, Integer, String, text
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Mapped, mapped_column
 
+from app.auth.roles import Role
+from app.auth.schemas import UserKind
 from app.db import Base, TimestampedMixin, uuid_pk
+from app.kit.vocabulary import all_of_check, one_of_check
 
 
 class User(TimestampedMixin, Base):
@@ -14,10 +17,8 @@ class User(TimestampedMixin, Base):
 
     __tablename__ = "users"
     __table_args__ = (
-        CheckConstraint("kind IN ('staff', 'service')", name="kind"),
-        CheckConstraint(
-            "roles <@ ARRAY['admin','operator','billing','collections','auditor']::varchar[]", name="roles"
-        ),
+        one_of_check("kind", UserKind),
+        all_of_check("roles", Role),
     )
 
     id: Mapped[uuid.UUID] = uuid_pk()

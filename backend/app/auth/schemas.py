@@ -8,6 +8,9 @@ from pydantic import BaseModel, ConfigDict, Field, StrictBool, field_validator
 
 from app.auth.roles import Role
 
+# A person signing in with a password, or a partner system with client credentials.
+UserKind = Literal["staff", "service"]
+
 
 class TokenResponse(BaseModel):
     access_token: str
@@ -21,7 +24,7 @@ class UserCreate(BaseModel):
 
     username: str = Field(min_length=3, max_length=120, pattern=r"^[A-Za-z0-9_.@-]+$")
     full_name: str | None = Field(default=None, max_length=200)
-    kind: Literal["staff", "service"] = "staff"
+    kind: UserKind = "staff"
     password: str = Field(min_length=12, max_length=200, description="Password, or client secret for services.")
     roles: list[Role] = Field(min_length=1)
 

@@ -39,6 +39,7 @@ from app.billing.exceptions import (
 from app.billing.models import (
     ClientCreditBalance,
     ClientCreditMovement,
+    CreditMovementSource,
     CreditNote,
     CreditNoteDocument,
     CreditNoteLine,
@@ -332,7 +333,7 @@ async def _move_balance(
     client_id: uuid.UUID,
     amount: Decimal,
     *,
-    source: str,
+    source: CreditMovementSource,
     credit_note_id: uuid.UUID | None = None,
     invoice_id: uuid.UUID | None = None,
     payment_id: uuid.UUID | None = None,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, Literal
 
 from sqlalchemy import (
     BigInteger,
@@ -29,13 +29,15 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
+from app.billing.schemas import CreditNoteKind, InvoiceStatus, LineKind, RunStatus
 from app.db import Base, TimestampedMixin, uuid_pk
 from app.kit.money import MONEY_SQL
+from app.kit.vocabulary import one_of_check
 
-RUN_STATUSES = ("queued", "running", "completed", "failed")
-INVOICE_STATUSES = ("draft", "issued", "overdue", "paid", "credited", "discarded")
-CREDIT_NOTE_KINDS = ("invoice", "lines", "amount", "correction")
-LINE_KINDS = ("recurring", "activation")
+# Internal words, never in the API: a run's chunk is waiting for its job or billed; a credit balance moves
+# by a credit note (+), or by paying an invoice, settling a billing run's invoices or a refund (−).
+ChunkStatus = Literal["pending", "done"]
+CreditMovementSource = Literal["credit_note", "payment", "billing_run", "refund"]
 TAX_RATE_SQL = Numeric(6, 4)
 
 
@@ -44,7 +46,7 @@ class BillingRun(TimestampedMixin, Base):
 
     __tablename__ = "billing_runs"
     __table_args__ = (
-        CheckConstraint("status IN ('queued', 'running', 'completed', 'failed')", name="status"),
+        one_of_check("status", RunStatus),
         CheckConstraint("period_end >= period_start", name="period"),
         CheckConstraint("due_days BETWEEN 0 AND 365", name="due_days"),
         CheckConstraint("tax_rate >= 0 AND tax_rate < 1", name="tax_rate"),
@@ -83,7 +85,7 @@ class BillingRunChunk(Base):
     """A slice of a run's clients (by client id range), billed in one transaction by one job."""
 
     __tablename__ = "billing_run_chunks"
-    __table_args__ = (CheckConstraint("status IN ('pending', 'done')", name="status"),)
+    __table_args__ = (one_of_check("status", ChunkStatus),)
 
     billing_run_id: Mapped[uuid.UUID] = mapped_column(
         ForeignKey("billing_runs.id", ondelete="CASCADE"), primary_key=True
@@ -117,7 +119,7 @@ class Invoice(Base):
 
     __tablename__ = "invoices"
     __table_args__ = (
-        CheckConstraint("status IN ('draft', 'issued', 'overdue', 'paid', 'credited', 'discarded')", name="status"),
+        one_of_check("status", InvoiceStatus),
         CheckConstraint(
             "paid_amount >= 0 AND credit_applied >= 0 AND paid_amount + credit_applied <= total",
             name="paid_within_total",
@@ -188,7 +190,7 @@ class InvoiceLine(Base):
 
     __tablename__ = "invoice_lines"
     __table_args__ = (
-        CheckConstraint("kind IN ('recurring', 'activation')", name="kind"),
+        one_of_check("kind", LineKind),
         CheckConstraint("period_end >= period_start", name="period"),
         CheckConstraint("active_days >= 0 AND active_days <= days_in_period", name="active_days"),
         CheckConstraint("amount >= 0", name="amount_non_negative"),
@@ -290,7 +292,7 @@ class CreditNote(Base):
 
     __tablename__ = "credit_notes"
     __table_args__ = (
-        CheckConstraint("kind IN ('invoice', 'lines', 'amount', 'correction')", name="kind"),
+        one_of_check("kind", CreditNoteKind),
         CheckConstraint("subtotal > 0 AND tax_amount >= 0 AND total = subtotal + tax_amount", name="totals"),
         CheckConstraint(
             "applied_to_invoice >= 0 AND to_credit_balance >= 0 AND applied_to_invoice + to_credit_balance = total",
@@ -393,7 +395,7 @@ class ClientCreditMovement(Base):
 
     __tablename__ = "client_credit_movements"
     __table_args__ = (
-        CheckConstraint("source IN ('credit_note', 'payment', 'billing_run', 'refund')", name="source"),
+        one_of_check("source", CreditMovementSource),
         CheckConstraint("(source = 'credit_note') = (amount > 0) AND amount <> 0", name="sign"),
         Index("ix_client_credit_movements_client_id", "client_id"),
         Index("ix_client_credit_movements_invoice_id", "invoice_id"),

@@ -7,10 +7,12 @@ from decimal import Decimal
 from sqlalchemy import Boolean, CheckConstraint, Date, DateTime, Index, Integer, Numeric, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
+from app.catalog.schemas import OfferCategory, OfferStatus
 from app.db import Base, TimestampedMixin, uuid_pk
 from app.kit.money import MONEY_SQL
+from app.kit.vocabulary import one_of_check, words
 
-OFFER_CATEGORIES = ("mobile", "internet", "landline")
+OFFER_CATEGORIES = words(OfferCategory)
 
 
 class Offer(TimestampedMixin, Base):
@@ -18,8 +20,8 @@ class Offer(TimestampedMixin, Base):
 
     __tablename__ = "offers"
     __table_args__ = (
-        CheckConstraint("category IN ('mobile', 'internet', 'landline')", name="category"),
-        CheckConstraint("status IN ('active', 'retired')", name="status"),
+        one_of_check("category", OfferCategory),
+        one_of_check("status", OfferStatus),
         CheckConstraint(
             "(category = 'mobile' AND service_type = 'mobile') OR "
             "(category = 'internet' AND service_type = internet_access_type) OR "

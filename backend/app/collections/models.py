@@ -23,20 +23,23 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app.collections.schemas import (
+    ActionOrigin,
+    ActionType,
+    AgingBucket,
+    CaseStatus,
+    OpenCaseStatus,
+    PaymentMethod,
+    PaymentSource,
+)
 from app.db import Base, TimestampedMixin, uuid_pk
 from app.kit.money import MONEY_SQL
+from app.kit.vocabulary import one_of_check, one_of_sql, words
 
-PAYMENT_METHODS = ("cash", "card", "bank_transfer", "cheque", "mobile_money")
-# How a payment came in: recorded at the counter/bank, or by approving an invoice as paid.
-PAYMENT_SOURCES = ("payment", "invoice_approval")
-CASE_STATUSES = ("open", "in_progress", "promise_to_pay", "resolved", "written_off")
-# A client has at most one case in one of these statuses (partial unique index below).
-OPEN_CASE_STATUSES = ("open", "in_progress", "promise_to_pay")
-AGING_BUCKETS = ("0-30", "31-60", "61-90", "90+")
-ACTION_TYPES = ("reminder_sms", "reminder_email", "warning_letter", "call", "suspension_notice")
-ACTION_ORIGINS = ("manual", "dunning_policy")
+CASE_STATUSES = words(CaseStatus)
+OPEN_CASE_STATUSES = words(OpenCaseStatus)
 
-OPEN_CASE_PREDICATE_SQL = "status IN ('open', 'in_progress', 'promise_to_pay')"
+OPEN_CASE_PREDICATE_SQL = one_of_sql("status", OpenCaseStatus)
 POLICY_ACTION_PREDICATE_SQL = "origin = 'dunning_policy'"
 
 
@@ -46,8 +49,8 @@ class Payment(TimestampedMixin, Base):
     __tablename__ = "payments"
     __table_args__ = (
         CheckConstraint("amount > 0", name="amount_positive"),
-        CheckConstraint("method IN ('cash', 'card', 'bank_transfer', 'cheque', 'mobile_money')", name="method"),
-        CheckConstraint("source IN ('payment', 'invoice_approval', 'refund')", name="source"),
+        one_of_check("method", PaymentMethod),
+        one_of_check("source", PaymentSource),
         CheckConstraint("currency = 'MAD'", name="currency"),
         Index("ix_payments_client_id_received_at", "client_id", "received_at"),
         Index("ix_payments_received_at", "received_at"),
@@ -93,10 +96,8 @@ class CollectionCase(TimestampedMixin, Base):
 
     __tablename__ = "collection_cases"
     __table_args__ = (
-        CheckConstraint(
-            "status IN ('open', 'in_progress', 'promise_to_pay', 'resolved', 'written_off')", name="status"
-        ),
-        CheckConstraint("aging_bucket IN ('0-30', '31-60', '61-90', '90+')", name="aging_bucket"),
+        one_of_check("status", CaseStatus),
+        one_of_check("aging_bucket", AgingBucket),
         CheckConstraint("total_overdue >= 0", name="total_overdue_non_negative"),
         CheckConstraint("overdue_invoice_count >= 0", name="overdue_invoice_count_non_negative"),
         CheckConstraint("days_past_due >= 0", name="days_past_due_non_negative"),
@@ -150,11 +151,8 @@ class CollectionAction(Base):
 
     __tablename__ = "collection_actions"
     __table_args__ = (
-        CheckConstraint(
-            "action_type IN ('reminder_sms', 'reminder_email', 'warning_letter', 'call', 'suspension_notice')",
-            name="action_type",
-        ),
-        CheckConstraint("origin IN ('manual', 'dunning_policy')", name="origin"),
+        one_of_check("action_type", ActionType),
+        one_of_check("origin", ActionOrigin),
         # The dunning policy fires each action at most once per case, even when evaluations race.
         Index(
             "uq_collection_actions_policy_once",

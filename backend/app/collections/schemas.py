@@ -24,8 +24,11 @@ from app.kit.money import Money, PositiveMoney
 from app.kit.validation import IsoDate, IsoDatetimeInput, field_errors
 
 PaymentMethod = Literal["cash", "card", "bank_transfer", "cheque", "mobile_money"]
+# How money moved: a payment recorded at the counter or bank, an invoice approved as paid, or a refund.
 PaymentSource = Literal["payment", "invoice_approval", "refund"]
 CaseStatus = Literal["open", "in_progress", "promise_to_pay", "resolved", "written_off"]
+# A client has at most one case in one of these statuses (partial unique index on collection_cases).
+OpenCaseStatus = Literal["open", "in_progress", "promise_to_pay"]
 # Targets an agent may ask for: `open` is only ever the state a case is created in.
 CaseStatusTarget = Literal["in_progress", "promise_to_pay", "resolved", "written_off"]
 AgingBucket = Literal["0-30", "31-60", "61-90", "90+"]

@@ -23,8 +23,11 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
+from app.catalog.schemas import ServiceType
+from app.contracts.schemas import LineStatus, ProvisioningDecision
 from app.db import Base, TimestampedMixin, uuid_pk
 from app.kit.money import MONEY_SQL
+from app.kit.vocabulary import one_of_check
 
 
 class Subscriber(TimestampedMixin, Base):
@@ -32,8 +35,8 @@ class Subscriber(TimestampedMixin, Base):
 
     __tablename__ = "subscribers"
     __table_args__ = (
-        CheckConstraint("service_type IN ('mobile', 'fiber', 'adsl', 'landline')", name="service_type"),
-        CheckConstraint("status IN ('active', 'suspended', 'terminated')", name="status"),
+        one_of_check("service_type", ServiceType),
+        one_of_check("status", LineStatus),
         CheckConstraint("phone_number ~ '^\\+212[5-8][0-9]{8}$'", name="phone_number_canonical"),
         # Mobile lines carry mobile numbers (6/7); internet and landline lines carry landline numbers (5/8).
         CheckConstraint(
@@ -64,12 +67,12 @@ class Contract(TimestampedMixin, Base):
 
     __tablename__ = "contracts"
     __table_args__ = (
-        CheckConstraint("status IN ('active', 'suspended', 'terminated')", name="status"),
-        CheckConstraint("service_type IN ('mobile', 'fiber', 'adsl', 'landline')", name="service_type"),
+        one_of_check("status", LineStatus),
+        one_of_check("service_type", ServiceType),
         CheckConstraint("end_date IS NULL OR end_date >= start_date - 1", name="dates"),
         CheckConstraint("monthly_fee > 0", name="monthly_fee_positive"),
         CheckConstraint("activation_fee >= 0", name="activation_fee_non_negative"),
-        CheckConstraint("decision IN ('created', 'upgraded', 'downgraded')", name="decision"),
+        one_of_check("decision", ProvisioningDecision),
         Index("ix_contracts_client_id_status", "client_id", "status"),
         Index("ix_contracts_subscriber_id", "subscriber_id"),
         Index("ix_contracts_offer_id", "offer_id"),

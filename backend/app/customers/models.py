@@ -6,9 +6,11 @@ from datetime import datetime
 from sqlalchemy import CheckConstraint, DateTime, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
+from app.customers.schemas import ClientKind, ClientStatus
 from app.db import Base, TimestampedMixin, uuid_pk
+from app.kit.vocabulary import one_of_check, words
 
-CLIENT_STATUSES = ("active", "delinquent", "terminated")
+CLIENT_STATUSES = words(ClientStatus)
 
 
 class Client(TimestampedMixin, Base):
@@ -16,8 +18,8 @@ class Client(TimestampedMixin, Base):
 
     __tablename__ = "clients"
     __table_args__ = (
-        CheckConstraint("kind IN ('individual', 'business')", name="kind"),
-        CheckConstraint("status IN ('active', 'delinquent', 'terminated')", name="status"),
+        one_of_check("kind", ClientKind),
+        one_of_check("status", ClientStatus),
         CheckConstraint("cin ~ '^[A-Z]{1,2}[0-9]{1,8}$'", name="cin_format"),
         CheckConstraint(
             "(kind = 'individual' AND first_name IS NOT NULL AND last_name IS NOT NULL) OR "

@@ -9,8 +9,8 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.db import Base, TimestampedMixin, uuid_pk
-
-DRAFT_STATUSES = ("open", "submitted")
+from app.kit.vocabulary import one_of_check
+from app.landing.schemas import DraftStatus, OtpChannel
 
 
 class LandingDraft(TimestampedMixin, Base):
@@ -18,7 +18,7 @@ class LandingDraft(TimestampedMixin, Base):
 
     __tablename__ = "landing_drafts"
     __table_args__ = (
-        CheckConstraint("status IN ('open', 'submitted')", name="status"),
+        one_of_check("status", DraftStatus),
         CheckConstraint("expires_at > created_at", name="expiry_after_creation"),
         CheckConstraint("status = 'open' OR submitted_at IS NOT NULL", name="submitted_at_when_submitted"),
         Index("ix_landing_drafts_expires_at", "expires_at"),
@@ -52,7 +52,7 @@ class LandingOtpChallenge(Base):
 
     __tablename__ = "landing_otp_challenges"
     __table_args__ = (
-        CheckConstraint("channel IN ('sms', 'email')", name="channel"),
+        one_of_check("channel", OtpChannel),
         CheckConstraint("attempts_left >= 0", name="attempts_left"),
         Index("ix_landing_otp_challenges_cin_digest", "cin_digest", "created_at"),
     )

@@ -19,6 +19,8 @@ from app.kit.money import Money
 from app.kit.phone import ACCEPTED_FORMATS, InvalidPhoneNumber, NumberKind, normalize_moroccan_number
 from app.kit.validation import IsoDate, field_errors
 
+DraftStatus = Literal["open", "submitted"]
+OtpChannel = Literal["sms", "email"]
 WizardStep = Literal["offer", "identity", "numbering", "start_date", "review"]
 
 
@@ -146,7 +148,7 @@ class DraftWrite(BaseModel):
 
 class DraftRead(BaseModel):
     id: uuid.UUID
-    status: Literal["open", "submitted"]
+    status: DraftStatus
     answers: DraftAnswers
     expires_at: datetime
     submitted_at: datetime | None
@@ -178,7 +180,7 @@ class VerifyCinResponse(BaseModel):
     verification: Literal["cin_only", "otp"] = Field(
         description="`otp`: the token opens nothing until the code sent to otp_channel is entered (verify-otp)."
     )
-    otp_channel: Literal["sms", "email"] | None = Field(description="Where the one-time code went (otp policy).")
+    otp_channel: OtpChannel | None = Field(description="Where the one-time code went (otp policy).")
 
 
 class VerifyOtpRequest(BaseModel):

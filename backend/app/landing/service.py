@@ -73,6 +73,7 @@ from app.landing.schemas import (
     NewSubscriptionSubmit,
     NumberFormats,
     OfferSummary,
+    OtpChannel,
     PlanChangeResult,
     PlanChangeSubmit,
     StartDateWindow,
@@ -323,7 +324,7 @@ def _masked_contacts(settings: Settings, cin: str, client: Client | None) -> tup
     return email, phone
 
 
-def _otp_channel(settings: Settings, cin: str, client: Client | None) -> str:
+def _otp_channel(settings: Settings, cin: str, client: Client | None) -> OtpChannel:
     if client is not None and (client.phone or client.email):
         return "sms" if client.phone else "email"
     return "sms" if _placeholder(settings, cin, "channel") % 4 else "email"

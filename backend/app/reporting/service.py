@@ -9,15 +9,13 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.billing.models import BillingRun
-from app.catalog.models import Offer
+from app.catalog.models import OFFER_CATEGORIES, Offer
 from app.collections import service as collections_service
-from app.collections.models import CollectionCase
+from app.collections.models import OPEN_CASE_STATUSES, CollectionCase
 from app.contracts.models import Contract
 from app.customers.models import Client
 from app.kit.dates import utc_today
 
-CATEGORIES = ("mobile", "internet", "landline")
-OPEN_CASE_STATUSES = ("open", "in_progress", "promise_to_pay")
 EXPORT_BATCH = 200
 
 
@@ -41,7 +39,7 @@ async def dashboard(session: AsyncSession) -> dict[str, Any]:
             "active_contracts": per_category.get(category, (0, Decimal("0.00")))[0],
             "monthly_recurring_revenue": per_category.get(category, (0, Decimal("0.00")))[1],
         }
-        for category in CATEGORIES
+        for category in OFFER_CATEGORIES
     ]
     figures = await collections_service.overview(session, as_of=today)
     open_cases = await session.scalar(

@@ -22,6 +22,7 @@ from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.db import Base, TimestampedMixin, uuid_pk
+from app.kit.vocabulary import one_of_check
 from app.webhooks.schemas import DeliveryStatus
 
 
@@ -46,9 +47,7 @@ class WebhookDelivery(Base):
     __tablename__ = "webhook_deliveries"
     __table_args__ = (
         UniqueConstraint("endpoint_id", "event_id", name="uq_webhook_deliveries_endpoint_event"),
-        CheckConstraint(
-            "status IN (" + ", ".join(f"'{status.value}'" for status in DeliveryStatus) + ")", name="status"
-        ),
+        one_of_check("status", DeliveryStatus),
         CheckConstraint("attempts >= 0", name="attempts_not_negative"),
         Index("ix_webhook_deliveries_due", "next_attempt_at", postgresql_where=text("status = 'pending'")),
         Index("ix_webhook_deliveries_event_id", "event_id"),
