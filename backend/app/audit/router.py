@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from app.auth.deps import AdminOrAuditorDep
 from app.db import SessionDep
-from app.kit.audit import AuditRecord
+from app.kit.audit import AuditAction, AuditEntity, AuditRecord
 from app.kit.pagination import Page, PageDep, fetch_page
 
 router = APIRouter(prefix="/api/v1/audit-events", tags=["audit"])
@@ -24,8 +24,8 @@ class AuditEventRead(BaseModel):
     occurred_at: datetime
     actor: str
     role: str
-    action: str
-    entity_type: str
+    action: AuditAction
+    entity_type: AuditEntity
     entity_id: str
     before: dict[str, Any] | None
     after: dict[str, Any] | None
@@ -37,9 +37,9 @@ async def list_audit_events(
     session: SessionDep,
     page: PageDep,
     _: AdminOrAuditorDep,
-    entity_type: Annotated[str | None, Query(max_length=60)] = None,
+    entity_type: AuditEntity | None = None,
     entity_id: Annotated[str | None, Query(max_length=64)] = None,
-    action: Annotated[str | None, Query(max_length=80)] = None,
+    action: AuditAction | None = None,
     correlation_id: Annotated[str | None, Query(max_length=128)] = None,
 ) -> Page[AuditEventRead]:
     stmt = select(AuditRecord).order_by(AuditRecord.id.desc())

@@ -41,7 +41,7 @@ from app.collections.models import (
 from app.collections.schemas import ActionCreate, CaseStatusChange
 from app.config import get_settings
 from app.customers import service as customers_service
-from app.kit.audit import record_audit
+from app.kit.audit import AuditAction, record_audit
 from app.kit.correlation import current_actor
 from app.kit.dates import utc_today
 from app.kit.locks import LockNamespace, try_lock
@@ -66,7 +66,7 @@ _EVALUATION_LOCK = "collections-evaluation"
 OPEN_CASE_INDEX_PREDICATE = text(OPEN_CASE_PREDICATE_SQL)
 POLICY_ACTION_INDEX_PREDICATE = text(POLICY_ACTION_PREDICATE_SQL)
 # Audit names: the notices sent to a client are reminders; a call is logged.
-_ACTION_AUDIT = {"call": "call.logged"}
+_ACTION_AUDIT: dict[str, AuditAction] = {"call": "call.logged"}
 
 
 def _pursued_overdue() -> Subquery:

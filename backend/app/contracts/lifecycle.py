@@ -18,7 +18,7 @@ from app.contracts.lines import subscriber_for_update
 from app.contracts.models import Contract, ContractSuspension, Subscriber
 from app.contracts.reads import get_contract
 from app.errors import BusinessValidationError
-from app.kit.audit import record_audit
+from app.kit.audit import AuditAction, record_audit
 from app.kit.dates import utc_today
 from app.kit.locks import lock_client
 
@@ -51,7 +51,7 @@ async def _move_contract_and_line(
     contract: Contract,
     line: Subscriber,
     status: str,
-    action: str,
+    action: AuditAction,
     before: dict[str, Any],
     **after_extra: str,
 ) -> None:

@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.contracts.common import actor_subject, flush_and_refresh, subscriber_summary
 from app.contracts.models import Contract, Subscriber
-from app.kit.audit import record_audit
+from app.kit.audit import AuditAction, record_audit
 
 
 async def subscriber_for_update(session: AsyncSession, subscriber_id: uuid.UUID) -> Subscriber:
@@ -60,7 +60,9 @@ async def open_line(
     return line
 
 
-async def save_line_change(session: AsyncSession, line: Subscriber, action: str, before: dict[str, Any]) -> None:
+async def save_line_change(
+    session: AsyncSession, line: Subscriber, action: AuditAction, before: dict[str, Any]
+) -> None:
     line.updated_by = actor_subject()
     await flush_and_refresh(session, line)
     await record_audit(

@@ -318,3 +318,73 @@ await test("the contracts list filters by client and status and exports the filt
   for (const c of live) if (!csv.includes(c.contract_number)) fail(`CSV lacks ${c.contract_number}`);
   await capture(page, "contracts-list", `/contracts?client=${client.id}`);
 });
+
+await test("terminate a contract on a date: the line ends with it, no lifecycle action is left", async () => {
+  const other = await api("POST", "/api/v1/clients", {
+    cin: `T${stamp}`,
+    first_name: "Touria",
+    last_name: `Alaoui${stamp}`,
+    phone: "0663000000",
+    city: "Fès",
+  });
+  const { contract } = await api("POST", "/api/v1/contracts", {
+    client_id: other.id,
+    offer_id: offers.mobile,
+    contract_start_date: day(-12),
+    intent: "new_line",
+  });
+  await page.goto(`${base}/contracts/${contract.id}`);
+  await expectText(page.getByTestId("contract-status"), "Active");
+  await page.getByRole("button", { name: "Terminate" }).click();
+  const dialog = page.getByRole("dialog");
+  await dialog.getByText("The last day of service").waitFor();
+  await dialog.getByLabel(/^Effective date/).fill(day(-2));
+  await dialog.getByRole("button", { name: "Terminate" }).click();
+  await dialog.waitFor({ state: "hidden" });
+  await expectText(page.getByTestId("contract-status"), "Terminated");
+  // Nothing more can happen to a terminated contract: its lifecycle buttons are gone.
+  if (await page.getByRole("button", { name: /^(Suspend|Resume|Terminate)$/ }).count())
+    fail("a terminated contract still offers a lifecycle action");
+  const line = page.getByRole("region", { name: "Line" });
+  await expectText(line, "Terminated on");
+  const ended = await api("GET", `/api/v1/contracts/${contract.id}`);
+  if (ended.status !== "terminated") fail(`contract: ${JSON.stringify(ended)}`);
+});
+
+await test("retire an offer after a confirmation (cancel sends nothing): it leaves the offers on sale", async () => {
+  const offer = await api("POST", "/api/v1/offers", {
+    code: `OLD-${stamp}`,
+    name: `Ancienne ${stamp}`,
+    category: "mobile",
+    monthly_fee: "59.00",
+    activation_fee: "0.00",
+    valid_from: day(-60),
+    mobile_data_gb: "5",
+    mobile_calls_hours: "2",
+  });
+  await page.goto(`${base}/offers/${offer.id}`);
+  await page.getByRole("button", { name: "Retire" }).click();
+  const dialog = page.getByRole("dialog", { name: `Retire OLD-${stamp}?` });
+  await dialog.getByText("cannot be put back on sale").waitFor();
+  // Cancel first: nothing is sent.
+  await dialog.getByRole("button", { name: "Cancel" }).click();
+  await dialog.waitFor({ state: "hidden" });
+  if ((await api("GET", `/api/v1/offers/${offer.id}`)).status !== "active") fail("cancel retired the offer");
+  await page.getByRole("button", { name: "Retire" }).click();
+  await dialog.getByRole("button", { name: "Retire" }).click();
+  await dialog.waitFor({ state: "hidden" });
+  await page.getByText("Offer retired.").waitFor();
+  await page.getByText("Retired", { exact: true }).first().waitFor();
+  if (await page.getByRole("button", { name: "Retire" }).count())
+    fail("a retired offer can be retired again");
+  if ((await api("GET", `/api/v1/offers/${offer.id}`)).status !== "retired") fail("offer not retired");
+  await page.goto(`${base}/offers?status=retired&q=OLD-${stamp}`);
+  await page
+    .getByRole("region", { name: "Mobile" })
+    .getByRole("link", { name: `OLD-${stamp}` })
+    .waitFor();
+  await page.goto(`${base}/offers?q=OLD-${stamp}`);
+  await page.waitForLoadState("networkidle");
+  if (await page.getByRole("link", { name: `OLD-${stamp}` }).count())
+    fail("the retired offer is still listed among the offers on sale");
+});

@@ -1653,10 +1653,64 @@ export interface components {
       actor: string;
       /** Role */
       role: string;
-      /** Action */
-      action: string;
-      /** Entity Type */
-      entity_type: string;
+      /**
+       * Action
+       * @enum {string}
+       */
+      action:
+        | "billing_run.created"
+        | "billing_run.started"
+        | "billing_run.finished"
+        | "billing_run.failed"
+        | "billing_run.discarded"
+        | "invoices.issued"
+        | "invoice.approved_paid"
+        | "credit_note.issued"
+        | "payment.recorded"
+        | "refund.recorded"
+        | "case.opened"
+        | "case.status_changed"
+        | "call.logged"
+        | "reminder.sent"
+        | "client.created"
+        | "client.updated"
+        | "client.status_changed"
+        | "client.deleted"
+        | "client.anonymised"
+        | "offer.created"
+        | "offer.updated"
+        | "offer.retired"
+        | "contract.provisioned"
+        | "contract.replaced"
+        | "contract.suspended"
+        | "contract.resumed"
+        | "contract.terminated"
+        | "subscriber.created"
+        | "subscriber.updated"
+        | "subscriber.terminated"
+        | "subscriber.technology_changed"
+        | "user.created"
+        | "user.updated"
+        | "webhook_endpoint.created"
+        | "webhook_endpoint.updated"
+        | "webhook_delivery.redelivered";
+      /**
+       * Entity Type
+       * @enum {string}
+       */
+      entity_type:
+        | "billing_run"
+        | "invoice"
+        | "credit_note"
+        | "payment"
+        | "collection_case"
+        | "client"
+        | "offer"
+        | "contract"
+        | "subscriber"
+        | "user"
+        | "webhook_endpoint"
+        | "webhook_delivery";
       /** Entity Id */
       entity_id: string;
       /** Before */
@@ -15484,9 +15538,63 @@ export interface operations {
   "audit-events-list": {
     parameters: {
       query?: {
-        entity_type?: string | null;
+        entity_type?:
+          | (
+              | "billing_run"
+              | "invoice"
+              | "credit_note"
+              | "payment"
+              | "collection_case"
+              | "client"
+              | "offer"
+              | "contract"
+              | "subscriber"
+              | "user"
+              | "webhook_endpoint"
+              | "webhook_delivery"
+            )
+          | null;
         entity_id?: string | null;
-        action?: string | null;
+        action?:
+          | (
+              | "billing_run.created"
+              | "billing_run.started"
+              | "billing_run.finished"
+              | "billing_run.failed"
+              | "billing_run.discarded"
+              | "invoices.issued"
+              | "invoice.approved_paid"
+              | "credit_note.issued"
+              | "payment.recorded"
+              | "refund.recorded"
+              | "case.opened"
+              | "case.status_changed"
+              | "call.logged"
+              | "reminder.sent"
+              | "client.created"
+              | "client.updated"
+              | "client.status_changed"
+              | "client.deleted"
+              | "client.anonymised"
+              | "offer.created"
+              | "offer.updated"
+              | "offer.retired"
+              | "contract.provisioned"
+              | "contract.replaced"
+              | "contract.suspended"
+              | "contract.resumed"
+              | "contract.terminated"
+              | "subscriber.created"
+              | "subscriber.updated"
+              | "subscriber.terminated"
+              | "subscriber.technology_changed"
+              | "user.created"
+              | "user.updated"
+              | "webhook_endpoint.created"
+              | "webhook_endpoint.updated"
+              | "webhook_delivery.redelivered"
+            )
+          | null;
         correlation_id?: string | null;
         /** @description Page size (1-200). */
         limit?: number;

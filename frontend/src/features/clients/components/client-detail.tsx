@@ -19,6 +19,7 @@ import { notifications } from "@mantine/notifications";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Link, useNavigate } from "react-router";
+import { auditLabels } from "@/components/ui/audit-labels";
 import { errorMessage, notifyError } from "@/components/errors/error-notification";
 import { paths } from "@/config/paths";
 import {
@@ -359,9 +360,10 @@ export function ClientDetail({ clientId }: { clientId: string }) {
           <Section loading={audit.isPending} empty={!audit.data?.items.length}>
             <Timeline bulletSize={14} lineWidth={2}>
               {audit.data?.items.map((event) => (
-                <Timeline.Item key={event.id} title={event.action}>
+                <Timeline.Item key={event.id} title={auditLabels.action(t, event.action)}>
                   <Text size="sm" c="dimmed">
-                    {formatDateTime(event.occurred_at, language)} · {event.actor} ({event.role})
+                    {formatDateTime(event.occurred_at, language)} · {event.actor} (
+                    {auditLabels.role(t, event.role)})
                   </Text>
                 </Timeline.Item>
               ))}

@@ -183,7 +183,12 @@ export function CaseDetailPage() {
                   {formatDateTime(action.created_at, lang)} ·{" "}
                   {action.origin === "dunning_policy" ? t("case.automatic") : action.actor}
                 </Text>
-                {action.note && <Text size="sm">{action.note}</Text>}
+                {/* The policy's own note is a fixed English sentence with the action's code: say it in words. */}
+                {action.origin === "dunning_policy" && action.days_past_due !== null ? (
+                  <Text size="sm">{t("case.policy_note", { days: action.days_past_due })}</Text>
+                ) : (
+                  action.note && <Text size="sm">{action.note}</Text>
+                )}
               </Timeline.Item>
             ))}
           </Timeline>

@@ -30,9 +30,12 @@ const METHOD_LABEL = {
 export function PaymentForm({
   clientId,
   onRecorded,
+  showTitle = true,
 }: {
   clientId: string;
   onRecorded?: (result: PaymentRecorded) => void;
+  /** Off where the page's own heading already says it (the payment page). */
+  showTitle?: boolean;
 }) {
   const { t, i18n } = useTranslation("collections");
   const lang = i18n.language;
@@ -99,9 +102,11 @@ export function PaymentForm({
           submit();
         }}
       >
-        <Title order={2} size="h3">
-          {t("payment.title")}
-        </Title>
+        {showTitle && (
+          <Title order={2} size="h3">
+            {t("payment.title")}
+          </Title>
+        )}
         <Group grow align="flex-start">
           <TextInput
             label={t("payment.amount")}

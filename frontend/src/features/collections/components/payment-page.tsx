@@ -14,7 +14,7 @@ export function PaymentPage() {
     <Stack maw={900}>
       <Title order={1}>{t("payment.title")}</Title>
       <ClientPicker
-        w={220}
+        w={360}
         label={t("cases.client")}
         value={clientId || null}
         onChange={(value) => {
@@ -23,7 +23,7 @@ export function PaymentPage() {
         }}
       />
       {clientId ? (
-        <PaymentForm key={clientId} clientId={clientId} />
+        <PaymentForm key={clientId} clientId={clientId} showTitle={false} />
       ) : (
         <Text c="dimmed">{t("payment.choose_client")}</Text>
       )}

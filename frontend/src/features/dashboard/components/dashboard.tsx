@@ -4,6 +4,7 @@ import { DonutChart } from "@mantine/charts";
 import { Anchor, Badge, Group, Paper, SimpleGrid, Stack, Table, Text, Title } from "@mantine/core";
 import { useTranslation } from "react-i18next";
 import { Link } from "react-router";
+import { auditLabels } from "@/components/ui/audit-labels";
 import { FigureCard, FigureGrid } from "@/components/ui/figure-card";
 import { PageLoader } from "@/components/layouts/page-loader";
 import { useDashboard } from "@/features/dashboard/api/get-dashboard";
@@ -160,9 +161,11 @@ export function Dashboard() {
               {(activity.data?.items ?? []).map((event) => (
                 <Table.Tr key={event.id}>
                   <Table.Td>{formatDateTime(event.occurred_at, lang)}</Table.Td>
-                  <Table.Td>{event.actor}</Table.Td>
-                  <Table.Td>{event.action}</Table.Td>
-                  <Table.Td ff="monospace">{event.entity_type}</Table.Td>
+                  <Table.Td>
+                    {event.actor} ({auditLabels.role(t, event.role)})
+                  </Table.Td>
+                  <Table.Td>{auditLabels.action(t, event.action)}</Table.Td>
+                  <Table.Td>{auditLabels.entity(t, event.entity_type)}</Table.Td>
                 </Table.Tr>
               ))}
             </Table.Tbody>

@@ -18,6 +18,7 @@ import { useTranslation } from "react-i18next";
 import { Link, useParams } from "react-router";
 import { notifyError } from "@/components/errors/error-notification";
 import { PageLoader } from "@/components/layouts/page-loader";
+import { auditLabels } from "@/components/ui/audit-labels";
 import { ClientName } from "@/components/ui/client-name";
 import { useInvoice } from "@/features/invoices/api/get-invoice";
 import { billingKeys } from "@/features/invoices/api/keys";
@@ -254,9 +255,10 @@ export function InvoiceDetailPage() {
           ) : (
             <Timeline bulletSize={14} lineWidth={2}>
               {audit.data?.items.map((event) => (
-                <Timeline.Item key={event.id} title={event.action}>
+                <Timeline.Item key={event.id} title={auditLabels.action(t, event.action)}>
                   <Text size="xs" c="dimmed">
-                    {formatDateTime(event.occurred_at, lang)} · {event.actor} ({event.role})
+                    {formatDateTime(event.occurred_at, lang)} · {event.actor} (
+                    {auditLabels.role(t, event.role)})
                   </Text>
                 </Timeline.Item>
               ))}
