@@ -20,6 +20,13 @@ export function formatMoney(amount: string | null | undefined, language: string,
   return `${number}\u00a0${currency}`;
 }
 
+/** A count of records ("10 000" in French, "10,000" in English): large runs stay readable. */
+export function formatCount(count: number, language: string): string {
+  return new Intl.NumberFormat(tag(language), { maximumFractionDigits: 0, numberingSystem: "latn" }).format(
+    count,
+  );
+}
+
 /** A business date (`YYYY-MM-DD`), shown as that calendar day whatever the browser's time zone. */
 export function formatDate(isoDate: string | null | undefined, language: string): string {
   if (!isoDate) return "—";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatDate, formatMoney, formatPhone } from "@/lib/format";
+import { formatCount, formatDate, formatMoney, formatPhone } from "@/lib/format";
 
 // Intl separates French thousands with a narrow no-break space (U+202F); the amount and MAD with U+00A0.
 const nnbsp = "\u202f";
@@ -25,5 +25,13 @@ describe("formatting for the operator's language", () => {
 
   it("groups a canonical Moroccan number for reading", () => {
     expect(formatPhone("+212655334422")).toBe("+212 6 55 33 44 22");
+  });
+});
+
+describe("formatCount", () => {
+  it("groups thousands as each language writes them", () => {
+    expect(formatCount(10000, "en")).toBe("10,000");
+    expect(formatCount(10000, "fr")).toBe("10\u202f000");
+    expect(formatCount(12, "fr")).toBe("12");
   });
 });

@@ -45,8 +45,8 @@ describe("run progress", () => {
   it("shows a running run's figures and its parked clients", async () => {
     renderPage(<RunProgress run={run({})} />);
     expect(await screen.findByTestId("run-status")).toHaveTextContent("Running");
-    expect(screen.getByTestId("run-clients")).toHaveTextContent("2500 / 10000 clients · 25 %");
-    expect(screen.getByTestId("run-invoices")).toHaveTextContent("2499");
+    expect(screen.getByTestId("run-clients")).toHaveTextContent("2,500 / 10,000 clients · 25 %");
+    expect(screen.getByTestId("run-invoices")).toHaveTextContent("2,499");
     expect(screen.getByTestId("run-chunks")).toHaveTextContent("2 / 10");
     expect(screen.getByTestId("run-parked")).toHaveTextContent("1");
     expect(screen.getByTestId("run-amount")).toHaveTextContent("499,800.00");
@@ -71,9 +71,9 @@ describe("run progress", () => {
       progress: { processed: 10_000, total: 10_000, percent: 100 },
     });
     const view = renderPage(<RunProgress run={done} />);
-    expect(await screen.findByTestId("run-summary")).toHaveTextContent("9999 invoices, 10120 lines");
+    expect(await screen.findByTestId("run-summary")).toHaveTextContent("9,999 invoices, 10,120 lines");
     expect(screen.getByTestId("run-summary")).toHaveTextContent("in 42 s");
-    expect(screen.getByTestId("run-pdfs")).toHaveTextContent("2000 / 9999 PDFs rendered");
+    expect(screen.getByTestId("run-pdfs")).toHaveTextContent("2,000 / 9,999 PDFs rendered");
     expect(isSettled(done)).toBe(false);
     view.unmount();
     const rendered = {

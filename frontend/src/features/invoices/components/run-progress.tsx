@@ -1,7 +1,7 @@
 import { Alert, Badge, Group, Paper, Progress, SimpleGrid, Stack, Table, Text, Title } from "@mantine/core";
 import { useTranslation } from "react-i18next";
 import type { BillingRunDetail } from "@/features/invoices/api/create-billing-run";
-import { formatDateTime, formatMoney } from "@/lib/format";
+import { formatCount, formatDateTime, formatMoney } from "@/lib/format";
 
 const STATUS_COLOR = { queued: "gray", running: "blue", completed: "green", failed: "red" } as const;
 const STATUS_LABEL = {
@@ -56,13 +56,20 @@ export function RunProgress({ run }: { run: BillingRunDetail }) {
             />
           </Progress.Root>
           <Text size="sm" data-testid="run-clients">
-            {t("progress.clients", { processed: run.progress.processed, total: run.progress.total })} ·{" "}
-            {run.progress.percent} %
+            {t("progress.clients", {
+              processed: formatCount(run.progress.processed, lang),
+              total: formatCount(run.progress.total, lang),
+            })}{" "}
+            · {run.progress.percent} %
           </Text>
         </Stack>
         <SimpleGrid cols={{ base: 2, md: 5 }}>
-          <Figure label={t("progress.invoices")} value={String(run.invoices_count)} testId="run-invoices" />
-          <Figure label={t("progress.lines")} value={String(run.lines_count)} testId="run-lines" />
+          <Figure
+            label={t("progress.invoices")}
+            value={formatCount(run.invoices_count, lang)}
+            testId="run-invoices"
+          />
+          <Figure label={t("progress.lines")} value={formatCount(run.lines_count, lang)} testId="run-lines" />
           <Figure
             label={t("progress.amount")}
             value={formatMoney(run.total_amount, lang)}
@@ -73,7 +80,11 @@ export function RunProgress({ run }: { run: BillingRunDetail }) {
             value={`${run.chunks_done} / ${run.chunks_total}`}
             testId="run-chunks"
           />
-          <Figure label={t("progress.parked")} value={String(run.clients_failed)} testId="run-parked" />
+          <Figure
+            label={t("progress.parked")}
+            value={formatCount(run.clients_failed, lang)}
+            testId="run-parked"
+          />
         </SimpleGrid>
         {run.status === "failed" && (
           <Alert color="red" title={t("progress.failed")}>
@@ -83,8 +94,8 @@ export function RunProgress({ run }: { run: BillingRunDetail }) {
         {run.status === "completed" && (
           <Alert color="green" title={t("progress.completed")} data-testid="run-summary">
             {t("progress.summary", {
-              invoices: run.invoices_count,
-              lines: run.lines_count,
+              invoices: formatCount(run.invoices_count, lang),
+              lines: formatCount(run.lines_count, lang),
               total: formatMoney(run.total_amount, lang),
               seconds: run.invoicing_seconds ?? 0,
             })}
@@ -101,13 +112,19 @@ export function RunProgress({ run }: { run: BillingRunDetail }) {
                 color="teal"
                 animated={!run.pdfs_ready}
                 aria-label={t("progress.pdfs")}
-                aria-valuetext={t("progress.pdfs_count", { rendered: run.pdfs_rendered, total: pdfTotal })}
+                aria-valuetext={t("progress.pdfs_count", {
+                  rendered: formatCount(run.pdfs_rendered, lang),
+                  total: formatCount(pdfTotal, lang),
+                })}
               />
             </Progress.Root>
             <Text size="sm" data-testid="run-pdfs">
               {run.pdfs_ready
                 ? t("progress.pdfs_ready", { at: formatDateTime(run.pdfs_finished_at, lang) })
-                : t("progress.pdfs_count", { rendered: run.pdfs_rendered, total: pdfTotal })}
+                : t("progress.pdfs_count", {
+                    rendered: formatCount(run.pdfs_rendered, lang),
+                    total: formatCount(pdfTotal, lang),
+                  })}
             </Text>
           </Stack>
         )}
