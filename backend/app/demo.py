@@ -365,7 +365,7 @@ async def bill_month(api: Api, year: int, month: int, username: str) -> tuple[st
     return str(done.id), True
 
 
-async def pay_month(api: Api, clients: list[DemoClient], run_id: str, month_index: int, rng: random.Random) -> None:
+async def pay_month(api: Api, clients: list[DemoClient], run_id: str, month_index: int) -> None:
     by_id = {client.id: client for client in clients}
     payments: list[tuple[datetime, dict[str, Any]]] = []
     for invoice in await api.all("/api/v1/invoices", run_id=run_id):
@@ -378,15 +378,22 @@ async def pay_month(api: Api, clients: list[DemoClient], run_id: str, month_inde
             continue
         if client.payer == "stops_paying" and month_index >= client.stops_after:
             continue
+        # Each invoice draws from its own generator: a second load, which skips the invoices already paid,
+        # makes the same decisions for the rest (nothing is paid twice, nothing new appears).
+        draw = random.Random(f"{SEED}:{invoice['invoice_number']}")
         due = date.fromisoformat(invoice["due_date"])
         if client.payer == "late":
-            day = due + timedelta(days=rng.randint(3, 12))
+            day = due + timedelta(days=draw.randint(3, 12))
         else:
-            day = date.fromisoformat(invoice["issue_date"]) + timedelta(days=rng.randint(1, 14))
-        if day >= utc_today():
+            # Some pay the day the invoice arrives: early in a month the workspace still shows money collected.
+            day = date.fromisoformat(invoice["issue_date"]) + timedelta(days=draw.randint(0, 14))
+        if day > utc_today():
             continue  # not yet: the last month is still being paid
-        received = datetime.combine(day, time(rng.randint(8, 18), rng.randint(0, 59)), tzinfo=UTC)
-        method = rng.choice(["bank_transfer", "card", "cash", "mobile_money", "cheque"])
+        received = datetime.combine(day, time(draw.randint(8, 18), draw.randint(0, 59)), tzinfo=UTC)
+        # Never a receipt in the future: today's payments arrived before now.
+        received = min(received, datetime.now(UTC) - timedelta(minutes=draw.randint(1, 30)))
+        received = max(received, datetime.combine(day, time(0, 0), tzinfo=UTC))
+        method = draw.choice(["bank_transfer", "card", "cash", "mobile_money", "cheque"])
         payments.append(
             (
                 received,
@@ -454,7 +461,7 @@ async def load(
                 cin_client.contract_ids = [c["id"] for c in contracts]
         for index, (year, month) in enumerate(BILLED_MONTHS):
             run_id, billed_now = await bill_month(api, year, month, username)
-            await pay_month(api, clients, run_id, index, rng)
+            await pay_month(api, clients, run_id, index)
             next_month = _month_after(year, month)
             if billed_now:  # a past day is evaluated once, when it is lived; never again after later events
                 await evaluate(

@@ -27,6 +27,17 @@ export function formatCount(count: number, language: string): string {
   );
 }
 
+/** A ratio from the API as a decimal string ("0.4123"), as a percentage with one decimal: "41,2 %". */
+export function formatPercent(ratio: string | null | undefined, language: string): string {
+  if (ratio === null || ratio === undefined || ratio === "") return "—";
+  return new Intl.NumberFormat(tag(language), {
+    style: "percent",
+    minimumFractionDigits: 1,
+    maximumFractionDigits: 1,
+    numberingSystem: "latn",
+  }).format(ratio as unknown as number);
+}
+
 /** A business date (`YYYY-MM-DD`), shown as that calendar day whatever the browser's time zone. */
 export function formatDate(isoDate: string | null | undefined, language: string): string {
   if (!isoDate) return "—";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatCount, formatDate, formatMoney, formatPhone } from "@/lib/format";
+import { formatCount, formatDate, formatPercent, formatMoney, formatPhone } from "@/lib/format";
 
 // Intl separates French thousands with a narrow no-break space (U+202F); the amount and MAD with U+00A0.
 const nnbsp = "\u202f";
@@ -33,5 +33,13 @@ describe("formatCount", () => {
     expect(formatCount(10000, "en")).toBe("10,000");
     expect(formatCount(10000, "fr")).toBe("10\u202f000");
     expect(formatCount(12, "fr")).toBe("12");
+  });
+});
+
+describe("formatPercent", () => {
+  it("writes a ratio of the API as a percentage with one decimal, per language", () => {
+    expect(formatPercent("0.4123", "en")).toBe("41.2%");
+    expect(formatPercent("0.4123", "fr")).toBe("41,2\u00a0%");
+    expect(formatPercent(null, "fr")).toBe("—");
   });
 });

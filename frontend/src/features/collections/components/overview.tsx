@@ -4,7 +4,7 @@ import { useTranslation } from "react-i18next";
 import { FigureCard, FigureGrid } from "@/components/ui/figure-card";
 import { useDelinquentClients } from "@/features/collections/api/get-delinquent-clients";
 import { useCollectionsOverview } from "@/features/collections/api/get-overview";
-import { formatMoney } from "@/lib/format";
+import { formatMoney, formatPercent } from "@/lib/format";
 
 const AgingChart = lazy(async () => ({
   default: (await import("@/features/collections/components/aging-chart")).AgingChart,
@@ -22,10 +22,7 @@ export function CollectionsOverviewPanel({ onBucket }: { onBucket: (bucket: stri
     (data.cases_by_status.open ?? 0) +
     (data.cases_by_status.in_progress ?? 0) +
     (data.cases_by_status.promise_to_pay ?? 0);
-  const rate =
-    data.collection_rate === null || data.collection_rate === undefined
-      ? "—"
-      : `${(Number(data.collection_rate) * 100).toFixed(1)} %`;
+  const rate = formatPercent(data.collection_rate, lang);
   const chart = data.overdue_by_aging_bucket.map((row) => ({
     bucket: row.bucket,
     amount: Number(row.amount),
