@@ -54,6 +54,7 @@ from app.landing.schemas import (
     DraftWrite,
     LandingBootstrap,
     LandingInvoices,
+    LandingLanguage,
     LandingSubscriptions,
     NewSubscriptionResult,
     NewSubscriptionSubmit,
@@ -132,13 +133,24 @@ def _pdf(document: service.StoredDocument) -> Response:
     )
 
 
+LanguageQuery = Annotated[
+    LandingLanguage,
+    Query(description="Language of the legal texts: `fr` (default), `en` or `ar`; any other value is a 422."),
+]
+
+
 @router.get(
     "/bootstrap",
     operation_id="landing-bootstrap",
-    summary="Offers on sale by category, number formats, start-date window and legal texts",
+    summary="Offers on sale by category, number formats, start-date window, verification policy and legal texts",
 )
-async def get_bootstrap(session: SessionDep, settings: SettingsDep) -> LandingBootstrap:
-    return await service.bootstrap(session, settings, utc_today())
+async def get_bootstrap(
+    session: SessionDep, settings: SettingsDep, response: Response, lang: LanguageQuery = "fr"
+) -> LandingBootstrap:
+    # The answer is `no-store` like every landing answer (middleware), so no cache can hand one language's
+    # texts to another; the header only tells the reader which language it got.
+    response.headers["Content-Language"] = lang
+    return await service.bootstrap(session, settings, utc_today(), lang)
 
 
 @router.post(

@@ -20,6 +20,8 @@ from app.kit.phone import ACCEPTED_FORMATS, InvalidPhoneNumber, NumberKind, norm
 from app.kit.validation import IsoDate, field_errors
 
 DraftStatus = Literal["open", "submitted"]
+LandingLanguage = Literal["fr", "en", "ar"]
+VerificationPolicy = Literal["cin_only", "otp"]
 OtpChannel = Literal["sms", "email"]
 WizardStep = Literal["offer", "identity", "numbering", "start_date", "review"]
 
@@ -102,7 +104,8 @@ class StartDateWindow(BaseModel):
 
 class LegalText(BaseModel):
     id: str
-    version: str
+    version: str = Field(description="With id and language, identifies the wording the client accepted.")
+    language: LandingLanguage
     title: str
     body: str
 
@@ -111,9 +114,15 @@ class LandingBootstrap(BaseModel):
     categories: list[LandingOfferCategory]
     number_formats: NumberFormats
     contract_start_dates: StartDateWindow
-    legal_texts: list[LegalText]
+    legal_texts: list[LegalText] = Field(description="In the language asked for (`lang`).")
     draft_lifetime_days: int
     lookup_token_minutes: int
+    verification: VerificationPolicy = Field(
+        description=(
+            "The CIN verification policy. `otp`: lookups and a submit/new on an existing client's CIN need a "
+            "lookup token verified with the one-time code (verify-cin, then verify-otp)."
+        )
+    )
 
 
 # --- drafts ----------------------------------------------------------------------------------------------
@@ -177,7 +186,7 @@ class VerifyCinResponse(BaseModel):
     masked_cin: str
     masked_email: str
     masked_phone: str
-    verification: Literal["cin_only", "otp"] = Field(
+    verification: VerificationPolicy = Field(
         description="`otp`: the token opens nothing until the code sent to otp_channel is entered (verify-otp)."
     )
     otp_channel: OtpChannel | None = Field(description="Where the one-time code went (otp policy).")

@@ -54,7 +54,7 @@ from app.landing.exceptions import (
     LandingInvoiceNotFound,
     SubscriptionRefused,
 )
-from app.landing.legal import LEGAL_TEXTS
+from app.landing.legal import legal_texts
 from app.landing.models import LandingDraft, LandingLineSubmission, LandingOtpChallenge
 from app.landing.schemas import (
     ContractSummary,
@@ -64,6 +64,7 @@ from app.landing.schemas import (
     LandingBootstrap,
     LandingInvoice,
     LandingInvoices,
+    LandingLanguage,
     LandingOffer,
     LandingOfferCategory,
     LandingSubscription,
@@ -102,8 +103,11 @@ def start_date_window(settings: Settings, today: date) -> StartDateWindow:
     return StartDateWindow(earliest=today, latest=today + timedelta(days=settings.landing_max_start_days_ahead))
 
 
-async def bootstrap(session: AsyncSession, settings: Settings, today: date) -> LandingBootstrap:
-    """Everything the wizard needs in one answer: offers on sale today, formats, dates, legal texts."""
+async def bootstrap(
+    session: AsyncSession, settings: Settings, today: date, language: LandingLanguage
+) -> LandingBootstrap:
+    """Everything the wizard needs in one answer: offers on sale today, formats, dates, the verification policy
+    and the legal texts in `language`."""
     groups = await catalog_service.list_active_offers_grouped(session, today)
     return LandingBootstrap(
         categories=[
@@ -124,9 +128,10 @@ async def bootstrap(session: AsyncSession, settings: Settings, today: date) -> L
             cin_help=CIN_FORMAT_HELP,
         ),
         contract_start_dates=start_date_window(settings, today),
-        legal_texts=list(LEGAL_TEXTS),
+        legal_texts=legal_texts(language),
         draft_lifetime_days=settings.landing_draft_days,
         lookup_token_minutes=settings.landing_lookup_token_minutes,
+        verification=settings.landing_verification,
     )
 
 

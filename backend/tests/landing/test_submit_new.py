@@ -8,6 +8,8 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.collections.models import OutboxEvent
+from app.config import get_settings
 from app.contracts.models import Contract, Subscriber
 from app.customers.models import Client
 from app.kit.audit import AuditRecord
@@ -211,6 +213,105 @@ class TestSubmitNewIdempotency:
         response = await client.post(SUBMIT, json=new_subscription(offer))
         assert response.status_code == 400
         assert response.json()["error"]["code"] == "idempotency_key_required"
+
+
+class TestSubmitNewUnderOtp:
+    """An existing client subscribing under the `otp` policy: the wizard's path after a refusal."""
+
+    @pytest.fixture(autouse=True)
+    def otp_policy(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        monkeypatch.setattr(get_settings(), "landing_verification", "otp")
+
+    async def _code_sent_to(self, session: AsyncSession, client_id: uuid.UUID) -> str | None:
+        events = await session.scalars(
+            select(OutboxEvent).where(OutboxEvent.type == "landing.otp_requested").order_by(OutboxEvent.created_at)
+        )
+        codes = [event.payload["code"] for event in events if event.payload["client_id"] == str(client_id)]
+        return codes[-1] if codes else None
+
+    async def test_refused_then_verified_the_same_key_subscribes_once_and_replays(
+        self, client: httpx.AsyncClient, session: AsyncSession
+    ) -> None:
+        existing = await create_client(session, cin="YB482930", first_name="Yasmine", last_name="Benali")
+        existing_id = existing.id
+        offer = await create_offer(session, "mobile")
+        offer_id = offer.id
+        await session.commit()
+        body = new_subscription(offer_id, cin="YB482930")
+        key = "wizard-key-otp-1"
+
+        refused = await _submit(client, body, key=key)
+        assert refused.status_code == 409, refused.text
+        assert refused.json()["error"]["code"] == "subscription_refused"
+
+        pending = (await client.post(f"{LANDING}/clients/verify-cin", json={"cin": "YB482930"})).json()
+        # A token that was never confirmed with the code is refused like no token at all.
+        unconfirmed = await _submit(client, {**body, "lookup_token": pending["lookup_token"]}, key=key)
+        assert unconfirmed.status_code == 409
+        assert unconfirmed.json()["error"]["code"] == "subscription_refused"
+        code = await self._code_sent_to(session, existing_id)
+        assert code is not None
+        verified = await client.post(
+            f"{LANDING}/clients/verify-otp",
+            json={"cin": "YB482930", "lookup_token": pending["lookup_token"], "code": code},
+        )
+        assert verified.status_code == 200, verified.text
+        token = verified.json()["lookup_token"]
+
+        # The refusals wrote nothing under the key: the same key now subscribes (the token is not hashed).
+        accepted = await _submit(client, {**body, "lookup_token": token}, key=key)
+        assert accepted.status_code == 201, accepted.text
+        assert accepted.json()["client"]["reused_existing_client"] is True
+        replay = await _submit(client, {**body, "lookup_token": token}, key=key)
+        assert replay.status_code == 201
+        assert replay.headers["Idempotent-Replayed"] == "true"
+        assert replay.json() == accepted.json()
+        contracts = select(func.count()).select_from(Contract).where(Contract.offer_id == offer_id)
+        assert await session.scalar(contracts) == 1
+
+    async def test_a_verified_token_of_another_cin_is_refused_in_the_same_words(
+        self, client: httpx.AsyncClient, session: AsyncSession
+    ) -> None:
+        await create_client(session, cin="YB482931", first_name="Yasmine", last_name="Benali")
+        other = await create_client(session, cin="YB482932")
+        other_id = other.id
+        offer = await create_offer(session, "mobile")
+        offer_id = offer.id
+        await session.commit()
+        pending = (await client.post(f"{LANDING}/clients/verify-cin", json={"cin": "YB482932"})).json()
+        code = await self._code_sent_to(session, other_id)
+        assert code is not None
+        token = (
+            await client.post(
+                f"{LANDING}/clients/verify-otp",
+                json={"cin": "YB482932", "lookup_token": pending["lookup_token"], "code": code},
+            )
+        ).json()["lookup_token"]
+
+        response = await _submit(client, new_subscription(offer_id, cin="YB482931", lookup_token=token))
+
+        assert response.status_code == 409
+        assert response.json()["error"]["code"] == "subscription_refused"
+
+    async def test_a_new_cin_subscribes_without_a_code_and_a_stranger_is_sent_none(
+        self, client: httpx.AsyncClient, session: AsyncSession
+    ) -> None:
+        offer = await create_offer(session, "mobile")
+        before = await session.scalar(
+            select(func.count()).select_from(OutboxEvent).where(OutboxEvent.type == "landing.otp_requested")
+        )
+        answer = await client.post(f"{LANDING}/clients/verify-cin", json={"cin": "YB482933"})
+        assert answer.status_code == 200
+        assert answer.json()["verification"] == "otp"
+        after = await session.scalar(
+            select(func.count()).select_from(OutboxEvent).where(OutboxEvent.type == "landing.otp_requested")
+        )
+        assert after == before
+
+        response = await _submit(client, new_subscription(offer, cin="YB482933"))
+
+        assert response.status_code == 201, response.text
+        assert response.json()["client"]["reused_existing_client"] is False
 
 
 class TestSubmitNewValidation:

@@ -1125,7 +1125,7 @@ export interface paths {
       cookie?: never;
     };
     /**
-     * Offers on sale by category, number formats, start-date window and legal texts
+     * Offers on sale by category, number formats, start-date window, verification policy and legal texts
      * @description Public: no staff token.
      */
     get: operations["landing-bootstrap"];
@@ -3261,12 +3261,21 @@ export interface components {
       categories: components["schemas"]["LandingOfferCategory"][];
       number_formats: components["schemas"]["NumberFormats"];
       contract_start_dates: components["schemas"]["StartDateWindow"];
-      /** Legal Texts */
+      /**
+       * Legal Texts
+       * @description In the language asked for (`lang`).
+       */
       legal_texts: components["schemas"]["LegalText"][];
       /** Draft Lifetime Days */
       draft_lifetime_days: number;
       /** Lookup Token Minutes */
       lookup_token_minutes: number;
+      /**
+       * Verification
+       * @description The CIN verification policy. `otp`: lookups and a submit/new on an existing client's CIN need a lookup token verified with the one-time code (verify-cin, then verify-otp).
+       * @enum {string}
+       */
+      verification: "cin_only" | "otp";
     };
     /** LandingInvoice */
     LandingInvoice: {
@@ -3496,8 +3505,16 @@ export interface components {
     LegalText: {
       /** Id */
       id: string;
-      /** Version */
+      /**
+       * Version
+       * @description With id and language, identifies the wording the client accepted.
+       */
       version: string;
+      /**
+       * Language
+       * @enum {string}
+       */
+      language: "fr" | "en" | "ar";
       /** Title */
       title: string;
       /** Body */
@@ -13080,7 +13097,10 @@ export interface operations {
   };
   "landing-bootstrap": {
     parameters: {
-      query?: never;
+      query?: {
+        /** @description Language of the legal texts: `fr` (default), `en` or `ar`; any other value is a 422. */
+        lang?: "fr" | "en" | "ar";
+      };
       header?: never;
       path?: never;
       cookie?: never;

@@ -31,7 +31,6 @@ export function CinStep({
   const { t } = useTranslation("landing");
   // Under the `otp` policy the token of verify-cin opens nothing until the code sent with it is entered.
   const [pending, setPending] = useState<Lookup | null>(null);
-  const [resent, setResent] = useState(false);
   const form = useForm({ resolver: zodResolver(cinSchema), defaultValues: { cin: defaultCin ?? "" } });
   const verify = useMutation({
     mutationFn: (cin: string) => verifyCin(cin),
@@ -48,19 +47,10 @@ export function CinStep({
   if (pending)
     return (
       <CodeStep
-        key={pending.token}
         title={title}
-        lookup={pending}
-        resending={verify.isPending}
-        resendError={verify.error}
-        resent={resent && !verify.isPending && !verify.error}
-        onResend={() => {
-          setResent(true);
-          verify.mutate(pending.cin);
-        }}
+        sent={pending}
         onOtherCin={() => {
           setPending(null);
-          setResent(false);
           verify.reset();
         }}
         onVerified={onVerified}
@@ -107,27 +97,23 @@ export function CinStep({
 // an Arabic sentence would otherwise lay its groups out right to left.
 const ltr = (value: string) => `\u2066${value}\u2069`;
 
-/** The 6-digit one-time code: numeric keypad, the phone's own code autofill, refusals in words. */
-function CodeStep({
+/**
+ * The 6-digit one-time code sent by verify-cin (`sent`): numeric keypad, the phone's own code autofill,
+ * refusals in words, a new code on request. Used by the CIN step and by the subscribe wizard's review.
+ */
+export function CodeStep({
   title,
-  lookup,
-  resending,
-  resendError,
-  resent,
-  onResend,
+  sent,
   onOtherCin,
   onVerified,
 }: {
   title: string;
-  lookup: Lookup;
-  resending: boolean;
-  resendError: unknown;
-  resent: boolean;
-  onResend: () => void;
-  onOtherCin: () => void;
+  sent: Lookup;
+  onOtherCin?: () => void;
   onVerified: (lookup: Lookup) => void;
 }) {
   const { t } = useTranslation("landing");
+  const [lookup, setLookup] = useState(sent);
   const [code, setCode] = useState("");
   const [invalid, setInvalid] = useState(false);
   const input = useRef<HTMLInputElement>(null);
@@ -137,7 +123,18 @@ function CodeStep({
       onVerified({ cin: lookup.cin, token: verification.lookup_token, verification }),
     onError: () => input.current?.select(),
   });
-  // The code field takes the focus when the step opens (again with each new code: the step is keyed on it).
+  // A new code comes with a new token; until it does (or when it is refused) the code already sent holds.
+  const resend = useMutation({
+    mutationFn: () => verifyCin(lookup.cin),
+    onSuccess: (verification) => {
+      setLookup({ cin: lookup.cin, token: verification.lookup_token, verification });
+      setCode("");
+      setInvalid(false);
+      check.reset();
+      input.current?.focus();
+    },
+  });
+  // The code field takes the focus when the step opens.
   useEffect(() => {
     input.current?.focus();
   }, []);
@@ -163,7 +160,7 @@ function CodeStep({
             ? t("otp.sent_email", { email: ltr(verification.masked_email) })
             : t("otp.sent_sms", { phone: ltr(verification.masked_phone) })}
         </Text>
-        {resent ? (
+        {resend.isSuccess ? (
           <Alert color="blue" role="status">
             {t("otp.resent")}
           </Alert>
@@ -183,16 +180,18 @@ function CodeStep({
           error={invalid ? t("validation.otp") : undefined}
           styles={{ input: { letterSpacing: "0.3em", fontVariantNumeric: "tabular-nums" } }}
         />
-        <RefusalAlert error={check.error ?? resendError} />
+        <RefusalAlert error={check.error ?? resend.error} />
         <Button type="submit" loading={check.isPending}>
           {t("otp.submit")}
         </Button>
-        <Button variant="default" loading={resending} onClick={onResend}>
+        <Button variant="default" loading={resend.isPending} onClick={() => resend.mutate()}>
           {t("otp.resend")}
         </Button>
-        <Button variant="subtle" onClick={onOtherCin}>
-          {t("otp.other_cin")}
-        </Button>
+        {onOtherCin ? (
+          <Button variant="subtle" onClick={onOtherCin}>
+            {t("otp.other_cin")}
+          </Button>
+        ) : null}
       </Stack>
     </form>
   );

@@ -1,12 +1,13 @@
 import { Alert, Button, Checkbox, Loader, Paper, Progress, Stack, Text, Title } from "@mantine/core";
 import { useMutation } from "@tanstack/react-query";
-import { useEffect, useRef, useState } from "react";
+import { useEffect, useRef, useState, type ReactNode } from "react";
 import { useTranslation } from "react-i18next";
 import { findOffer, type Bootstrap } from "@/features/landing/api/bootstrap";
 import { LandingError } from "@/features/landing/api/client";
 import { createDraft, getDraft, updateDraft, type DraftAnswers } from "@/features/landing/api/drafts";
 import { contractDocumentLink, verifyCin } from "@/features/landing/api/lookup";
 import { submitNew, type NewSubscription, type NewSubscriptionResult } from "@/features/landing/api/submit";
+import { CodeStep, type Lookup } from "@/features/landing/components/cin-step";
 import { DocumentButton } from "@/features/landing/components/document-button";
 import { placeFieldErrors, RefusalAlert } from "@/features/landing/components/refusal";
 import {
@@ -18,6 +19,7 @@ import {
 } from "@/features/landing/components/subscribe-steps";
 import { forgetIdempotencyKey, idempotencyKeyFor } from "@/features/landing/lib/idempotency";
 import type { Journey } from "@/features/landing/lib/location";
+import { ApiError } from "@/lib/api-error";
 import { formatDate, formatMoney, formatPhone } from "@/lib/format";
 
 export const WIZARD_STEPS = ["offer", "identity", "numbering", "start_date", "review"] as const;
@@ -54,6 +56,10 @@ export function submitBody(answers: DraftAnswers, draftId: string | null): NewSu
   };
 }
 
+/** A verified lookup token (`otp` policy) still good for this CIN. */
+const usable = (lookup: Lookup | null, cin: string): lookup is Lookup =>
+  lookup !== null && lookup.cin === cin && Date.parse(lookup.verification.expires_at) > Date.now() + 5_000;
+
 type Loaded =
   | { state: "loading" }
   | { state: "ready"; answers: DraftAnswers; step: WizardStep; notice: string | null }
@@ -77,6 +83,9 @@ export function SubscribeWizard({
   const heading = useRef<HTMLDivElement>(null);
   const loadedDraft = useRef<string | null>(null);
   const submitting = useRef(false);
+  // `otp` policy: the code-verified lookup token of this CIN, once the customer has entered the code.
+  const [verified, setVerified] = useState<Lookup | null>(null);
+  const lastSubmit = useRef<{ body: NewSubscription; key: string } | null>(null);
 
   // Resume a draft from the link (or a reload): its answers and the step it reached.
   useEffect(() => {
@@ -129,6 +138,23 @@ export function SubscribeWizard({
     onError: (error) => routeFieldErrors(error),
   });
 
+  /**
+   * One key per intended subscription, computed without the lookup token: the retry that carries the token
+   * after a `subscription_refused` is the same request, so the API can never create a second contract.
+   */
+  function send(body: NewSubscription, lookup = verified) {
+    // A ref, not isPending: the second click of a double click comes before React re-renders.
+    if (submitting.current) return;
+    submitting.current = true;
+    const key = idempotencyKeyFor(`new:${draftId ?? "none"}`, body);
+    lastSubmit.current = { body, key };
+    const token = usable(lookup, body.cin) ? lookup.token : null;
+    submit.mutate(
+      { body: token ? { ...body, lookup_token: token } : body, key },
+      { onSettled: () => (submitting.current = false) },
+    );
+  }
+
   function routeFieldErrors(error: unknown) {
     if (loaded.state !== "ready") return;
     const problems: Record<string, string> = {};
@@ -158,6 +184,8 @@ export function SubscribeWizard({
       <Confirmation
         result={result}
         cin={loaded.state === "ready" ? (loaded.answers.cin ?? "") : ""}
+        verified={verified}
+        onVerified={setVerified}
         go={go}
       />
     );
@@ -196,6 +224,13 @@ export function SubscribeWizard({
       ? () => setLoaded({ ...loaded, step: WIZARD_STEPS[index - 1] ?? "offer", notice: null })
       : undefined;
   const common = { answers, saving: save.isPending, onNext: next, onBack: back, serverErrors };
+  // `otp` policy: a refusal tied to the CIN's holder may be an existing client who has not entered the code
+  // yet. The offer is worded the same whatever the reason: a CIN that is not on file just gets no code.
+  const codeMayHelp =
+    bootstrap.verification === "otp" &&
+    submit.error instanceof LandingError &&
+    submit.error.code === "subscription_refused" &&
+    !submit.variables?.body.lookup_token;
 
   return (
     <Stack gap="md">
@@ -228,16 +263,20 @@ export function SubscribeWizard({
             answers={answers}
             onBack={back}
             submitting={submit.isPending}
-            error={submit.error}
-            onSubmit={(accepted) => {
-              // A ref, not isPending: the second click of a double click comes before React re-renders.
-              if (submitting.current) return;
-              submitting.current = true;
-              const body = submitBody({ ...answers, terms_accepted: accepted }, draftId);
-              const key = idempotencyKeyFor(`new:${draftId ?? "none"}`, body);
-              submit.mutate({ body, key }, { onSettled: () => (submitting.current = false) });
-            }}
-          />
+            error={codeMayHelp ? null : submit.error}
+            onSubmit={(accepted) => send(submitBody({ ...answers, terms_accepted: accepted }, draftId))}
+          >
+            {codeMayHelp && answers.cin ? (
+              <ExistingClientCheck
+                key={submit.submittedAt}
+                cin={answers.cin}
+                onVerified={(lookup) => {
+                  setVerified(lookup);
+                  if (lastSubmit.current) send(lastSubmit.current.body, lookup);
+                }}
+              />
+            ) : null}
+          </Review>
         ) : null}
       </Paper>
     </Stack>
@@ -251,6 +290,7 @@ function Review({
   submitting,
   error,
   onSubmit,
+  children,
 }: {
   bootstrap: Bootstrap;
   answers: DraftAnswers;
@@ -258,6 +298,8 @@ function Review({
   submitting: boolean;
   error: unknown;
   onSubmit: (accepted: boolean) => void;
+  /** Shown under the form (the one-time code step is a form of its own). */
+  children?: ReactNode;
 }) {
   const { t, i18n } = useTranslation("landing");
   const [accepted, setAccepted] = useState(answers.terms_accepted === true);
@@ -281,66 +323,101 @@ function Review({
     [t("fields.contract_start_date"), formatDate(answers.contract_start_date, i18n.language)],
   ];
   return (
-    <form
-      noValidate
-      onSubmit={(event) => {
-        event.preventDefault();
-        if (!accepted) {
-          setMissing(true);
-          return;
-        }
-        onSubmit(true);
-      }}
-    >
-      <Stack gap="md">
-        <Title order={2}>{t("steps.review")}</Title>
-        <dl className="landing-dl">
-          {rows.map(([label, value, dir]) => (
-            <div key={label} style={{ display: "contents" }}>
-              <dt>{label}</dt>
-              <dd>
-                <bdi dir={dir}>{value}</bdi>
-              </dd>
-            </div>
+    <Stack gap="md">
+      <form
+        noValidate
+        onSubmit={(event) => {
+          event.preventDefault();
+          if (!accepted) {
+            setMissing(true);
+            return;
+          }
+          onSubmit(true);
+        }}
+      >
+        <Stack gap="md">
+          <Title order={2}>{t("steps.review")}</Title>
+          <dl className="landing-dl">
+            {rows.map(([label, value, dir]) => (
+              <div key={label} style={{ display: "contents" }}>
+                <dt>{label}</dt>
+                <dd>
+                  <bdi dir={dir}>{value}</bdi>
+                </dd>
+              </div>
+            ))}
+          </dl>
+          {bootstrap.legal_texts.map((text) => (
+            // In the page's language (the bootstrap is asked in it); `lang` tells readers and screen readers.
+            <details key={text.id} lang={text.language}>
+              <summary style={{ minHeight: 44, display: "flex", alignItems: "center", cursor: "pointer" }}>
+                {text.title}
+              </summary>
+              <Text size="sm" style={{ whiteSpace: "pre-line" }}>
+                {text.body}
+              </Text>
+            </details>
           ))}
-        </dl>
-        {bootstrap.legal_texts.map((text) => (
-          <details key={text.id}>
-            <summary style={{ minHeight: 44, display: "flex", alignItems: "center", cursor: "pointer" }}>
-              {text.title}
-            </summary>
-            <Text size="sm" style={{ whiteSpace: "pre-line" }}>
-              {text.body}
-            </Text>
-          </details>
-        ))}
-        <Checkbox
-          checked={accepted}
-          onChange={(event) => {
-            setAccepted(event.currentTarget.checked);
-            setMissing(false);
-          }}
-          label={t("review.terms")}
-          error={missing ? t("validation.terms") : undefined}
-        />
-        <RefusalAlert error={error} />
-        <StepActions saving={submitting} onBack={onBack} nextLabel={t("review.submit")} />
-      </Stack>
-    </form>
+          <Checkbox
+            checked={accepted}
+            onChange={(event) => {
+              setAccepted(event.currentTarget.checked);
+              setMissing(false);
+            }}
+            label={t("review.terms")}
+            error={missing ? t("validation.terms") : undefined}
+          />
+          <RefusalAlert error={error} />
+          <StepActions saving={submitting} onBack={onBack} nextLabel={t("review.submit")} />
+        </Stack>
+      </form>
+      {children}
+    </Stack>
+  );
+}
+
+/**
+ * `otp` policy, after a `subscription_refused`: an existing client confirms the CIN with the code sent to the
+ * contact on file (verify-cin), then the wizard sends the same subscription again with the verified token.
+ */
+function ExistingClientCheck({ cin, onVerified }: { cin: string; onVerified: (lookup: Lookup) => void }) {
+  const { t } = useTranslation("landing");
+  const [sent, setSent] = useState<Lookup | null>(null);
+  const sendCode = useMutation({
+    mutationFn: () => verifyCin(cin),
+    onSuccess: (verification) => setSent({ cin, token: verification.lookup_token, verification }),
+  });
+  if (sent) return <CodeStep title={t("existing.title")} sent={sent} onVerified={onVerified} />;
+  return (
+    <Stack gap="sm">
+      <Alert color="orange" role="alert" title={t("existing.title")}>
+        {t("existing.explain")}
+      </Alert>
+      <RefusalAlert error={sendCode.error} />
+      <Button loading={sendCode.isPending} onClick={() => sendCode.mutate()}>
+        {t("existing.send")}
+      </Button>
+    </Stack>
   );
 }
 
 function Confirmation({
   result,
   cin,
+  verified,
+  onVerified,
   go,
 }: {
   result: NewSubscriptionResult;
   cin: string;
+  verified: Lookup | null;
+  onVerified: (lookup: Lookup) => void;
   go: (journey: Journey) => void;
 }) {
   const { t, i18n } = useTranslation("landing");
   const contract = result.contract;
+  // `otp` policy, link expired and no verified token left: the code verify-cin has just sent.
+  const [sent, setSent] = useState<Lookup | null>(null);
   return (
     <Paper p={{ base: "md", sm: "lg" }} withBorder>
       <Stack gap="md">
@@ -363,15 +440,33 @@ function Confirmation({
           <dd>{formatMoney(contract.monthly_fee, i18n.language)}</dd>
         </dl>
         <DocumentButton
+          key={verified?.token}
           link={result.document}
           label={t("done.download_contract")}
           fileName={`${contract.contract_number}.pdf`}
           refresh={async () => {
             if (!cin) return null;
+            if (usable(verified, cin)) return contractDocumentLink(contract.contract_id, cin, verified.token);
             const verification = await verifyCin(cin);
+            if (verification.verification === "otp") {
+              setSent({ cin, token: verification.lookup_token, verification });
+              const error = new ApiError({ status: 401, code: "otp_required", message: "enter the code" });
+              throw new LandingError(error, null);
+            }
             return contractDocumentLink(contract.contract_id, cin, verification.lookup_token);
           }}
         />
+        {sent ? (
+          <CodeStep
+            key={sent.token}
+            title={t("done.download_contract")}
+            sent={sent}
+            onVerified={(lookup) => {
+              onVerified(lookup);
+              setSent(null);
+            }}
+          />
+        ) : null}
         <Button variant="default" onClick={() => go("home")}>
           {t("home.back")}
         </Button>

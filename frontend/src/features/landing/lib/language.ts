@@ -15,7 +15,7 @@ export function directionOf(language: LandingLanguage): "rtl" | "ltr" {
   return language === "ar" ? "rtl" : "ltr";
 }
 
-function asLanguage(value: string | null | undefined): LandingLanguage | null {
+export function asLanguage(value: string | null | undefined): LandingLanguage | null {
   const base = value?.toLowerCase().split("-")[0];
   return LANDING_LANGUAGES.find((language) => language === base) ?? null;
 }
