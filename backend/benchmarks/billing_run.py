@@ -402,6 +402,7 @@ def main() -> int:
         invoicing_cpu = CpuMeter.used(cpu_start, cpu_invoiced)
         pdf_cpu = CpuMeter.used(cpu_invoiced, cpu_rendered)
 
+        integrity = check_integrity(dsn, run_id)
         copy_seconds, copied_invoices, copied_lines = copy_floor(dsn, run_id)
         contracts = int(state["contracts_count"])  # type: ignore[call-overload]
         pdfs = int(state["pdfs_rendered"])  # type: ignore[call-overload]
@@ -432,6 +433,11 @@ def main() -> int:
                 f"(render only: {render_only_rate():,.0f} per CPU-second)"
             )
         log(f"workers                 {args.workers} processes x concurrency {args.concurrency}")
+        log(
+            f"integrity               {integrity['invoices']:,} invoices, {integrity['numbers']:,} distinct numbers, "
+            f"{integrity['gaps']} gaps ({integrity['first']} .. {integrity['last']}); "
+            f"{integrity['twice']} contract periods billed twice"
+        )
         log(f"load average            before {load_before[0]:.2f}, end of invoicing {load_during[0]:.2f}")
     finally:
         if args.keep or args.reuse:
@@ -439,6 +445,33 @@ def main() -> int:
         else:
             drop_database(server, name)
     return 0
+
+
+def check_integrity(dsn: str, run_id: str) -> dict[str, object]:
+    """What must hold however many workers billed the chunks: gapless distinct numbers, each contract's
+    recurring line once (the scale-out proof of issue 16; the database guards it, this shows it held)."""
+    with psycopg.connect(dsn) as conn:
+        row = conn.execute(
+            "WITH n AS (SELECT invoice_number, substring(invoice_number FROM '[0-9]+$')::bigint AS seq "
+            "FROM invoices WHERE billing_run_id = %s) "
+            "SELECT count(*), count(DISTINCT invoice_number), min(invoice_number), max(invoice_number), "
+            "max(seq) - min(seq) + 1 - count(*) FROM n",
+            (run_id,),
+        ).fetchone()
+        twice = conn.execute(
+            "SELECT count(*) FROM (SELECT l.contract_id FROM invoice_lines l JOIN invoices i ON i.id = l.invoice_id "
+            "WHERE i.billing_run_id = %s AND l.kind = 'recurring' "
+            "GROUP BY l.contract_id, l.period_start HAVING count(*) > 1) d",
+            (run_id,),
+        ).fetchone()
+    assert row is not None
+    assert twice is not None
+    invoices, numbers, first, last, gaps = row
+    result = {"invoices": invoices, "numbers": numbers, "first": first, "last": last}
+    result |= {"gaps": gaps, "twice": twice[0]}
+    if numbers != invoices or gaps or twice[0]:
+        raise SystemExit(f"integrity broken: {result}")
+    return result
 
 
 if __name__ == "__main__":

@@ -56,14 +56,21 @@ try {
     intent: "new_line",
   });
   const url = psqlUrl();
+  // Every column but the generated ones (the clients' search text), which PostgreSQL computes itself.
+  const clientColumns = sql(
+    url,
+    "SELECT string_agg(quote_ident(column_name), ', ' ORDER BY ordinal_position) FROM information_schema.columns " +
+      "WHERE table_name = 'clients' AND is_generated = 'NEVER'",
+  );
   const started = Date.now();
   // Each copy: the template row as JSON with its identity fields replaced, back into a row of the table.
   sql(
     url,
     `BEGIN;
-     INSERT INTO clients SELECT (jsonb_populate_record(NULL::clients, to_jsonb(t) || jsonb_build_object(
-       'id', gen_random_uuid(), 'cin', 'Z' || (g + 1), 'last_name', 'Client ' || g))).*
-     FROM clients t, generate_series(1, ${count - 1}) g WHERE t.id = '${client.id}';
+     INSERT INTO clients (${clientColumns}) SELECT ${clientColumns} FROM (
+       SELECT (jsonb_populate_record(NULL::clients, to_jsonb(t) || jsonb_build_object(
+         'id', gen_random_uuid(), 'cin', 'Z' || (g + 1), 'last_name', 'Client ' || g))).*
+       FROM clients t, generate_series(1, ${count - 1}) g WHERE t.id = '${client.id}') copied;
      CREATE TEMP TABLE bulk ON COMMIT DROP AS
        SELECT c.id AS client_id, substr(c.cin, 2)::int AS n, gen_random_uuid() AS subscriber_id
        FROM clients c WHERE c.cin ~ '^Z[0-9]+$' AND c.cin <> 'Z1';

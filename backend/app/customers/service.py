@@ -188,15 +188,9 @@ _SORT_COLUMNS: dict[str, Any] = {
 
 def _search_conditions(q: str) -> list[ColumnElement[bool]]:
     term = q.strip()
-    like = f"%{escape_like(term)}%"
+    # Lowercased by PostgreSQL, as the stored column is, so both sides fold letters the same way.
     conditions: list[ColumnElement[bool]] = [
-        Client.first_name.ilike(like, escape="\\"),
-        Client.last_name.ilike(like, escape="\\"),
-        (Client.first_name + " " + Client.last_name).ilike(like, escape="\\"),
-        (Client.last_name + " " + Client.first_name).ilike(like, escape="\\"),
-        Client.company_name.ilike(like, escape="\\"),
-        Client.cin.ilike(like, escape="\\"),
-        Client.email.ilike(like, escape="\\"),
+        Client.search_text.like(func.lower(f"%{escape_like(term)}%"), escape="\\"),
     ]
     # A phone search accepts every intake format: a full number matches its canonical form, a partial one
     # matches the national digits wherever they appear.

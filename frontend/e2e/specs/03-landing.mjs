@@ -425,32 +425,52 @@ await maybe(`an invoice download after a billing run${otp ? " (one-time code)" :
 // Target (issue 13): under 1 s. The figure depends on the machine's load (printed with it); the test fails
 // only on a clear regression, above FCP_LIMIT_MS.
 const FCP_LIMIT_MS = Number(process.env.MTF_LANDING_FCP_LIMIT_MS ?? 2500);
+// Issue 16 asks the same figures of the workspace's first page: `/` for a visitor not signed in is the login.
+// "Interactive" is when the page's first control can be used: the landing's first journey button, the
+// login's submit button, visible and enabled (polled every animation frame, measured in the page's clock).
+const firstPaints = {
+  "/landing": { width: 360, control: (page) => page.getByTestId("journey-subscribe") },
+  "/": { width: 1280, control: (page) => page.getByRole("button", { name: "Se connecter" }) },
+};
 await maybe("first contentful paint of /landing (production build served by the backend)", async () => {
-  const figures = [];
-  for (let i = 0; i < 5; i++) {
-    // A new context each time: a cold cache, as a first visit.
-    const context = await browser.newContext({ viewport: { width: 360, height: 800 } });
-    const page = await context.newPage();
-    await page.goto(`${base}/landing`);
-    await page.getByTestId("journey-subscribe").waitFor();
-    const fcp = await page.evaluate(
-      () =>
-        new Promise((resolve) => {
-          new PerformanceObserver((list) => {
-            const entry = list.getEntries().find((e) => e.name === "first-contentful-paint");
-            if (entry) resolve(entry.startTime);
-          }).observe({ type: "paint", buffered: true });
-        }),
+  const medians = {};
+  for (const [path, { width, control }] of Object.entries(firstPaints)) {
+    const fcps = [];
+    const ttis = [];
+    for (let i = 0; i < 5; i++) {
+      // A new context each time: a cold cache, as a first visit.
+      const context = await browser.newContext({ viewport: { width, height: 800 } });
+      const page = await context.newPage();
+      await page.goto(`${base}${path}`);
+      const button = control(page);
+      await button.waitFor();
+      await page.waitForFunction((el) => el && !el.disabled, await button.elementHandle(), {
+        polling: "raf",
+      });
+      const [fcp, tti] = await page.evaluate(
+        () =>
+          new Promise((resolve) => {
+            const now = performance.now();
+            new PerformanceObserver((list) => {
+              const entry = list.getEntries().find((e) => e.name === "first-contentful-paint");
+              if (entry) resolve([entry.startTime, now]);
+            }).observe({ type: "paint", buffered: true });
+          }),
+      );
+      fcps.push(Math.round(fcp));
+      ttis.push(Math.round(tti));
+      await context.close();
+    }
+    const median = (values) => [...values].sort((a, b) => a - b)[2];
+    const load = readFileSync("/proc/loadavg", "utf8").split(" ")[0];
+    console.log(
+      `       ${path} at ${width} px, 5 cold loads: first contentful paint ${fcps.join(", ")} ms (median ${median(fcps)}); ` +
+        `interactive ${ttis.join(", ")} ms (median ${median(ttis)}); load average ${load}`,
     );
-    figures.push(Math.round(fcp));
-    await context.close();
+    medians[path] = median(fcps);
   }
-  const median = [...figures].sort((a, b) => a - b)[2];
-  const load = readFileSync("/proc/loadavg", "utf8").split(" ")[0];
-  console.log(
-    `       /landing first contentful paint, 5 cold loads: ${figures.join(", ")} ms; median ${median} ms (load average ${load})`,
-  );
-  if (median > FCP_LIMIT_MS) throw new Error(`median FCP ${median} ms > ${FCP_LIMIT_MS} ms`);
+  if (medians["/landing"] > FCP_LIMIT_MS)
+    throw new Error(`median FCP ${medians["/landing"]} ms > ${FCP_LIMIT_MS} ms`);
 });
 
 await maybe("no sideways scroll or small touch target at 360 px, no page error", async () => {
