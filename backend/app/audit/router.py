@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, ConfigDict
-from sqlalchemy import select
+from sqlalchemy import BigInteger, cast, func, select
 
 from app.auth.deps import AdminOrAuditorDep
 from app.db import SessionDep
@@ -41,6 +41,15 @@ async def list_audit_events(
     entity_id: Annotated[str | None, Query(max_length=64)] = None,
     action: AuditAction | None = None,
     correlation_id: Annotated[str | None, Query(max_length=128)] = None,
+    issued_invoice_number: Annotated[
+        str | None,
+        Query(
+            max_length=40,
+            pattern=r"^[A-Z]+-[0-9]{4}-[0-9]+$",
+            description="Only the billing run's `invoices.issued` record of the batch that issued this invoice "
+            "number (a run audits each batch of consecutive numbers once, not each invoice).",
+        ),
+    ] = None,
 ) -> Page[AuditEventRead]:
     stmt = select(AuditRecord).order_by(AuditRecord.id.desc())
     if entity_type:
@@ -51,6 +60,8 @@ async def list_audit_events(
         stmt = stmt.where(AuditRecord.action == action)
     if correlation_id:
         stmt = stmt.where(AuditRecord.correlation_id == correlation_id)
+    if issued_invoice_number:
+        stmt = stmt.where(AuditRecord.action == "invoices.issued", *_batch_holds(issued_invoice_number))
     rows, total = await fetch_page(session, stmt, page)
     return Page(
         items=[AuditEventRead.model_validate(r) for r in rows],
@@ -58,3 +69,20 @@ async def list_audit_events(
         limit=page.limit,
         offset=page.offset,
     )
+
+
+def _batch_holds(invoice_number: str) -> list[Any]:
+    """The batch's first and last numbers are of the same series (prefix and year) as the number, and its
+    sequence lies between theirs, compared as integers (the padding may grow beyond six digits)."""
+    series, sequence = invoice_number.rsplit("-", 1)
+    first = AuditRecord.after["first_invoice_number"].astext
+    last = AuditRecord.after["last_invoice_number"].astext
+
+    def number_of(column: Any) -> Any:
+        return cast(func.substring(column, "[0-9]+$"), BigInteger)
+
+    return [
+        func.regexp_replace(first, "-[0-9]+$", "") == series,
+        number_of(first) <= int(sequence),
+        number_of(last) >= int(sequence),
+    ]

@@ -74,3 +74,42 @@ class TestAuditEventsApi:
             response = await client.get(AUDIT_EVENTS, params={name: value}, headers=auth_headers("auditor"))
             assert response.status_code == 422, response.text
             assert response.json()["error"]["details"][0]["loc"] == ["query", name]
+
+    async def test_the_issuing_batch_of_an_invoice_number(
+        self, client: httpx.AsyncClient, session: AsyncSession
+    ) -> None:
+        # A run audits each batch of consecutive numbers once; an invoice's timeline finds its batch by number,
+        # compared as integers within the number's series (FAC-2026-1000000 comes after FAC-2026-999999).
+        run = "0193a0c4-0000-7000-8000-000000000001"
+        batches = [
+            ("FAC-2026-000001", "FAC-2026-001000"),
+            ("FAC-2026-001001", "FAC-2026-002000"),
+            ("FAC-2026-999001", "FAC-2026-1000500"),
+            ("FAC-2025-000001", "FAC-2025-005000"),
+        ]
+        for first, last in batches:
+            await record_audit(
+                session,
+                action="invoices.issued",
+                entity_type="billing_run",
+                entity_id=run,
+                after={"first_invoice_number": first, "last_invoice_number": last, "invoices": 1000},
+            )
+        for number, expected in [
+            ("FAC-2026-001000", "FAC-2026-000001"),
+            ("FAC-2026-001001", "FAC-2026-001001"),
+            ("FAC-2026-1000000", "FAC-2026-999001"),
+            ("FAC-2025-000042", "FAC-2025-000001"),
+            ("FAC-2027-000001", None),
+        ]:
+            response = await client.get(
+                AUDIT_EVENTS,
+                params={"entity_type": "billing_run", "entity_id": run, "issued_invoice_number": number},
+                headers=auth_headers("auditor"),
+            )
+            assert response.status_code == 200, response.text
+            found = [item["after"]["first_invoice_number"] for item in response.json()["items"]]
+            assert found == ([expected] if expected else []), number
+        bad = await client.get(AUDIT_EVENTS, params={"issued_invoice_number": "'; --"}, headers=auth_headers("auditor"))
+        assert bad.status_code == 422
+        assert bad.json()["error"]["details"][0]["loc"] == ["query", "issued_invoice_number"]

@@ -145,6 +145,11 @@ await test("open an invoice of the run: lines, totals and its PDF inline with th
   const bytes = readFileSync(await download.path());
   if (bytes.subarray(0, 4).toString("latin1") !== "%PDF") throw new Error("not a PDF");
   if (response.headers()["x-content-sha256"] !== sha) throw new Error("SHA-256 shown is not the served one");
+  // The run audits each batch once: the invoice's trail shows the batch that issued it, linked to the run.
+  const batch = page.getByRole("link", { name: /^Batch FAC-\d{4}-\d+ → FAC-\d{4}-\d+ of the billing run$/ });
+  await batch.waitFor();
+  if ((await batch.getAttribute("href")) !== ctx.runUrl)
+    throw new Error(`batch link: ${await batch.getAttribute("href")}`);
   await capture(page, "invoice-detail", `/invoices/${invoice.id}`);
 });
 

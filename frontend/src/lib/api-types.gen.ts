@@ -15616,6 +15616,8 @@ export interface operations {
             )
           | null;
         correlation_id?: string | null;
+        /** @description Only the billing run's `invoices.issued` record of the batch that issued this invoice number (a run audits each batch of consecutive numbers once, not each invoice). */
+        issued_invoice_number?: string | null;
         /** @description Page size (1-200). */
         limit?: number;
         /** @description Rows to skip. */

@@ -20,3 +20,36 @@ export function invoiceAuditQueryOptions(invoiceId: string, enabled: boolean) {
 export function useInvoiceAudit(invoiceId: string, enabled: boolean) {
   return useQuery(invoiceAuditQueryOptions(invoiceId, enabled));
 }
+
+/**
+ * The run's audit record of the batch that issued this invoice: a run audits each batch of consecutive
+ * numbers once (not each invoice), so the invoice's own trail starts after it.
+ */
+export function invoiceIssuedBatchQueryOptions(
+  runId: string | null,
+  invoiceNumber: string | null,
+  enabled: boolean,
+) {
+  return queryOptions({
+    queryKey: billingKeys.invoiceIssuedBatch(runId ?? "", invoiceNumber ?? ""),
+    queryFn: ({ signal }) =>
+      unwrap(
+        api.GET("/api/v1/audit-events", {
+          params: {
+            query: {
+              entity_type: "billing_run",
+              entity_id: runId ?? "",
+              issued_invoice_number: invoiceNumber ?? "",
+              limit: 1,
+            },
+          },
+          signal,
+        }),
+      ),
+    enabled: enabled && !!runId && !!invoiceNumber,
+  });
+}
+
+export function useInvoiceIssuedBatch(runId: string | null, invoiceNumber: string | null, enabled: boolean) {
+  return useQuery(invoiceIssuedBatchQueryOptions(runId, invoiceNumber, enabled));
+}

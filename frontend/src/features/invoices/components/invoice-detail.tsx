@@ -22,7 +22,7 @@ import { auditLabels } from "@/components/ui/audit-labels";
 import { ClientName } from "@/components/ui/client-name";
 import { useInvoice } from "@/features/invoices/api/get-invoice";
 import { billingKeys } from "@/features/invoices/api/keys";
-import { useInvoiceAudit } from "@/features/invoices/api/list-invoice-audit";
+import { useInvoiceAudit, useInvoiceIssuedBatch } from "@/features/invoices/api/list-invoice-audit";
 import { useInvoicePayments } from "@/features/invoices/api/list-invoice-payments";
 import { InvoicePdf } from "@/features/invoices/components/invoice-pdf";
 import { InvoiceStatusBadge } from "@/features/invoices/components/status-badge";
@@ -79,6 +79,9 @@ function ApprovePaid({ invoiceId, outstanding }: { invoiceId: string; outstandin
   );
 }
 
+/** A value of an audit record's free-form `after`, shown only when it is a string. */
+const textOf = (value: unknown) => (typeof value === "string" ? value : "");
+
 export function InvoiceDetailPage() {
   const { t, i18n } = useTranslation("invoices");
   const lang = i18n.language;
@@ -88,11 +91,18 @@ export function InvoiceDetailPage() {
   const payments = useInvoicePayments(invoiceId);
   const canAudit = can(session, "audit:read");
   const audit = useInvoiceAudit(invoiceId, canAudit);
+  const issued = useInvoiceIssuedBatch(
+    invoice.data?.billing_run_id ?? null,
+    invoice.data?.invoice_number ?? null,
+    canAudit,
+  );
   if (invoice.isPending) return <PageLoader />;
   if (invoice.isError) return <Alert color="red">{invoice.error.message}</Alert>;
   const data = invoice.data;
   const payable =
     (data.status === "issued" || data.status === "overdue") && can(session, "collections:write");
+  // Newest first, as the audit log answers: the invoice's own events, then the batch that issued it.
+  const trail = [...(audit.data?.items ?? []), ...(issued.data?.items ?? [])];
   const creditNotes = (
     data as { credit_notes?: { id: string; credit_note_number: string; total: string; issue_date: string }[] }
   ).credit_notes;
@@ -250,16 +260,24 @@ export function InvoiceDetailPage() {
           </Title>
           {!canAudit ? (
             <Text c="dimmed">{t("detail.audit_not_allowed")}</Text>
-          ) : (audit.data?.items ?? []).length === 0 ? (
+          ) : trail.length === 0 ? (
             <Text c="dimmed">{t("detail.audit_empty")}</Text>
           ) : (
             <Timeline bulletSize={14} lineWidth={2}>
-              {audit.data?.items.map((event) => (
+              {trail.map((event) => (
                 <Timeline.Item key={event.id} title={auditLabels.action(t, event.action)}>
                   <Text size="xs" c="dimmed">
                     {formatDateTime(event.occurred_at, lang)} · {event.actor} (
                     {auditLabels.role(t, event.role)})
                   </Text>
+                  {event.action === "invoices.issued" && (
+                    <Anchor component={Link} to={`/invoices/runs/${data.billing_run_id}`} size="xs">
+                      {t("detail.issued_in_run", {
+                        first: textOf(event.after?.first_invoice_number),
+                        last: textOf(event.after?.last_invoice_number),
+                      })}
+                    </Anchor>
+                  )}
                 </Timeline.Item>
               ))}
             </Timeline>
