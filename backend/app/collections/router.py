@@ -270,18 +270,15 @@ async def export_cases(session: StreamingSessionDep, filters: CaseFiltersDep) ->
 )
 async def list_cases(session: SessionDep, page: PageDep, filters: CaseFiltersDep) -> Page[CaseRead]:
     rows, total = await cases.list_cases(session, page, filters)
-    names = await customers_service.display_names(session, (row.client_id for row in rows))
-    items = [CaseRead.model_validate(row).model_copy(update={"client_name": names.get(row.client_id)}) for row in rows]
+    items = await customers_service.with_client_names(session, [CaseRead.model_validate(row) for row in rows])
     return Page[CaseRead](items=items, total=total, limit=page.limit, offset=page.offset)
 
 
 async def _case_detail(session: SessionDep, case_id: uuid.UUID) -> CaseDetail:
     case = await cases.get_case(session, case_id)
     invoices = await cases.case_invoices(session, case_id)
-    names = await customers_service.display_names(session, [case.client_id])
-    return CaseDetail.model_validate(
-        {**CaseRead.model_validate(case).model_dump(), "client_name": names.get(case.client_id), "invoices": invoices}
-    )
+    [named] = await customers_service.with_client_names(session, [CaseRead.model_validate(case)])
+    return CaseDetail.model_validate({**named.model_dump(), "invoices": invoices})
 
 
 @router.get(

@@ -160,12 +160,6 @@ async def count_contracts_by_client(
     return {str(key): value for key, value in counts.items()}
 
 
-async def _with_client_names(session: SessionDep, contracts: list[ContractRead]) -> list[ContractRead]:
-    """The contracts with their clients' names, read in one query for the whole page."""
-    names = await customers_service.display_names(session, (contract.client_id for contract in contracts))
-    return [contract.model_copy(update={"client_name": names.get(contract.client_id)}) for contract in contracts]
-
-
 @router.get("/api/v1/contracts", operation_id="contracts-list", summary="List contracts (newest first)")
 async def list_contracts(
     session: SessionDep,
@@ -193,7 +187,12 @@ async def list_contracts(
         offer_id=offer_id,
         subscriber_id=subscriber_id,
     )
-    return Page(items=await _with_client_names(session, items), total=total, limit=page.limit, offset=page.offset)
+    return Page(
+        items=await customers_service.with_client_names(session, items),
+        total=total,
+        limit=page.limit,
+        offset=page.offset,
+    )
 
 
 @router.get(
@@ -204,7 +203,7 @@ async def list_contracts(
 )
 async def get_contract(contract_id: uuid.UUID, session: SessionDep, _: StaffReaderDep) -> ContractRead:
     contract = await service.describe_contract(session, await service.get_contract(session, contract_id))
-    return (await _with_client_names(session, [contract]))[0]
+    return (await customers_service.with_client_names(session, [contract]))[0]
 
 
 @router.post(

@@ -63,6 +63,11 @@ class Client(TimestampedMixin, Base):
 
     @property
     def display_name(self) -> str:
-        if self.kind == "business":
-            return self.company_name or ""
-        return f"{self.first_name or ''} {self.last_name or ''}".strip()
+        return display_name(self.kind, self.first_name, self.last_name, self.company_name)
+
+
+def display_name(kind: str, first_name: str | None, last_name: str | None, company_name: str | None) -> str:
+    """How a client is named on screens and documents: the company, or the person's first and last names."""
+    if kind == "business":
+        return company_name or ""
+    return f"{first_name or ''} {last_name or ''}".strip()

@@ -6,9 +6,9 @@ import logging
 import re
 import secrets
 import uuid
-from collections.abc import Iterable
+from collections.abc import Sequence
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Protocol, Self
 
 from sqlalchemy import ColumnElement, Select, func, or_, select
 from sqlalchemy.exc import IntegrityError
@@ -26,7 +26,7 @@ from app.customers.exceptions import (
     InvalidClient,
 )
 from app.customers.history import client_history, erase_personal_data_elsewhere, live_services, outstanding_balances
-from app.customers.models import CLIENT_STATUSES, Client
+from app.customers.models import CLIENT_STATUSES, Client, display_name
 from app.customers.schemas import NAME_FIELDS, ClientCreate, ClientUpdate, identity_problems
 from app.kit.audit import record_audit
 from app.kit.correlation import current_actor
@@ -72,13 +72,27 @@ async def get_client(session: AsyncSession, client_id: uuid.UUID, for_update: bo
     return client
 
 
-async def display_names(session: AsyncSession, client_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, str]:
-    """The display names of the given clients in one query, for lists that show many clients by name."""
-    wanted = set(client_ids)
+class NamesAClient(Protocol):
+    """A read schema of another module that shows its client by name."""
+
+    client_id: uuid.UUID
+    client_name: str | None
+
+    def model_copy(self, *, update: dict[str, Any]) -> Self: ...
+
+
+async def with_client_names[Named: NamesAClient](session: AsyncSession, items: Sequence[Named]) -> list[Named]:
+    """The items with their clients' display names filled in, the names read in one query for all of them."""
+    wanted = {item.client_id for item in items}
     if not wanted:
-        return {}
-    rows = await session.scalars(select(Client).where(Client.id.in_(wanted)))
-    return {client.id: client.display_name for client in rows}
+        return list(items)
+    rows = await session.execute(
+        select(Client.id, Client.kind, Client.first_name, Client.last_name, Client.company_name).where(
+            Client.id.in_(wanted)
+        )
+    )
+    names = {row.id: display_name(row.kind, row.first_name, row.last_name, row.company_name) for row in rows}
+    return [item.model_copy(update={"client_name": names.get(item.client_id)}) for item in items]
 
 
 async def get_client_by_cin(session: AsyncSession, cin: str) -> Client | None:
