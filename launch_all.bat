@@ -147,6 +147,13 @@ rem The e2e suite drives a Chromium the machine has (no browser download): CHROM
 if defined CHROMIUM_PATH (
   call npm run --silent e2e
   if errorlevel 1 ( popd & echo [launch_all] step failed: frontend e2e & exit /b 1 )
+  rem /landing once more under the otp verification policy: its one-time code journeys.
+  setlocal
+  set "MTF_LANDING_VERIFICATION=otp"
+  set "MTF_E2E_ONLY=03"
+  call npm run --silent e2e
+  if errorlevel 1 ( endlocal & popd & echo [launch_all] step failed: frontend e2e, otp verification & exit /b 1 )
+  endlocal
 ) else (
   echo [launch_all] frontend e2e skipped: set CHROMIUM_PATH to a Chromium or Chrome executable to run it
 )

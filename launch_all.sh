@@ -230,6 +230,8 @@ frontend_tests() {
   say "frontend: end-to-end (playwright-core driving /usr/bin/chromium on the real backend)"
   [ -x "${CHROMIUM_PATH:-/usr/bin/chromium}" ] || die "Chromium is required for the e2e suite: apt-get install -y chromium"
   npm run --silent e2e
+  say "frontend: end-to-end of /landing under the otp verification policy (the one-time code journeys)"
+  MTF_LANDING_VERIFICATION=otp MTF_E2E_ONLY=03 npm run --silent e2e
 }
 
 test_mode() {

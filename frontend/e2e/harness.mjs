@@ -9,7 +9,8 @@ import { chromium } from "playwright-core";
 
 const frontend = fileURLToPath(new URL("..", import.meta.url));
 const backend = fileURLToPath(new URL("../../backend/", import.meta.url));
-export const shots = `${frontend}e2e/screenshots/`;
+// The otp run of the landing spec keeps its own screenshots, so it does not overwrite the default run's.
+export const shots = `${frontend}e2e/screenshots/${process.env.MTF_LANDING_VERIFICATION === "otp" ? "otp/" : ""}`;
 const port = Number(process.env.MTF_E2E_PORT ?? 8310);
 export const base = `http://127.0.0.1:${port}`;
 const mtf = `${backend}.venv/bin/mtf`;
