@@ -38,6 +38,7 @@ AuditAction = Literal[
     "client.status_changed",
     "client.deleted",
     "client.anonymised",
+    "client.legal_texts_accepted",
     "offer.created",
     "offer.updated",
     "offer.retired",

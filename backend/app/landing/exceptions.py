@@ -65,6 +65,15 @@ class SubscriptionRefused(Conflict):
     message = "This subscription cannot be completed online. Contact customer service."
 
 
+class LegalTextOutdated(Conflict):
+    """A legal text was accepted in a version that is no longer the current one (the texts changed while
+    the visitor was on the page); details name the field."""
+
+    action = "Load bootstrap again, show the current texts and ask the visitor to accept them, then resend."
+    code = "legal_text_outdated"
+    message = "The legal texts changed since they were shown; read and accept the current ones."
+
+
 class LandingCinLimit(RateLimited):
     """The daily number of lines that may be added online for one CIN is reached."""
 

@@ -8,8 +8,11 @@ language at once; a better wording that keeps the meaning does not.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
-from app.landing.schemas import LandingLanguage, LegalText
+from app.errors import ValidationFailed
+from app.landing.exceptions import LegalTextOutdated
+from app.landing.schemas import AcceptedLegalText, LandingLanguage, LegalText
 
 
 @dataclass(frozen=True)
@@ -110,3 +113,47 @@ def legal_texts(language: LandingLanguage) -> list[LegalText]:
         )
         for text in _LEGAL_TEXTS
     ]
+
+
+_FIELD: list[str | int] = ["body", "accepted_legal_texts"]
+
+
+def acceptance_record(accepted: list[AcceptedLegalText] | None) -> list[dict[str, Any]]:
+    """What the audit log keeps of a submit's acceptance: every current text with its version and language.
+
+    An accepted list must name every current text once, all in one language (a 422 naming each wrong item);
+    a version other than the current one is a 409, since the visitor accepted a wording that is no longer
+    offered. Without a list (a caller predating the field) the current versions are recorded and the
+    language is left unstated rather than guessed.
+    """
+    current = {text.id: text.version for text in _LEGAL_TEXTS}
+    if accepted is None:
+        return [{"id": text.id, "version": text.version, "language": None} for text in _LEGAL_TEXTS]
+    problems: list[dict[str, Any]] = []
+    seen: set[str] = set()
+    language = accepted[0].language if accepted else None
+    for index, item in enumerate(accepted):
+        if item.id not in current:
+            problems.append(_problem([*_FIELD, index, "id"], f"No legal text has the id {item.id!r}."))
+        elif item.id in seen:
+            problems.append(_problem([*_FIELD, index, "id"], f"The legal text {item.id!r} is listed twice."))
+        if item.language != language:
+            problems.append(_problem([*_FIELD, index, "language"], "Every legal text is accepted in one language."))
+        seen.add(item.id)
+    missing = [text_id for text_id in current if text_id not in seen]
+    if missing:
+        problems.append(_problem(_FIELD, f"The legal texts {', '.join(missing)} are not accepted."))
+    if problems:
+        raise ValidationFailed(details=problems)
+    outdated = [
+        _problem([*_FIELD, index, "version"], f"The current version of {item.id!r} is {current[item.id]!r}.")
+        for index, item in enumerate(accepted)
+        if item.version != current[item.id]
+    ]
+    if outdated:
+        raise LegalTextOutdated(details=outdated)
+    return [{"id": item.id, "version": item.version, "language": item.language} for item in accepted]
+
+
+def _problem(loc: list[str | int], msg: str) -> dict[str, Any]:
+    return {"loc": loc, "msg": msg, "type": "value_error"}

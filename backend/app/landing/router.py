@@ -44,6 +44,7 @@ from app.landing.exceptions import (
     LandingCinLimit,
     LandingContractNotFound,
     LandingInvoiceNotFound,
+    LegalTextOutdated,
     OneTimeCodeRequired,
     SubscriptionRefused,
 )
@@ -273,6 +274,7 @@ async def list_invoices(
         DraftExpired,
         DraftAlreadySubmitted,
         SubscriptionRefused,
+        LegalTextOutdated,
         LandingCinLimit,
         NumberUnavailable,
         NumberPoolExhausted,

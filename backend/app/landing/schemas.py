@@ -110,6 +110,16 @@ class LegalText(BaseModel):
     body: str
 
 
+class AcceptedLegalText(BaseModel):
+    """One legal text the client accepted, as bootstrap listed it: the wording is (id, version, language)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    id: str = Field(min_length=1, max_length=64)
+    version: str = Field(min_length=1, max_length=32)
+    language: LandingLanguage
+
+
 class LandingBootstrap(BaseModel):
     categories: list[LandingOfferCategory]
     number_formats: NumberFormats
@@ -305,6 +315,17 @@ class NewSubscriptionSubmit(_NumberingPaths):
     contract_start_date: IsoDate
     terms_accepted: StrictBool = Field(
         description="The client accepts the legal texts listed by bootstrap: JSON true, nothing else."
+    )
+    accepted_legal_texts: list[AcceptedLegalText] | None = Field(
+        default=None,
+        max_length=16,
+        description=(
+            "The legal texts the client read and accepted, as bootstrap listed them (id, version, language): "
+            "every current text once, all in one language. Kept in the audit log with the contract. A version "
+            "that is no longer current is a 409 `legal_text_outdated`: show the texts of a new bootstrap and ask "
+            "again. Omitted (callers written before this field), the current versions are recorded with the "
+            "language not stated."
+        ),
     )
     draft_id: uuid.UUID | None = Field(default=None, description="The wizard draft this submit completes.")
     lookup_token: LookupToken | None = Field(

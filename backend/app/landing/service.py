@@ -36,6 +36,7 @@ from app.customers import service as customers_service
 from app.customers.models import Client
 from app.customers.schemas import ClientCreate
 from app.errors import AppError, BusinessValidationError, NotFound
+from app.kit.audit import record_audit
 from app.kit.correlation import Actor, actor_var
 from app.kit.identity import CIN_FORMAT_HELP, CIN_PATTERN
 from app.kit.locks import LockNamespace, lock
@@ -54,7 +55,7 @@ from app.landing.exceptions import (
     LandingInvoiceNotFound,
     SubscriptionRefused,
 )
-from app.landing.legal import legal_texts
+from app.landing.legal import acceptance_record, legal_texts
 from app.landing.models import LandingDraft, LandingLineSubmission, LandingOtpChallenge
 from app.landing.schemas import (
     ContractSummary,
@@ -704,6 +705,7 @@ async def submit_new(
     """
     act_as_landing(payload.cin)
     check_start_date(settings, payload.contract_start_date, today, ["body", "contract_start_date"])
+    accepted_texts = acceptance_record(payload.accepted_legal_texts)
     await offer_on_sale(session, payload.offer_id, payload.contract_start_date, ["body", "offer_id"])
     if payload.draft_id is not None:
         # Checked before any write, so a stale or used draft id fails fast; closed after provisioning.
@@ -732,6 +734,18 @@ async def submit_new(
             contract_id=result.contract.id,
             existing_client=reused,
         )
+    )
+    # On the client's record, where operators read its history: which wording was accepted for which contract.
+    await record_audit(
+        session,
+        action="client.legal_texts_accepted",
+        entity_type="client",
+        entity_id=client.id,
+        after={
+            "contract_id": result.contract.id,
+            "contract_number": result.contract.contract_number,
+            "legal_texts": accepted_texts,
+        },
     )
     if reused:
         await _notify_line_added(session, client, result.contract)
@@ -819,8 +833,10 @@ async def submit_plan_change(
 
 
 def submit_new_fingerprint(payload: NewSubscriptionSubmit) -> dict[str, Any]:
-    """What identifies a new subscription for idempotency (the lookup token is left out, as for plan change)."""
-    return payload.model_dump(mode="json", exclude={"lookup_token"})
+    """What identifies a new subscription for idempotency. The lookup token is left out, as for plan change,
+    and so are the accepted legal texts: a retry after the visitor switched language, or accepted the texts
+    again after a `legal_text_outdated`, is still the same subscription (a replay keeps the first record)."""
+    return payload.model_dump(mode="json", exclude={"lookup_token", "accepted_legal_texts"})
 
 
 def plan_change_fingerprint(payload: PlanChangeSubmit) -> dict[str, Any]:

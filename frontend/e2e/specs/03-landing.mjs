@@ -7,7 +7,7 @@
 // plan change and billing journeys go through the one-time code step, reading the code from the server's
 // development log line.
 import { readFileSync } from "node:fs";
-import { api, base, browser, check, serverLog, shots, test } from "../harness.mjs";
+import { api, base, browser, check, serverLog, shots, signedInPage, test } from "../harness.mjs";
 
 const otp = process.env.MTF_LANDING_VERIFICATION === "otp";
 const today = new Date().toISOString().slice(0, 10);
@@ -352,8 +352,29 @@ await maybe("the same subscription in Arabic at 360 px: rtl, no sideways scroll"
   });
   const width = await page.evaluate(() => document.documentElement.scrollWidth);
   if (width > 360) throw new Error(`scrollWidth ${width}`);
-  if ((await contractsOf(cin)).length !== 1) throw new Error("no contract");
+  const contracts = await contractsOf(cin);
+  if (contracts.length !== 1) throw new Error("no contract");
+  // The audit log keeps which wording was accepted: the Arabic texts the review showed, for this contract.
+  const client = contracts[0].client_id;
+  const audit = await api(
+    "GET",
+    `/api/v1/audit-events?action=client.legal_texts_accepted&entity_id=${client}`,
+  );
+  const accepted = audit.items[0]?.after;
+  if (
+    accepted?.contract_id !== contracts[0].id ||
+    accepted.legal_texts.some((text) => text.language !== "ar")
+  )
+    throw new Error(`legal acceptance ${JSON.stringify(audit.items)}`);
   await page.context().close();
+  // And the operator reads it on the client's history, in words.
+  const staff = await signedInPage();
+  await staff.goto(`${base}/clients/${client}`);
+  await staff.getByRole("tab", { name: "History" }).click();
+  await staff.getByText("Terms accepted online").waitFor();
+  await staff.getByText(/^Contract CT-[0-9-]+: \d+ texts? accepted in Arabic \(versions? [0-9-]+/).waitFor();
+  await staff.screenshot({ path: `${shots}client-legal-acceptance-en-1280.png`, fullPage: true });
+  await staff.context().close();
 });
 
 const planClient = await seedClient("Imane", "Chraibi", today);

@@ -1537,6 +1537,21 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
   schemas: {
+    /**
+     * AcceptedLegalText
+     * @description One legal text the client accepted, as bootstrap listed it: the wording is (id, version, language).
+     */
+    AcceptedLegalText: {
+      /** Id */
+      id: string;
+      /** Version */
+      version: string;
+      /**
+       * Language
+       * @enum {string}
+       */
+      language: "fr" | "en" | "ar";
+    };
     /** ActionCreate */
     ActionCreate: {
       /**
@@ -1677,6 +1692,7 @@ export interface components {
         | "client.status_changed"
         | "client.deleted"
         | "client.anonymised"
+        | "client.legal_texts_accepted"
         | "offer.created"
         | "offer.updated"
         | "offer.retired"
@@ -3618,6 +3634,11 @@ export interface components {
        */
       terms_accepted: boolean;
       /**
+       * Accepted Legal Texts
+       * @description The legal texts the client read and accepted, as bootstrap listed them (id, version, language): every current text once, all in one language. Kept in the audit log with the contract. A version that is no longer current is a 409 `legal_text_outdated`: show the texts of a new bootstrap and ask again. Omitted (callers written before this field), the current versions are recorded with the language not stated.
+       */
+      accepted_legal_texts?: components["schemas"]["AcceptedLegalText"][] | null;
+      /**
        * Draft Id
        * @description The wizard draft this submit completes.
        */
@@ -4907,6 +4928,7 @@ export interface components {
       | "invoice_pdf_unavailable"
       | "landing_cin_limit"
       | "last_admin"
+      | "legal_text_outdated"
       | "no_contract_to_change"
       | "not_authenticated"
       | "not_found"
@@ -14044,6 +14066,7 @@ export interface operations {
        * @description - `draft_already_submitted`: The draft was already submitted.
        *     - `idempotency_key_conflict`: The Idempotency-Key was already used with a different request body.
        *     - `idempotency_key_in_progress`: A request with the same Idempotency-Key is still running.
+       *     - `legal_text_outdated`: A legal text was accepted in a version that is no longer the current one (the texts changed while the visitor was on the page); details name the field.
        *     - `number_pool_exhausted`: No free mobile number is left in the allocation pool.
        *     - `number_unavailable`: The number already belongs to another live line.
        *     - `subscription_refused`: One answer for every refusal that would otherwise say something about the CIN's holder (a client of another name, a terminated client, an existing client without a verified one-time code), so that the public submit cannot be used to learn who is a client.
@@ -14060,6 +14083,7 @@ export interface operations {
                 | "draft_already_submitted"
                 | "idempotency_key_conflict"
                 | "idempotency_key_in_progress"
+                | "legal_text_outdated"
                 | "number_pool_exhausted"
                 | "number_unavailable"
                 | "subscription_refused";
@@ -15596,6 +15620,7 @@ export interface operations {
               | "client.status_changed"
               | "client.deleted"
               | "client.anonymised"
+              | "client.legal_texts_accepted"
               | "offer.created"
               | "offer.updated"
               | "offer.retired"

@@ -24,6 +24,7 @@ const ACTIONS: Record<AuditEvent["action"], string> = {
   "client.status_changed": "audit:actions.client_status_changed",
   "client.deleted": "audit:actions.client_deleted",
   "client.anonymised": "audit:actions.client_anonymised",
+  "client.legal_texts_accepted": "audit:actions.client_legal_texts_accepted",
   "offer.created": "audit:actions.offer_created",
   "offer.updated": "audit:actions.offer_updated",
   "offer.retired": "audit:actions.offer_retired",
@@ -69,9 +70,27 @@ const ROLES: Record<string, string> = {
   system: "audit:roles.system",
 };
 
+type AcceptedText = { version?: unknown; language?: unknown };
+
+/** What an online acceptance says beyond its title: the contract, and the wording's language and version. */
+function legalTextsAccepted(t: TFunction, after: AuditEvent["after"]): string | null {
+  const texts = Array.isArray(after?.legal_texts) ? (after.legal_texts as AcceptedText[]) : [];
+  if (!texts.length || typeof after?.contract_number !== "string") return null;
+  const language = texts[0]?.language;
+  return t("audit:details.legal_texts_accepted", {
+    contract: after.contract_number,
+    count: texts.length,
+    language: t(`audit:languages.${typeof language === "string" ? language : "unstated"}`),
+    versions: [...new Set(texts.map((text) => String(text.version)))].join(", "),
+  });
+}
+
 /** An audit event in the operator's words: what happened, to what kind of record, by which role. */
 export const auditLabels = {
   action: (t: TFunction, action: AuditEvent["action"]) => t(ACTIONS[action]),
+  /** A line of detail where the title alone does not say enough; null for the others. */
+  detail: (t: TFunction, event: Pick<AuditEvent, "action" | "after">) =>
+    event.action === "client.legal_texts_accepted" ? legalTextsAccepted(t, event.after) : null,
   entity: (t: TFunction, entity: AuditEvent["entity_type"]) => t(ENTITIES[entity]),
   role: (t: TFunction, role: string) => (ROLES[role] ? t(ROLES[role]) : role),
 };

@@ -25,6 +25,31 @@ describe("audit events in the operator's words", async () => {
         expect(label, entity).not.toMatch(/audit:|entities\.|undefined/);
       }
       expect(auditLabels.role(t, "landing")).not.toBe("landing");
+      const accepted = {
+        action: "client.legal_texts_accepted" as const,
+        after: {
+          contract_number: "CT-2026-000042",
+          legal_texts: [
+            { id: "terms_of_subscription", version: "2026-11", language: "ar" },
+            { id: "personal_data", version: "2026-11", language: "ar" },
+          ],
+        },
+      };
+      expect(auditLabels.detail(t, accepted)).toBe(
+        language === "fr"
+          ? "Contrat CT-2026-000042 : 2 textes acceptés en arabe (versions 2026-11)"
+          : "Contract CT-2026-000042: 2 texts accepted in Arabic (versions 2026-11)",
+      );
+      const unstated = {
+        ...accepted.after,
+        legal_texts: [{ id: "terms_of_subscription", version: "2026-11", language: null }],
+      };
+      expect(auditLabels.detail(t, { ...accepted, after: unstated })).toContain(
+        language === "fr"
+          ? "1 texte accepté en une langue non indiquée"
+          : "1 text accepted in a language not stated",
+      );
+      expect(auditLabels.detail(t, { action: "client.created", after: accepted.after })).toBeNull();
       expect(auditLabels.role(t, "operator")).toBe(language === "fr" ? "Opérateur" : "Operator");
     });
   }

@@ -20,6 +20,7 @@ import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Link, useNavigate } from "react-router";
 import { auditLabels } from "@/components/ui/audit-labels";
+import { LabelledValue } from "@/components/ui/labelled-value";
 import { errorMessage, notifyError } from "@/components/errors/error-notification";
 import { paths } from "@/config/paths";
 import {
@@ -38,15 +39,9 @@ import { can } from "@/lib/authorization";
 import { formatDate, formatDateTime, formatMoney, formatPhone } from "@/lib/format";
 import { useSession } from "@/lib/session";
 
-function Field({ label, value }: { label: string; value: string | null | undefined }) {
-  return (
-    <div>
-      <Text size="xs" c="dimmed" tt="uppercase" fw={600}>
-        {label}
-      </Text>
-      <Text>{value || "—"}</Text>
-    </div>
-  );
+/** The line of detail an audit event carries, where its title alone does not say enough. */
+function AuditDetail({ line }: { line: string | null }) {
+  return line ? <Text size="sm">{line}</Text> : null;
 }
 
 function Section({
@@ -256,12 +251,16 @@ export function ClientDetail({ clientId }: { clientId: string }) {
       )}
       <Card withBorder>
         <SimpleGrid cols={{ base: 1, sm: 2, lg: 4 }}>
-          <Field label={t("clients:fields.email")} value={record.email} />
-          <Field label={t("clients:fields.phone")} value={formatPhone(record.phone)} />
-          <Field label={t("clients:fields.address")} value={record.address} />
-          <Field label={t("clients:fields.city")} value={record.city} />
-          {record.kind === "business" && <Field label={t("clients:fields.ice")} value={record.ice} />}
-          <Field label={t("clients:fields.created_at")} value={formatDateTime(record.created_at, language)} />
+          <LabelledValue label={t("clients:fields.email")}>{record.email || "—"}</LabelledValue>
+          <LabelledValue label={t("clients:fields.phone")}>{formatPhone(record.phone) || "—"}</LabelledValue>
+          <LabelledValue label={t("clients:fields.address")}>{record.address || "—"}</LabelledValue>
+          <LabelledValue label={t("clients:fields.city")}>{record.city || "—"}</LabelledValue>
+          {record.kind === "business" && (
+            <LabelledValue label={t("clients:fields.ice")}>{record.ice || "—"}</LabelledValue>
+          )}
+          <LabelledValue label={t("clients:fields.created_at")}>
+            {formatDateTime(record.created_at, language) || "—"}
+          </LabelledValue>
         </SimpleGrid>
       </Card>
       <Tabs defaultValue="contracts" keepMounted={false}>
@@ -361,6 +360,7 @@ export function ClientDetail({ clientId }: { clientId: string }) {
             <Timeline bulletSize={14} lineWidth={2}>
               {audit.data?.items.map((event) => (
                 <Timeline.Item key={event.id} title={auditLabels.action(t, event.action)}>
+                  <AuditDetail line={auditLabels.detail(t, event)} />
                   <Text size="sm" c="dimmed">
                     {formatDateTime(event.occurred_at, language)} · {event.actor} (
                     {auditLabels.role(t, event.role)})

@@ -19,6 +19,7 @@ import { Link, useParams } from "react-router";
 import { notifyError } from "@/components/errors/error-notification";
 import { PageLoader } from "@/components/layouts/page-loader";
 import { auditLabels } from "@/components/ui/audit-labels";
+import { LabelledValue } from "@/components/ui/labelled-value";
 import { ClientName } from "@/components/ui/client-name";
 import { useInvoice } from "@/features/invoices/api/get-invoice";
 import { billingKeys } from "@/features/invoices/api/keys";
@@ -30,17 +31,6 @@ import { api, unwrap } from "@/lib/api-client";
 import { can } from "@/lib/authorization";
 import { formatDate, formatDateTime, formatMoney } from "@/lib/format";
 import { useSession } from "@/lib/session";
-
-function Field({ label, children }: { label: string; children: React.ReactNode }) {
-  return (
-    <Stack gap={0}>
-      <Text size="xs" c="dimmed" tt="uppercase" fw={600}>
-        {label}
-      </Text>
-      <Text component="div">{children}</Text>
-    </Stack>
-  );
-}
 
 /** "Approve paid": records a payment of the whole outstanding amount, after a confirmation saying so. */
 function ApprovePaid({ invoiceId, outstanding }: { invoiceId: string; outstanding: string }) {
@@ -130,19 +120,19 @@ export function InvoiceDetailPage() {
       </Group>
       <Paper withBorder p="md" radius="md">
         <SimpleGrid cols={{ base: 2, md: 5 }}>
-          <Field label={t("detail.client")}>
+          <LabelledValue label={t("detail.client")}>
             <ClientName clientId={data.client_id} />
-          </Field>
-          <Field label={t("list.period")}>
+          </LabelledValue>
+          <LabelledValue label={t("list.period")}>
             {formatDate(data.period_start, lang)} – {formatDate(data.period_end, lang)}
-          </Field>
-          <Field label={t("list.issued")}>{formatDate(data.issue_date, lang)}</Field>
-          <Field label={t("list.due")}>{formatDate(data.due_date, lang)}</Field>
-          <Field label={t("detail.run")}>
+          </LabelledValue>
+          <LabelledValue label={t("list.issued")}>{formatDate(data.issue_date, lang)}</LabelledValue>
+          <LabelledValue label={t("list.due")}>{formatDate(data.due_date, lang)}</LabelledValue>
+          <LabelledValue label={t("detail.run")}>
             <Anchor component={Link} to={`/invoices/runs/${data.billing_run_id}`} size="sm">
               {t("detail.open_run")}
             </Anchor>
-          </Field>
+          </LabelledValue>
         </SimpleGrid>
       </Paper>
       <Table aria-label={t("detail.lines")} withTableBorder striped>

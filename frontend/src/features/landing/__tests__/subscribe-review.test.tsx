@@ -39,8 +39,12 @@ const LEGAL = {
 } as const;
 type Language = keyof typeof LEGAL;
 
+// The version of the texts the API serves now; a test may change it while the review is on screen.
+const texts = { version: "2026-11", titleSuffix: "" };
+
 function bootstrap(language: Language, verification: "cin_only" | "otp") {
-  const [title, body] = LEGAL[language];
+  const [baseTitle, body] = LEGAL[language];
+  const title = `${baseTitle}${texts.titleSuffix}`;
   return {
     categories: [{ category: "mobile", label: "Mobile", numbering: "mobile", offers: [offer] }],
     number_formats: {
@@ -52,7 +56,7 @@ function bootstrap(language: Language, verification: "cin_only" | "otp") {
       cin_help: "1 or 2 letters then up to 8 digits",
     },
     contract_start_dates: { earliest: "2026-12-01", latest: "2027-03-01" },
-    legal_texts: [{ id: "terms_of_subscription", version: "2026-11", language, title, body }],
+    legal_texts: [{ id: "terms_of_subscription", version: texts.version, language, title, body }],
     draft_lifetime_days: 7,
     lookup_token_minutes: 15,
     verification,
@@ -164,6 +168,11 @@ function backend({
     http.post(`${LANDING}submit/new`, async ({ request }) => {
       const body = (await request.json()) as Record<string, unknown>;
       calls.submits.push({ key: request.headers.get("Idempotency-Key"), body });
+      const accepted = body.accepted_legal_texts as { version: string }[] | undefined;
+      if (accepted?.some((text) => text.version !== texts.version))
+        return envelope(409, "legal_text_outdated", "The legal texts changed.", [
+          { loc: ["body", "accepted_legal_texts", 0, "version"], msg: "outdated", type: "value_error" },
+        ]);
       if (existingClient && body.lookup_token !== "verified-token")
         return envelope(409, "subscription_refused", "This subscription cannot be accepted online.");
       return HttpResponse.json(subscribed(documentExpiresAt), { status: 201 });
@@ -207,6 +216,7 @@ async function confirm(user: ReturnType<typeof userEvent.setup>) {
 
 beforeEach(() => {
   sessionStorage.clear();
+  Object.assign(texts, { version: "2026-11", titleSuffix: "" });
   // A download goes through an anchor; jsdom does not navigate.
   vi.spyOn(HTMLAnchorElement.prototype, "click").mockImplementation(() => {});
 });
@@ -238,6 +248,42 @@ describe("review step: legal texts in the customer's language", () => {
     openReview("en");
     expect(await screen.findByText(LEGAL.en[0])).toBeInTheDocument();
     expect(calls.bootstrapLanguages).toEqual(["en"]);
+  });
+});
+
+describe("review step: which wording the customer accepted", () => {
+  it("sends the texts it showed, in their language", async () => {
+    const calls = backend({ verification: "cin_only", existingClient: false });
+    const user = openReview("en");
+    await confirm(user);
+
+    expect(await screen.findByText("CT-2026-000042")).toBeInTheDocument();
+    expect(calls.submits.map((submit) => submit.body.accepted_legal_texts)).toEqual([
+      [{ id: "terms_of_subscription", version: "2026-11", language: "en" }],
+    ]);
+  });
+
+  it("texts updated meanwhile: shows the new ones, asks again, resends the same subscription", async () => {
+    const calls = backend({ verification: "cin_only", existingClient: false });
+    const user = openReview("en");
+    expect(await screen.findByText(LEGAL.en[0])).toBeInTheDocument();
+    Object.assign(texts, { version: "2027-01", titleSuffix: " (January 2027)" });
+
+    await confirm(user);
+
+    expect(await screen.findByRole("alert")).toHaveTextContent("Our terms have just been updated");
+    expect(await screen.findByText(`${LEGAL.en[0]} (January 2027)`)).toBeInTheDocument();
+    const box = screen.getByLabelText("I have read and accept the terms above.");
+    expect(box).not.toBeChecked();
+    await confirm(user);
+
+    expect(await screen.findByText("CT-2026-000042")).toBeInTheDocument();
+    expect(calls.submits.map((submit) => submit.body.accepted_legal_texts)).toEqual([
+      [{ id: "terms_of_subscription", version: "2026-11", language: "en" }],
+      [{ id: "terms_of_subscription", version: "2027-01", language: "en" }],
+    ]);
+    const [first, second] = calls.submits;
+    expect(second?.key).toBe(first?.key);
   });
 });
 

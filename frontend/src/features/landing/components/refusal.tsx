@@ -29,6 +29,7 @@ const EXPLAINED = new Set([
   "otp_required",
   "cin_verification_locked",
   "subscription_refused",
+  "legal_text_outdated",
   "idempotency_key_in_progress",
 ]);
 

@@ -1,5 +1,5 @@
 import { Alert, Button, Checkbox, Loader, Paper, Progress, Stack, Text, Title } from "@mantine/core";
-import { useMutation } from "@tanstack/react-query";
+import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useRef, useState, type ReactNode } from "react";
 import { useTranslation } from "react-i18next";
 import { findOffer, type Bootstrap } from "@/features/landing/api/bootstrap";
@@ -38,8 +38,15 @@ function stepOfField(field: string): WizardStep | null {
   return WIZARD_STEPS.find((step) => STEP_FIELDS[step].includes(field)) ?? null;
 }
 
-/** The submit body from the saved answers: only the numbering path of the offer's category. */
-export function submitBody(answers: DraftAnswers, draftId: string | null): NewSubscription {
+/**
+ * The submit body from the saved answers: only the numbering path of the offer's category, and the legal texts
+ * the review showed (the wording accepted is their id, version and language).
+ */
+export function submitBody(
+  answers: DraftAnswers,
+  draftId: string | null,
+  legalTexts: Bootstrap["legal_texts"],
+): NewSubscription {
   return {
     cin: answers.cin ?? "",
     first_name: answers.first_name ?? "",
@@ -52,9 +59,13 @@ export function submitBody(answers: DraftAnswers, draftId: string | null): NewSu
     home_landline_local_number: answers.home_landline_local_number ?? null,
     contract_start_date: answers.contract_start_date ?? "",
     terms_accepted: answers.terms_accepted === true,
+    accepted_legal_texts: legalTexts.map(({ id, version, language }) => ({ id, version, language })),
     draft_id: draftId,
   };
 }
+
+/** What the idempotency key is derived from: the subscription, not which wording of the texts was accepted. */
+const subscriptionOf = (body: NewSubscription) => ({ ...body, accepted_legal_texts: undefined });
 
 /** A verified lookup token (`otp` policy) still good for this CIN. */
 const usable = (lookup: Lookup | null, cin: string): lookup is Lookup =>
@@ -86,6 +97,9 @@ export function SubscribeWizard({
   // `otp` policy: the code-verified lookup token of this CIN, once the customer has entered the code.
   const [verified, setVerified] = useState<Lookup | null>(null);
   const lastSubmit = useRef<{ body: NewSubscription; key: string } | null>(null);
+  const queryClient = useQueryClient();
+  // The texts changed after they were shown (409 legal_text_outdated): fresh texts, the box ticked again.
+  const [termsShownAgain, setTermsShownAgain] = useState(0);
 
   // Resume a draft from the link (or a reload): its answers and the step it reached.
   useEffect(() => {
@@ -135,7 +149,14 @@ export function SubscribeWizard({
       setResult(answer);
       go("subscribe", { replace: true });
     },
-    onError: (error) => routeFieldErrors(error),
+    onError: (error) => {
+      if (error instanceof LandingError && error.code === "legal_text_outdated") {
+        void queryClient.invalidateQueries({ queryKey: ["landing", "bootstrap"] });
+        setTermsShownAgain((count) => count + 1);
+        return;
+      }
+      routeFieldErrors(error);
+    },
   });
 
   /**
@@ -146,7 +167,7 @@ export function SubscribeWizard({
     // A ref, not isPending: the second click of a double click comes before React re-renders.
     if (submitting.current) return;
     submitting.current = true;
-    const key = idempotencyKeyFor(`new:${draftId ?? "none"}`, body);
+    const key = idempotencyKeyFor(`new:${draftId ?? "none"}`, subscriptionOf(body));
     lastSubmit.current = { body, key };
     const token = usable(lookup, body.cin) ? lookup.token : null;
     submit.mutate(
@@ -259,12 +280,16 @@ export function SubscribeWizard({
         ) : null}
         {step === "review" ? (
           <Review
+            key={termsShownAgain}
+            mustAcceptAgain={termsShownAgain > 0}
             bootstrap={bootstrap}
             answers={answers}
             onBack={back}
             submitting={submit.isPending}
             error={codeMayHelp ? null : submit.error}
-            onSubmit={(accepted) => send(submitBody({ ...answers, terms_accepted: accepted }, draftId))}
+            onSubmit={(accepted) =>
+              send(submitBody({ ...answers, terms_accepted: accepted }, draftId, bootstrap.legal_texts))
+            }
           >
             {codeMayHelp && answers.cin ? (
               <ExistingClientCheck
@@ -284,6 +309,7 @@ export function SubscribeWizard({
 }
 
 function Review({
+  mustAcceptAgain,
   bootstrap,
   answers,
   onBack,
@@ -292,6 +318,8 @@ function Review({
   onSubmit,
   children,
 }: {
+  /** The texts were updated after the customer accepted them: the box starts unticked. */
+  mustAcceptAgain: boolean;
   bootstrap: Bootstrap;
   answers: DraftAnswers;
   onBack?: () => void;
@@ -302,7 +330,7 @@ function Review({
   children?: ReactNode;
 }) {
   const { t, i18n } = useTranslation("landing");
-  const [accepted, setAccepted] = useState(answers.terms_accepted === true);
+  const [accepted, setAccepted] = useState(answers.terms_accepted === true && !mustAcceptAgain);
   const [missing, setMissing] = useState(false);
   const found = findOffer(bootstrap, answers.offer_id);
   const number =
