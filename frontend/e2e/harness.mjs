@@ -78,6 +78,7 @@ export const browser = await chromium.launch({
 mkdirSync(shots, { recursive: true });
 export const results = [];
 export const axeProblems = [];
+export const layoutProblems = [];
 
 export async function check(page, name) {
   const analysis = await new AxeBuilder({ page }).analyze();
@@ -107,6 +108,11 @@ export async function capture(page, name, url) {
         await page.goto(`${base}${url}`);
         await page.waitForLoadState("networkidle");
         await page.screenshot({ path: `${shots}${name}-${language}-${scheme}-${width}.png`, fullPage: true });
+        // A page wider than the window hides part of itself behind a sideways scroll (a table that does not
+        // fit its column, a value that does not wrap): seen once only in a screenshot, now a verdict.
+        const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+        if (overflow > 0)
+          layoutProblems.push(`${name} ${language} ${scheme} ${width}px: ${overflow}px too wide`);
       }
       await check(page, `${name} ${language} ${scheme}`);
     }

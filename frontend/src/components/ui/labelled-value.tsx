@@ -17,3 +17,16 @@ export function LabelledValue({ label, children }: { label: string; children: Re
     </Stack>
   );
 }
+
+/** An e-mail address that, when it must wrap, wraps after its @ rather than inside the domain. */
+export function EmailAddress({ email }: { email: string }) {
+  const at = email.lastIndexOf("@");
+  if (at < 0) return email;
+  return (
+    <>
+      {email.slice(0, at + 1)}
+      <wbr />
+      {email.slice(at + 1)}
+    </>
+  );
+}

@@ -20,7 +20,7 @@ import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Link, useNavigate } from "react-router";
 import { auditLabels } from "@/components/ui/audit-labels";
-import { LabelledValue } from "@/components/ui/labelled-value";
+import { EmailAddress, LabelledValue } from "@/components/ui/labelled-value";
 import { errorMessage, notifyError } from "@/components/errors/error-notification";
 import { paths } from "@/config/paths";
 import {
@@ -251,7 +251,9 @@ export function ClientDetail({ clientId }: { clientId: string }) {
       )}
       <Card withBorder>
         <SimpleGrid cols={{ base: 1, sm: 2, lg: 4 }}>
-          <LabelledValue label={t("clients:fields.email")}>{record.email || "—"}</LabelledValue>
+          <LabelledValue label={t("clients:fields.email")}>
+            {record.email ? <EmailAddress email={record.email} /> : "—"}
+          </LabelledValue>
           <LabelledValue label={t("clients:fields.phone")}>{formatPhone(record.phone) || "—"}</LabelledValue>
           <LabelledValue label={t("clients:fields.address")}>{record.address || "—"}</LabelledValue>
           <LabelledValue label={t("clients:fields.city")}>{record.city || "—"}</LabelledValue>

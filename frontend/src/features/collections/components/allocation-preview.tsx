@@ -23,43 +23,46 @@ export function AllocationPreviewTable({
   const lang = i18n.language;
   return (
     <>
-      <Table aria-label={t("payment.preview")} withTableBorder>
-        <Table.Thead>
-          <Table.Tr>
-            <Table.Th>{t("payment.invoice")}</Table.Th>
-            <Table.Th>{t("payment.due")}</Table.Th>
-            <Table.Th ta="right">{t("payment.owed")}</Table.Th>
-            <Table.Th ta="right">{t("payment.allocated")}</Table.Th>
-            <Table.Th ta="right">{t("payment.owed_after")}</Table.Th>
-          </Table.Tr>
-        </Table.Thead>
-        <Table.Tbody>
-          {preview.rows.map((row) => (
-            <Table.Tr key={row.invoice.invoice_id} data-testid="allocation-row">
-              <Table.Td ff="monospace" style={{ whiteSpace: "nowrap" }}>
-                {row.invoice.invoice_number}
-              </Table.Td>
-              <Table.Td style={{ whiteSpace: "nowrap" }}>{formatDate(row.invoice.due_date, lang)}</Table.Td>
-              <Table.Td ta="right">{formatMoney(row.invoice.outstanding_amount, lang)}</Table.Td>
-              <Table.Td ta="right">
-                {manual ? (
-                  <input
-                    aria-label={t("payment.allocate_to", { number: row.invoice.invoice_number })}
-                    value={manual[row.invoice.invoice_id] ?? ""}
-                    onChange={(event) => onManualChange(row.invoice.invoice_id, event.currentTarget.value)}
-                    style={{ width: 110, textAlign: "right" }}
-                  />
-                ) : (
-                  formatMoney(row.allocated, lang)
-                )}
-              </Table.Td>
-              <Table.Td ta="right" c={row.overAllocated ? "red" : undefined}>
-                {formatMoney(row.owedAfter, lang)}
-              </Table.Td>
+      {/* Five columns of amounts: in a narrow column of the page the table scrolls inside its card. */}
+      <Table.ScrollContainer minWidth={520}>
+        <Table aria-label={t("payment.preview")} withTableBorder>
+          <Table.Thead>
+            <Table.Tr>
+              <Table.Th>{t("payment.invoice")}</Table.Th>
+              <Table.Th>{t("payment.due")}</Table.Th>
+              <Table.Th ta="right">{t("payment.owed")}</Table.Th>
+              <Table.Th ta="right">{t("payment.allocated")}</Table.Th>
+              <Table.Th ta="right">{t("payment.owed_after")}</Table.Th>
             </Table.Tr>
-          ))}
-        </Table.Tbody>
-      </Table>
+          </Table.Thead>
+          <Table.Tbody>
+            {preview.rows.map((row) => (
+              <Table.Tr key={row.invoice.invoice_id} data-testid="allocation-row">
+                <Table.Td ff="monospace" style={{ whiteSpace: "nowrap" }}>
+                  {row.invoice.invoice_number}
+                </Table.Td>
+                <Table.Td style={{ whiteSpace: "nowrap" }}>{formatDate(row.invoice.due_date, lang)}</Table.Td>
+                <Table.Td ta="right">{formatMoney(row.invoice.outstanding_amount, lang)}</Table.Td>
+                <Table.Td ta="right">
+                  {manual ? (
+                    <input
+                      aria-label={t("payment.allocate_to", { number: row.invoice.invoice_number })}
+                      value={manual[row.invoice.invoice_id] ?? ""}
+                      onChange={(event) => onManualChange(row.invoice.invoice_id, event.currentTarget.value)}
+                      style={{ width: 110, textAlign: "right" }}
+                    />
+                  ) : (
+                    formatMoney(row.allocated, lang)
+                  )}
+                </Table.Td>
+                <Table.Td ta="right" c={row.overAllocated ? "red" : undefined}>
+                  {formatMoney(row.owedAfter, lang)}
+                </Table.Td>
+              </Table.Tr>
+            ))}
+          </Table.Tbody>
+        </Table>
+      </Table.ScrollContainer>
       <Text size="sm">{t("payment.total_owed", { amount: formatMoney(preview.owed, lang) })}</Text>
       {preview.problem && preview.problem !== "amount_invalid" && (
         <Alert color="red" role="alert" data-testid="allocation-problem">

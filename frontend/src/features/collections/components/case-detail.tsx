@@ -144,7 +144,8 @@ export function CaseDetailPage() {
           />
         </Paper>
       )}
-      <SimpleGrid cols={{ base: 1, md: 2 }}>
+      {/* Side by side only on wide screens: the payment form's allocation table needs half of a 1920 px page. */}
+      <SimpleGrid cols={{ base: 1, xl: 2 }}>
         <Paper withBorder p="md" radius="md">
           <Title order={2} size="h4" mb="sm">
             {t("case.actions")}
