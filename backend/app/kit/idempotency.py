@@ -19,13 +19,13 @@ from fastapi import Depends, Header
 from fastapi.encoders import jsonable_encoder
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
-from sqlalchemy import DateTime, Integer, String, delete, func
+from sqlalchemy import DateTime, Integer, String, bindparam, delete, func, insert, select
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.config import get_settings
-from app.db import Base
+from app.db import Base, table_of
 from app.errors import AppError, Conflict, raises
 from app.kit.correlation import current_actor
 from app.kit.locks import LockNamespace, try_lock
@@ -44,6 +44,18 @@ class IdempotencyRecord(Base):
     response_body: Mapped[Any] = mapped_column(JSONB, nullable=False)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now(), nullable=False)
     expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False, index=True)
+
+
+# Built once: every keyed write reads and writes its key row, and composing and cache-keying the statements
+# on each call cost more than running them. Columns, not an ORM row: the stored answer is only compared and
+# replayed, and the new row is never read back.
+_STORED_ANSWER = select(
+    IdempotencyRecord.request_hash,
+    IdempotencyRecord.response_status,
+    IdempotencyRecord.response_body,
+    IdempotencyRecord.expires_at,
+).where(IdempotencyRecord.scope == bindparam("scope"), IdempotencyRecord.key == bindparam("key"))
+_INSERT_KEY = insert(table_of(IdempotencyRecord))
 
 
 class IdempotencyKeyRequired(AppError):
@@ -149,7 +161,7 @@ async def run_idempotent(
     digest = request_hash(payload)
     if not await try_lock(session, LockNamespace.IDEMPOTENCY, f"{scope}\x1f{key}"):
         raise IdempotencyKeyInProgress()
-    existing = await session.get(IdempotencyRecord, (scope, key), populate_existing=True)
+    existing = (await session.execute(_STORED_ANSWER, {"scope": scope, "key": key})).first()
     if existing is not None and existing.expires_at <= datetime.now(existing.expires_at.tzinfo):
         await session.execute(
             delete(IdempotencyRecord).where(IdempotencyRecord.scope == scope, IdempotencyRecord.key == key)
@@ -165,17 +177,19 @@ async def run_idempotent(
     result = await handler()
     body = jsonable_encoder(result)
     retention = timedelta(hours=get_settings().idempotency_retention_hours)
-    session.add(
-        IdempotencyRecord(
-            scope=scope,
-            key=key,
-            request_hash=digest,
-            response_status=status_code,
-            response_body=body,
-            expires_at=datetime.now().astimezone() + retention,
-        )
-    )
+    # The handler's pending ORM changes are written first (a violated constraint fails here, as before).
     await session.flush()
+    await session.execute(
+        _INSERT_KEY,
+        {
+            "scope": scope,
+            "key": key,
+            "request_hash": digest,
+            "response_status": status_code,
+            "response_body": body,
+            "expires_at": datetime.now().astimezone() + retention,
+        },
+    )
     return JSONResponse(body, status_code=status_code)
 
 
