@@ -331,11 +331,11 @@ async def record_payment(session: AsyncSession, request: PaymentCreate) -> Payme
     """Record money received from a client and apply it to its invoices (oldest due date first by default)."""
     received_at = _received_at(request.received_at)
     try:
-        # Read once: its creation time for the checks below, its status for clearing delinquency at the end.
-        client = await customers_service.get_client_standing(session, request.client_id)
+        # The client lock, and the client read once: its creation time for the checks below, its status for
+        # clearing delinquency at the end.
+        client = await customers_service.lock_client_with_standing(session, request.client_id)
     except ClientNotFound as exc:
         raise UnknownPaymentClient() from exc
-    await lock_client(session, request.client_id)
     # Under the client lock: two requests for the same bank line cannot both pass the duplicate check.
     await _refuse_questionable(session, client.created_at, request, received_at)
     open_invoices = await settlement.open_invoices_for_client(session, request.client_id)

@@ -32,7 +32,7 @@ from app.customers.schemas import NAME_FIELDS, ClientCreate, ClientUpdate, ident
 from app.kit.audit import record_audit
 from app.kit.correlation import current_actor
 from app.kit.identity import normalize_cin
-from app.kit.locks import lock_client
+from app.kit.locks import client_lock_key, client_lock_taken, lock_client
 from app.kit.masking import mask_cin
 from app.kit.pagination import PageParams, fetch_page
 from app.kit.phone import InvalidPhoneNumber, normalize_moroccan_number
@@ -81,14 +81,21 @@ class ClientStanding:
     status: str
 
 
-# Two columns instead of the whole row, in a statement built once: the payment path reads nothing else of
-# the client, and loading a full ORM Client (and composing the statement) cost more than running it.
-_CLIENT_STANDING = select(Client.created_at, Client.status).where(Client.id == bindparam("client_id"))
+# Two columns instead of the whole row, and the client lock in the same statement, built once: the payment
+# path reads nothing else of the client, and loading a full ORM Client, composing the statement and a second
+# round trip for the lock cost more than running it. The lock is taken only when the client exists: the
+# function is evaluated for the row found. The columns come from the statement's snapshot, taken before
+# the lock is granted, as when the client was read first and then locked.
+_LOCK_CLIENT_STANDING = select(Client.created_at, Client.status, client_lock_taken()).where(
+    Client.id == bindparam("client_id")
+)
 
 
-async def get_client_standing(session: AsyncSession, client_id: uuid.UUID) -> ClientStanding:
-    """The client's creation time and status (anonymised clients included), or ClientNotFound."""
-    row = (await session.execute(_CLIENT_STANDING, {"client_id": client_id})).first()
+async def lock_client_with_standing(session: AsyncSession, client_id: uuid.UUID) -> ClientStanding:
+    """The client's creation time and status as read just before its client lock (`lock_client`) is taken,
+    in one statement (anonymised clients included); ClientNotFound, and no lock, for an unknown client."""
+    params = {"client_id": client_id, "client_lock_key": client_lock_key(client_id)}
+    row = (await session.execute(_LOCK_CLIENT_STANDING, params)).first()
     if row is None:
         raise ClientNotFound()
     return ClientStanding(created_at=row.created_at, status=row.status)
