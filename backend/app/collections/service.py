@@ -1,8 +1,9 @@
 """Payments: money received is recorded once, never exceeds what is owed, and drives invoices and cases.
 
-Every payment takes the client lock (`app.kit.locks.lock_client`, shared with billing and provisioning)
-and then the row locks of the client's open invoices, so two payments racing on one invoice are
-serialised: the second sees what the first paid and is refused if it would overpay.
+Every payment takes the client lock (`app.kit.locks.lock_client`, shared with billing and provisioning;
+`record_payment` takes the same lock in the statement that reads the client) and then the row locks of the
+client's open invoices, so two payments racing on one invoice are serialised: the second sees what the
+first paid and is refused if it would overpay.
 """
 
 from __future__ import annotations
