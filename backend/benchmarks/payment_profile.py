@@ -1,7 +1,9 @@
 """Where a payment's time goes, one request at a time (issue 16): the API in process on a scratch database,
 N payments through the ASGI app, each one's wall time split into the time its SQL statements took
 (execution and round trip, timed around the driver's cursor) and everything else (Python: routing,
-validation, ORM, serialisation, logging), with the statements of one payment listed.
+validation, ORM, serialisation, logging), with the statements of one payment listed. The API's own CPU time
+per payment (the thread's CPU clock, which does not run while waiting for PostgreSQL or for other processes)
+is printed too: on a shared machine it moves far less than the wall time.
 
     cd backend && .venv/bin/python benchmarks/payment_profile.py [--payments 300] [--tree]
 
@@ -67,6 +69,7 @@ async def profile(url: str, payers: list[str], count: int, tree: bool) -> None:
         get_settings(), User(username="bench-staff", roles=["operator", "collections"], token_version=0)
     )
     walls: list[float] = []
+    cpus: list[float] = []
     sql: list[float] = []
     counts: list[int] = []
     sample: list[tuple[str, float]] = []
@@ -77,9 +80,9 @@ async def profile(url: str, payers: list[str], count: int, tree: bool) -> None:
             clock.statements.clear()
             body = {"client_id": payers[index % len(payers)], "amount": "0.05", "method": "bank_transfer"}
             headers = {"Authorization": f"Bearer {token}", "Idempotency-Key": str(uuid.uuid4())}
-            started = time.perf_counter()
+            started, cpu_started = time.perf_counter(), time.thread_time()
             answer = await http.post("/api/v1/collections/payments", json=body, headers=headers)
-            wall = time.perf_counter() - started
+            wall, cpu = time.perf_counter() - started, time.thread_time() - cpu_started
             if answer.status_code != 201:
                 raise SystemExit(f"payment refused: {answer.status_code} {answer.text[:300]}")
             if index < 20:  # warm-up: caches, prepared plans, the pool's connections
@@ -90,6 +93,7 @@ async def profile(url: str, payers: list[str], count: int, tree: bool) -> None:
                     profiler.start()
                 continue
             walls.append(wall)
+            cpus.append(cpu)
             sql.append(sum(took for _, took in clock.statements))
             counts.append(len(clock.statements))
             sample = list(clock.statements)
@@ -108,6 +112,7 @@ async def profile(url: str, payers: list[str], count: int, tree: bool) -> None:
     print(f"  wall per payment        {ms(walls)}  -> {1 / statistics.median(walls):,.0f} payments/s on one process")
     print(f"  SQL statements          {statistics.median(counts):.0f} per payment, {ms(sql)} in all")
     print(f"  everything else         {ms(python)}  (routing, validation, ORM, serialisation, logging)")
+    print(f"  API CPU time            {ms(cpus)}  (this process only: the thread's CPU clock)")
     print("  the statements of the last payment:")
     for statement, took in sample:
         print(f"    {took * 1000:6.2f} ms  {statement}")

@@ -23,7 +23,7 @@ from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from sqlalchemy import Select, func, select, text
+from sqlalchemy import Select, bindparam, func, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.billing import settlement
@@ -366,11 +366,13 @@ async def _move_balance(
     await session.flush()
 
 
+# Built once: every payment reads the balance, and composing the statement cost more than running it.
+_CREDIT_BALANCE = select(ClientCreditBalance.balance).where(ClientCreditBalance.client_id == bindparam("client_id"))
+
+
 async def credit_balance(session: AsyncSession, client_id: uuid.UUID) -> Decimal:
     """The client's credit balance (0.00 without one)."""
-    balance = await session.scalar(
-        select(ClientCreditBalance.balance).where(ClientCreditBalance.client_id == client_id)
-    )
+    balance = await session.scalar(_CREDIT_BALANCE, {"client_id": client_id})
     return Decimal(balance) if balance is not None else ZERO
 
 

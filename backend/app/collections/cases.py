@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Date, Select, Subquery, exists, func, literal, select, text, update
+from sqlalchemy import Date, Select, Subquery, bindparam, exists, func, literal, select, text, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -104,18 +104,22 @@ async def get_case(session: AsyncSession, case_id: uuid.UUID, *, for_update: boo
     return case
 
 
+# Built once: every payment looks for the client's open case, and composing the statement cost more than
+# running it.
+_OPEN_CASE_OF_CLIENT = (
+    select(CollectionCase)
+    .where(CollectionCase.client_id == bindparam("client_id"), _OPEN_PREDICATE)
+    .execution_options(populate_existing=True)
+)
+_OPEN_CASE_OF_CLIENT_FOR_UPDATE = _OPEN_CASE_OF_CLIENT.with_for_update()
+
+
 async def open_case_for_client(
     session: AsyncSession, client_id: uuid.UUID, *, for_update: bool = False
 ) -> CollectionCase | None:
     """The client's open case (at most one), or None."""
-    stmt = (
-        select(CollectionCase)
-        .where(CollectionCase.client_id == client_id, _OPEN_PREDICATE)
-        .execution_options(populate_existing=True)
-    )
-    if for_update:
-        stmt = stmt.with_for_update()
-    return await session.scalar(stmt)
+    stmt = _OPEN_CASE_OF_CLIENT_FOR_UPDATE if for_update else _OPEN_CASE_OF_CLIENT
+    return await session.scalar(stmt, {"client_id": client_id})
 
 
 def cases_statement(filters: CaseFilters) -> Select[CollectionCase]:
@@ -307,10 +311,15 @@ async def _resolve(session: AsyncSession, case: CollectionCase, *, reason: str) 
     await _emit_transition(session, case, previous, reason=reason)
 
 
-async def _clear_delinquency_if_settled(session: AsyncSession, client_id: uuid.UUID) -> bool:
-    """Make a delinquent client active again once no overdue invoice remains; True when it changed."""
-    client = await customers_service.get_client(session, client_id)
-    if client.status != "delinquent" or await settlement.client_has_overdue_invoices(session, client_id):
+async def _clear_delinquency_if_settled(
+    session: AsyncSession, client_id: uuid.UUID, *, client_status: str | None = None
+) -> bool:
+    """Make a delinquent client active again once no overdue invoice remains; True when it changed.
+    `client_status` is the status the caller already read in this transaction (the client is then not
+    read again)."""
+    if client_status is None:
+        client_status = (await customers_service.get_client(session, client_id)).status
+    if client_status != "delinquent" or await settlement.client_has_overdue_invoices(session, client_id):
         return False
     await customers_service.set_client_status(session, client_id, "active")
     return True
@@ -325,15 +334,17 @@ async def _mark_delinquent(session: AsyncSession, client_id: uuid.UUID) -> bool:
     return True
 
 
-async def settle_after_payment(session: AsyncSession, client_id: uuid.UUID) -> None:
+async def settle_after_payment(
+    session: AsyncSession, client_id: uuid.UUID, *, client_status: str | None = None
+) -> None:
     """After money came in: refresh the client's open case, resolve it when nothing overdue remains, and
-    clear delinquency once no overdue invoice is left."""
+    clear delinquency once no overdue invoice is left (`client_status`: as the caller read it, if it did)."""
     case = await open_case_for_client(session, client_id, for_update=True)
     if case is not None:
         await _recompute_open_cases(session, as_of=None, client_id=client_id)
         for settled in await _cases_without_overdue(session, client_id):
             await _resolve(session, settled, reason="overdue_invoices_paid")
-    await _clear_delinquency_if_settled(session, client_id)
+    await _clear_delinquency_if_settled(session, client_id, client_status=client_status)
 
 
 @dataclass

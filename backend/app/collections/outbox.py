@@ -10,10 +10,11 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.collections.models import OutboxEvent
+from app.db import table_of
 from app.kit.jsonable import json_ready
 
 
@@ -23,6 +24,16 @@ async def publish(session: AsyncSession, event_type: str, payload: dict[str, Any
     session.add(event)
     await session.flush()
     return event
+
+
+# The table, not the mapped class: a Core INSERT built once, with no ORM bulk-insert machinery per call.
+_INSERT_EVENT = insert(table_of(OutboxEvent))
+
+
+async def insert_event(session: AsyncSession, event_type: str, payload: dict[str, Any]) -> None:
+    """The event `publish` writes, as one Core INSERT: for hot write paths (a payment) that never read the
+    event back. It does not flush the session (the event depends on no pending ORM change)."""
+    await session.execute(_INSERT_EVENT, {"type": event_type, "payload": json_ready(payload)})
 
 
 async def claim_undelivered(session: AsyncSession, *, limit: int = 100) -> list[OutboxEvent]:

@@ -1,8 +1,9 @@
 """Payments: money received is recorded once, never exceeds what is owed, and drives invoices and cases.
 
-Every payment takes the client lock (`app.kit.locks.lock_client`, shared with billing and provisioning)
-and then the row locks of the client's open invoices, so two payments racing on one invoice are
-serialised: the second sees what the first paid and is refused if it would overpay.
+Every payment takes the client lock (`app.kit.locks.lock_client`, shared with billing and provisioning;
+`record_payment` takes the same lock in the statement that reads the client) and then the row locks of the
+client's open invoices, so two payments racing on one invoice are serialised: the second sees what the
+first paid and is refused if it would overpay.
 """
 
 from __future__ import annotations
@@ -10,11 +11,12 @@ from __future__ import annotations
 import logging
 import uuid
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import ColumnElement, func, select, text, true
+from sqlalchemy import ColumnElement, func, insert, select, text, true
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
@@ -50,7 +52,8 @@ from app.collections.schemas import (
 )
 from app.customers import service as customers_service
 from app.customers.exceptions import ClientNotFound
-from app.kit.audit import record_audit
+from app.db import table_of
+from app.kit.audit import insert_audit_record, record_audit
 from app.kit.correlation import current_actor
 from app.kit.dates import utc_today
 from app.kit.locks import lock_client
@@ -131,10 +134,28 @@ def _plan_oldest_first(amount: Decimal, open_invoices: Sequence[Invoice]) -> lis
     return plan
 
 
+@dataclass(frozen=True, slots=True)
+class _StoredPayment:
+    """A payment as just written: the values the request gave, and what the database gave it (id, currency,
+    creation time)."""
+
+    id: uuid.UUID
+    client_id: uuid.UUID
+    amount: Decimal
+    currency: str
+    method: str
+    reference: str | None
+    received_at: datetime
+    source: str
+    created_at: datetime
+    created_by: str | None
+
+
 async def _record(
     session: AsyncSession,
     *,
     client_id: uuid.UUID,
+    client_status: str | None,
     amount: Decimal,
     method: str,
     reference: str | None,
@@ -142,7 +163,8 @@ async def _record(
     source: str,
     plan: list[tuple[Invoice, Decimal]],
 ) -> PaymentRecorded:
-    """Write the payment and its allocations, settle the invoices, announce it, refresh the client's case."""
+    """Write the payment and its allocations, settle the invoices, announce it, refresh the client's case.
+    `client_status` is the client's status if the caller read it in this transaction (None: read it)."""
     payment = await _write_payment(
         session,
         client_id=client_id,
@@ -157,9 +179,21 @@ async def _record(
         {"invoice_id": invoice.id, "invoice_number": invoice.invoice_number, "amount": share} for invoice, share in plan
     ]
     await _announce(session, payment, allocations)
-    await cases.settle_after_payment(session, client_id)
+    await cases.settle_after_payment(session, client_id, client_status=client_status)
     logger.info("payment %s of %s MAD recorded for client %s", payment.id, amount, client_id)
     return _recorded_answer(payment, allocations, settled)
+
+
+# The payment path writes its rows with Core INSERTs on the tables rather than `session.add` + flush
+# (decision 0025): the rows are written once and never changed or read back in the request, so the ORM's
+# unit of work (identity map, flush planning, refresh of server defaults) cost more than the statements and
+# bought nothing. The statements are built once: composing and cache-keying them per payment cost as much
+# again. The transaction, the locks, the constraints and the rows written are the same.
+# The database's defaults (id, currency, creation time) come back with the insert instead of a read-back.
+_INSERT_PAYMENT = insert(table_of(Payment)).returning(Payment.id, Payment.currency, Payment.created_at)
+# RETURNING makes SQLAlchemy send several allocations as one multi-row INSERT ("insertmanyvalues") instead of
+# one INSERT per row; the ids it returns are not needed.
+_INSERT_ALLOCATIONS = insert(table_of(PaymentAllocation)).returning(PaymentAllocation.id)
 
 
 async def _write_payment(
@@ -171,36 +205,53 @@ async def _write_payment(
     reference: str | None,
     received_at: datetime,
     source: str,
-) -> Payment:
+) -> _StoredPayment:
     actor = current_actor().subject
-    payment = Payment(
+    values = {
+        "client_id": client_id,
+        "amount": amount,
+        "method": method,
+        "reference": reference,
+        "received_at": received_at,
+        "source": source,
+        "created_by": actor,
+        "updated_by": actor,
+    }
+    stored = (await session.execute(_INSERT_PAYMENT, values)).one()
+    return _StoredPayment(
+        id=stored.id,
         client_id=client_id,
         amount=amount,
+        currency=stored.currency,
         method=method,
         reference=reference,
         received_at=received_at,
         source=source,
+        created_at=stored.created_at,
         created_by=actor,
-        updated_by=actor,
     )
-    session.add(payment)
-    await session.flush()
-    return payment
 
 
-async def _allocate(session: AsyncSession, payment: Payment, plan: list[tuple[Invoice, Decimal]]) -> list[Invoice]:
+async def _allocate(
+    session: AsyncSession, payment: _StoredPayment, plan: list[tuple[Invoice, Decimal]]
+) -> list[Invoice]:
     """One allocation row per invoice of the plan, each invoice settled for its share (as of today UTC)."""
     today = utc_today()
-    settled: list[Invoice] = []
-    for position, (invoice, share) in enumerate(plan):
-        session.add(PaymentAllocation(payment_id=payment.id, invoice_id=invoice.id, amount=share, position=position))
-        settled.append(await settlement.apply_payment_to_invoice(session, invoice, share, as_of=today))
-    await session.flush()
-    await session.refresh(payment, ["created_at"])
+    settled = [
+        await settlement.apply_payment_to_invoice(session, invoice, share, as_of=today) for invoice, share in plan
+    ]
+    # All the allocations in one statement, after the invoice updates as before; `position` keeps the order
+    # of the plan.
+    rows = [
+        {"payment_id": payment.id, "invoice_id": invoice.id, "amount": share, "position": position}
+        for position, (invoice, share) in enumerate(plan)
+    ]
+    if rows:
+        await session.execute(_INSERT_ALLOCATIONS, rows)
     return settled
 
 
-async def _announce(session: AsyncSession, payment: Payment, allocations: list[dict[str, Any]]) -> None:
+async def _announce(session: AsyncSession, payment: _StoredPayment, allocations: list[dict[str, Any]]) -> None:
     """The audit record and the outbox event of a recorded payment (same payload)."""
     summary: dict[str, Any] = {
         "payment_id": payment.id,
@@ -213,17 +264,19 @@ async def _announce(session: AsyncSession, payment: Payment, allocations: list[d
         "source": payment.source,
         "allocations": allocations,
     }
-    await record_audit(
+    await insert_audit_record(
         session,
         action="payment.recorded",
         entity_type="payment",
         entity_id=payment.id,
         after=summary,
     )
-    await outbox.publish(session, "payment.recorded", summary)
+    await outbox.insert_event(session, "payment.recorded", summary)
 
 
-def _recorded_answer(payment: Payment, allocations: list[dict[str, Any]], settled: list[Invoice]) -> PaymentRecorded:
+def _recorded_answer(
+    payment: _StoredPayment, allocations: list[dict[str, Any]], settled: list[Invoice]
+) -> PaymentRecorded:
     return PaymentRecorded(
         id=payment.id,
         client_id=payment.client_id,
@@ -251,13 +304,12 @@ def _recorded_answer(payment: Payment, allocations: list[dict[str, Any]], settle
 
 
 async def _refuse_questionable(
-    session: AsyncSession, client: Any, request: PaymentCreate, received_at: datetime
+    session: AsyncSession, client_since: datetime, request: PaymentCreate, received_at: datetime
 ) -> None:
     """What a controller would question: money received before the client existed, or the same bank line
     (client, reference, amount, day) recorded a second time under another key without confirmation."""
-    await session.refresh(client, ["created_at"])
-    if received_at < client.created_at:
-        raise ReceivedBeforeClient(client.created_at)
+    if received_at < client_since:
+        raise ReceivedBeforeClient(client_since)
     if request.reference is None or request.confirm_duplicate:
         return
     day = received_at.date()
@@ -280,12 +332,13 @@ async def record_payment(session: AsyncSession, request: PaymentCreate) -> Payme
     """Record money received from a client and apply it to its invoices (oldest due date first by default)."""
     received_at = _received_at(request.received_at)
     try:
-        client = await customers_service.get_client(session, request.client_id)
+        # The client lock, and the client read once: its creation time for the checks below, its status for
+        # clearing delinquency at the end.
+        client = await customers_service.lock_client_with_standing(session, request.client_id)
     except ClientNotFound as exc:
         raise UnknownPaymentClient() from exc
-    await lock_client(session, request.client_id)
     # Under the client lock: two requests for the same bank line cannot both pass the duplicate check.
-    await _refuse_questionable(session, client, request, received_at)
+    await _refuse_questionable(session, client.created_at, request, received_at)
     open_invoices = await settlement.open_invoices_for_client(session, request.client_id)
     # Credit the client holds (credit notes beyond what it owed) settles its invoices before its money does.
     if await credit_notes.use_credit_balance(session, request.client_id, open_invoices) > 0:
@@ -302,6 +355,7 @@ async def record_payment(session: AsyncSession, request: PaymentCreate) -> Payme
     return await _record(
         session,
         client_id=request.client_id,
+        client_status=client.status,
         amount=request.amount,
         method=request.method,
         reference=request.reference,
@@ -331,6 +385,7 @@ async def approve_invoice_paid(
     recorded = await _record(
         session,
         client_id=invoice.client_id,
+        client_status=None,
         amount=outstanding,
         method=request.method,
         reference=request.reference,
@@ -550,7 +605,6 @@ async def record_refund(session: AsyncSession, request: RefundCreate) -> Payment
         source="refund",
     )
     await credit_notes.refund_from_balance(session, request.client_id, request.amount, payment.id)
-    await session.refresh(payment, ["created_at"])
     summary: dict[str, Any] = {
         "payment_id": payment.id,
         "client_id": request.client_id,
@@ -566,7 +620,7 @@ async def record_refund(session: AsyncSession, request: RefundCreate) -> Payment
     return _payment_read_without_allocations(payment)
 
 
-def _payment_read_without_allocations(payment: Payment) -> PaymentRead:
+def _payment_read_without_allocations(payment: _StoredPayment) -> PaymentRead:
     return PaymentRead(
         id=payment.id,
         client_id=payment.client_id,

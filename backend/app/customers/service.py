@@ -7,10 +7,11 @@ import re
 import secrets
 import uuid
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Protocol, Self
 
-from sqlalchemy import ColumnElement, Select, func, or_, select
+from sqlalchemy import ColumnElement, Select, bindparam, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -31,7 +32,7 @@ from app.customers.schemas import NAME_FIELDS, ClientCreate, ClientUpdate, ident
 from app.kit.audit import record_audit
 from app.kit.correlation import current_actor
 from app.kit.identity import normalize_cin
-from app.kit.locks import lock_client
+from app.kit.locks import client_lock_key, client_lock_taken, lock_client
 from app.kit.masking import mask_cin
 from app.kit.pagination import PageParams, fetch_page
 from app.kit.phone import InvalidPhoneNumber, normalize_moroccan_number
@@ -70,6 +71,34 @@ async def get_client(session: AsyncSession, client_id: uuid.UUID, for_update: bo
     if client is None:
         raise ClientNotFound()
     return client
+
+
+@dataclass(frozen=True, slots=True)
+class ClientStanding:
+    """What a payment needs to know of its payer: since when the client exists and its status."""
+
+    created_at: datetime
+    status: str
+
+
+# Two columns instead of the whole row, and the client lock in the same statement, built once: the payment
+# path reads nothing else of the client, and loading a full ORM Client, composing the statement and a second
+# round trip for the lock cost more than running it. The lock is taken only when the client exists: the
+# function is evaluated for the row found. The columns come from the statement's snapshot, taken before
+# the lock is granted, as when the client was read first and then locked.
+_LOCK_CLIENT_STANDING = select(Client.created_at, Client.status, client_lock_taken()).where(
+    Client.id == bindparam("client_id")
+)
+
+
+async def lock_client_with_standing(session: AsyncSession, client_id: uuid.UUID) -> ClientStanding:
+    """The client's creation time and status as read just before its client lock (`lock_client`) is taken,
+    in one statement (anonymised clients included); ClientNotFound, and no lock, for an unknown client."""
+    params = {"client_id": client_id, "client_lock_key": client_lock_key(client_id)}
+    row = (await session.execute(_LOCK_CLIENT_STANDING, params)).first()
+    if row is None:
+        raise ClientNotFound()
+    return ClientStanding(created_at=row.created_at, status=row.status)
 
 
 class NamesAClient(Protocol):

@@ -6,12 +6,12 @@ import uuid
 from datetime import datetime
 from typing import Any, Literal
 
-from sqlalchemy import BigInteger, DateTime, Identity, String, func
+from sqlalchemy import BigInteger, DateTime, Identity, String, func, insert
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.db import Base
+from app.db import Base, table_of
 from app.kit.correlation import Actor, current_actor, get_correlation_id
 from app.kit.jsonable import json_ready
 
@@ -88,6 +88,33 @@ class AuditRecord(Base):
     correlation_id: Mapped[str | None] = mapped_column(String(128))
 
 
+# The table, not the mapped class: a Core INSERT built once, with no ORM bulk-insert machinery per call.
+_INSERT_AUDIT_RECORD = insert(table_of(AuditRecord))
+
+
+def _audit_values(
+    *,
+    action: AuditAction,
+    entity_type: AuditEntity,
+    entity_id: uuid.UUID | str,
+    before: dict[str, Any] | None,
+    after: dict[str, Any] | None,
+    actor: Actor | None,
+) -> dict[str, Any]:
+    who = actor or current_actor()
+    return {
+        "actor": who.subject,
+        "role": who.role,
+        "action": action,
+        "entity_type": entity_type,
+        "entity_id": str(entity_id),
+        # One conversion for every module: money as two-decimal strings, ids and dates as strings.
+        "before": json_ready(before),
+        "after": json_ready(after),
+        "correlation_id": get_correlation_id(),
+    }
+
+
 async def record_audit(
     session: AsyncSession,
     *,
@@ -99,18 +126,29 @@ async def record_audit(
     actor: Actor | None = None,
 ) -> AuditRecord:
     """Write one audit record in the caller's transaction (so it exists exactly when the change does)."""
-    who = actor or current_actor()
-    record = AuditRecord(
-        actor=who.subject,
-        role=who.role,
-        action=action,
-        entity_type=entity_type,
-        entity_id=str(entity_id),
-        # One conversion for every module: money as two-decimal strings, ids and dates as strings.
-        before=json_ready(before),
-        after=json_ready(after),
-        correlation_id=get_correlation_id(),
+    values = _audit_values(
+        action=action, entity_type=entity_type, entity_id=entity_id, before=before, after=after, actor=actor
     )
+    record = AuditRecord(**values)
     session.add(record)
     await session.flush()
     return record
+
+
+async def insert_audit_record(
+    session: AsyncSession,
+    *,
+    action: AuditAction,
+    entity_type: AuditEntity,
+    entity_id: uuid.UUID | str,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+    actor: Actor | None = None,
+) -> None:
+    """The record `record_audit` writes, as one Core INSERT: for hot write paths (a payment) that never read
+    the record back. It does not flush the session: the caller's pending ORM changes are written later
+    in the same transaction, which the append-only log does not depend on."""
+    values = _audit_values(
+        action=action, entity_type=entity_type, entity_id=entity_id, before=before, after=after, actor=actor
+    )
+    await session.execute(_INSERT_AUDIT_RECORD, values)

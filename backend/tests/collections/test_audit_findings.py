@@ -127,7 +127,9 @@ class TestQuestionablePayments:
     ) -> None:
         customer = await create_client(session)
         await create_invoice(session, customer, total="300.00", due_date=TODAY + timedelta(days=10))
-        body = {"client_id": str(customer.id), "amount": "100.00", "method": "bank_transfer", "reference": "VIR-77"}
+        # Read before the requests: the refused one rolls back the shared session and expires `customer`.
+        customer_id = customer.id
+        body = {"client_id": str(customer_id), "amount": "100.00", "method": "bank_transfer", "reference": "VIR-77"}
 
         first = await _pay(client, "dup-1", body)
         second = await _pay(client, "dup-2", body)
@@ -141,5 +143,5 @@ class TestQuestionablePayments:
         assert other_amount.status_code == 201, other_amount.text
         assert confirmed.status_code == 201, confirmed.text
         # 100.00 + 90.00 + 100.00 recorded; the refused one left nothing behind.
-        amounts = await session.scalars(select(Payment.amount).where(Payment.client_id == customer.id))
+        amounts = await session.scalars(select(Payment.amount).where(Payment.client_id == customer_id))
         assert sorted(str(amount) for amount in amounts) == ["100.00", "100.00", "90.00"]
