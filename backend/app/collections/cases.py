@@ -344,6 +344,11 @@ async def settle_after_payment(
         await _recompute_open_cases(session, as_of=None, client_id=client_id)
         for settled in await _cases_without_overdue(session, client_id):
             await _resolve(session, settled, reason="overdue_invoices_paid")
+        # The caller's status may predate an evaluation that opened this case and marked the client
+        # delinquent: the payment read it, then waited for that evaluation's invoice and case locks. The
+        # evaluation has committed by now, so a fresh read sees what it set. An evaluation marks a client
+        # only with the case it opened or refreshed, so without a case the status read earlier stands.
+        client_status = None
     await _clear_delinquency_if_settled(session, client_id, client_status=client_status)
 
 

@@ -12,7 +12,11 @@ import pytest
 from sqlalchemy import func, select
 
 from app.billing.models import Invoice
-from app.collections.models import Payment
+from app.collections import cases
+from app.collections import service as collections_service
+from app.collections.models import CollectionCase, Payment
+from app.collections.schemas import PaymentCreate
+from app.customers.models import Client
 from app.db import database
 from app.kit.locks import lock_client
 from tests.fixtures.auth import auth_headers
@@ -153,3 +157,76 @@ class TestParallelPayments:
         assert {r.json()["error"]["code"] for r in responses if r.status_code == 409} <= {"idempotency_key_in_progress"}
         _, count, paid = await _invoice_and_payments(invoice_id, client_id)
         assert (count, paid) == (1, Decimal("25.00"))
+
+
+class TestPaymentDuringTheEvaluation:
+    async def test_a_payment_that_waits_for_the_evaluation_clears_the_delinquency_it_marked(
+        self, live_client: httpx.AsyncClient
+    ) -> None:
+        async with database.sessionmaker() as session:
+            customer = await create_client(session)
+            invoice = await create_invoice(session, customer, total="80.00", due_date=TODAY - timedelta(days=5))
+            await session.commit()
+        body = {"client_id": str(customer.id), "amount": "80.00", "method": "cash"}
+
+        async with database.sessionmaker() as evaluation, evaluation.begin():
+            # The evaluation has marked the invoice overdue, opened the case and made the client delinquent,
+            # and has not committed: the payment reads the client as still active, then waits for the
+            # invoice the evaluation holds.
+            summary = await cases.evaluate_collections(evaluation, TODAY)
+            assert (summary.cases_opened, summary.clients_marked_delinquent) == (1, 1)
+            payment = asyncio.create_task(
+                live_client.post(
+                    "/api/v1/collections/payments",
+                    json=body,
+                    headers=auth_headers("collections", **{"Idempotency-Key": "during-evaluation"}),
+                )
+            )
+            await asyncio.sleep(1.0)
+            assert not payment.done(), "the payment went ahead while the evaluation held the invoice"
+
+        response = await asyncio.wait_for(payment, timeout=30)
+        assert response.status_code == 201, response.text
+        async with database.sessionmaker() as session:
+            client = await session.get_one(Client, customer.id)
+            case = await session.scalar(select(CollectionCase).where(CollectionCase.client_id == customer.id))
+            paid = await session.get_one(Invoice, invoice.id)
+        assert (paid.status, paid.outstanding_amount) == ("paid", Decimal("0.00"))
+        assert case is not None
+        assert case.status == "resolved"
+        # Nothing is overdue any more, so the client is active again; before, it stayed delinquent until a
+        # later payment, and no one could make it active by hand.
+        assert client.status == "active"
+
+    async def test_an_evaluation_that_waits_for_a_payment_opens_no_case_for_what_it_paid(
+        self, live_client: httpx.AsyncClient
+    ) -> None:
+        async with database.sessionmaker() as session:
+            customer = await create_client(session)
+            invoice = await create_invoice(session, customer, total="80.00", due_date=TODAY - timedelta(days=5))
+            await session.commit()
+
+        async with database.sessionmaker() as payer, payer.begin():
+            # The payment holds the invoice it is settling: the evaluation has to wait for it to commit.
+            await collections_service.record_payment(
+                payer, PaymentCreate(client_id=customer.id, amount=Decimal("80.00"), method="cash")
+            )
+            evaluation = asyncio.create_task(
+                live_client.post(
+                    "/api/v1/collections/evaluations",
+                    json={"as_of": TODAY.isoformat()},
+                    headers=auth_headers("collections", **{"Idempotency-Key": "after-payment"}),
+                )
+            )
+            await asyncio.sleep(1.0)
+            assert not evaluation.done(), "the evaluation went ahead while the payment held the invoice"
+
+        response = await asyncio.wait_for(evaluation, timeout=30)
+        assert response.status_code == 200, response.text
+        async with database.sessionmaker() as session:
+            client = await session.get_one(Client, customer.id)
+            opened = await session.scalar(select(func.count()).where(CollectionCase.client_id == customer.id))
+            paid = await session.get_one(Invoice, invoice.id)
+        # The evaluation saw the invoice paid once it got it: nothing overdue, no case, nobody delinquent.
+        assert paid.status == "paid"
+        assert (opened, client.status) == (0, "active")
