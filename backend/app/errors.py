@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import inspect
 import logging
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar, TypeVar
 
@@ -113,11 +113,17 @@ class ValidationFailed(AppError):
     action = "Show each details[].msg next to the field its loc names, then let the user correct and resend."
 
 
+def field_problem(loc: Sequence[str | int], msg: str, *, type_: str = "value_error", **extra: Any) -> dict[str, Any]:
+    """One item of an error's `details`: the field it is about (`loc`), what is wrong in words (`msg`), its
+    machine type (the SPA keys its words on it), and any facts the caller needs to act (`extra`)."""
+    return {"loc": list(loc), "msg": msg, "type": type_, **extra}
+
+
 class BusinessValidationError(ValidationFailed):
     """A 422 on one field, raised by services after schema validation passed."""
 
     def __init__(self, loc: list[str | int] | tuple[str | int, ...], msg: str, *, type_: str = "value_error") -> None:
-        super().__init__(msg, details=[{"loc": list(loc), "msg": msg, "type": type_}])
+        super().__init__(msg, details=[field_problem(loc, msg, type_=type_)])
 
 
 class DatabaseUnavailable(AppError):
@@ -441,7 +447,7 @@ def integrity_error_response(exc: IntegrityError) -> JSONResponse:
     mapped = CONSTRAINT_ERRORS.get(constraint or "")
     if mapped is not None:
         error = mapped.error
-        details = [{"loc": ["body", mapped.field], "msg": mapped.message, "type": error.code}] if mapped.field else []
+        details = [field_problem(["body", mapped.field], mapped.message, type_=error.code)] if mapped.field else []
         return envelope(error.status_code, error.code, mapped.message, details)
     logger.warning("unmapped integrity error on constraint %s", constraint)
     return Conflict().response()
@@ -474,7 +480,7 @@ def _clean_validation_details(errors: list[Any]) -> list[dict[str, Any]]:
     details = []
     for err in errors:
         msg = str(err.get("msg", "invalid value"))
-        details.append({"loc": list(err.get("loc", [])), "msg": msg, "type": str(err.get("type", "value_error"))})
+        details.append(field_problem(err.get("loc", []), msg, type_=str(err.get("type", "value_error"))))
     return details
 
 

@@ -39,6 +39,7 @@ from app.errors import (
     PayloadTooLarge,
     ValidationFailed,
     envelope,
+    field_problem,
     is_database_outage,
     raises,
 )
@@ -215,9 +216,9 @@ def database_unavailable_response() -> Response:
 
 def _text_detail(loc: list[str | int], text: str) -> dict[str, Any] | None:
     if "\x00" in text:
-        return {"loc": loc, "msg": _NUL_MESSAGE, "type": "string_nul"}
+        return field_problem(loc, _NUL_MESSAGE, type_="string_nul")
     if any("\ud800" <= ch <= "\udfff" for ch in text):
-        return {"loc": loc, "msg": _SURROGATE_MESSAGE, "type": "string_surrogate"}
+        return field_problem(loc, _SURROGATE_MESSAGE, type_="string_surrogate")
     return None
 
 
@@ -265,7 +266,7 @@ def _body_problems(media_type: str | None, body: bytes) -> list[dict[str, Any]]:
         try:
             text = body.decode("utf-8")
         except UnicodeDecodeError:
-            return [{"loc": ["body"], "msg": "the JSON body is not valid UTF-8", "type": "json_not_utf8"}]
+            return [field_problem(["body"], "the JSON body is not valid UTF-8", type_="json_not_utf8")]
         # Only escapes can put NUL or a lone surrogate into a JSON string (raw control characters are invalid).
         if "\\u" not in text:
             return []

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from app.errors import AppError, Conflict, NotFound
+from app.errors import AppError, Conflict, NotFound, field_problem
 
 
 class UserNotFound(NotFound):
@@ -17,7 +17,7 @@ class UsernameTaken(Conflict):
     action = "Choose another username."
 
     def __init__(self) -> None:
-        super().__init__(details=[{"loc": ["body", "username"], "msg": self.message, "type": self.code}])
+        super().__init__(details=[field_problem(["body", "username"], self.message, type_=self.code)])
 
 
 class LastAdmin(Conflict):
@@ -29,7 +29,7 @@ class LastAdmin(Conflict):
 
     def __init__(self) -> None:
         super().__init__(
-            details=[{"loc": ["body", "roles"], "msg": "the last active admin keeps the admin role", "type": self.code}]
+            details=[field_problem(["body", "roles"], "the last active admin keeps the admin role", type_=self.code)]
         )
 
 

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from app.errors import AppError, Conflict, NotFound, ValidationFailed
+from app.errors import AppError, Conflict, NotFound, ValidationFailed, field_problem
 
 
 class OfferNotFound(NotFound):
@@ -17,7 +17,7 @@ class OfferCodeTaken(Conflict):
     message = "Another offer already uses this code."
 
     def __init__(self) -> None:
-        super().__init__(details=[{"loc": ["body", "code"], "msg": self.message, "type": self.code}])
+        super().__init__(details=[field_problem(["body", "code"], self.message, type_=self.code)])
 
 
 class OfferRetired(Conflict):
@@ -38,8 +38,7 @@ class OfferInUse(AppError):
 
     def __init__(self, field: str, usage_kinds: Sequence[str]) -> None:
         details = [
-            {"loc": ["body", field], "msg": f"The offer is used by {kind} records.", "type": kind}
-            for kind in usage_kinds
+            field_problem(["body", field], f"The offer is used by {kind} records.", type_=kind) for kind in usage_kinds
         ]
         super().__init__(details=details)
 
@@ -48,6 +47,4 @@ class InvalidOffer(ValidationFailed):
     """422 for an update whose merged components break the category rules (spec 5.1)."""
 
     def __init__(self, problems: Sequence[tuple[str, str]]) -> None:
-        super().__init__(
-            details=[{"loc": ["body", field], "msg": msg, "type": "value_error"} for field, msg in problems]
-        )
+        super().__init__(details=[field_problem(["body", field], msg) for field, msg in problems])

@@ -5,7 +5,7 @@ from typing import Any
 
 from app.billing.settlement import InvoiceNotPayable
 from app.billing.settlement import Overpayment as Overpayment
-from app.errors import BusinessValidationError, Conflict, NotFound
+from app.errors import BusinessValidationError, Conflict, NotFound, field_problem
 
 
 class PaymentNotFound(NotFound):
@@ -108,12 +108,7 @@ class PossibleDuplicatePayment(Conflict):
         super().__init__(
             message,
             details=[
-                {
-                    "loc": ["body", "reference"],
-                    "msg": message,
-                    "type": self.code,
-                    "existing_payment_id": str(existing_id),
-                }
+                field_problem(["body", "reference"], message, type_=self.code, existing_payment_id=str(existing_id))
             ],
         )
 
@@ -139,7 +134,7 @@ class InvalidTransition(Conflict):
     def __init__(self, current: str, target: str) -> None:
         super().__init__(
             f"A case cannot go from {current} to {target}.",
-            details=[{"loc": ["body", "status"], "msg": f"not allowed from {current}", "type": "invalid_transition"}],
+            details=[field_problem(["body", "status"], f"not allowed from {current}", type_="invalid_transition")],
         )
 
 
@@ -186,12 +181,7 @@ class EvaluationBeforeLastDay(Conflict):
         super().__init__(
             message,
             details=[
-                {
-                    "loc": ["body", "as_of"],
-                    "msg": message,
-                    "type": self.code,
-                    "last_evaluated_on": last_evaluated.isoformat(),
-                }
+                field_problem(["body", "as_of"], message, type_=self.code, last_evaluated_on=last_evaluated.isoformat())
             ],
         )
 

@@ -18,7 +18,7 @@ from datetime import date
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.config import get_settings
-from app.errors import Conflict
+from app.errors import Conflict, field_problem
 from app.kit.correlation import current_actor
 from app.kit.dates import utc_today
 from app.kit.registry import Registry
@@ -54,12 +54,7 @@ class PeriodAlreadyBilled(Conflict):
         super().__init__(
             message,
             details=[
-                {
-                    "loc": ["body", field],
-                    "msg": message,
-                    "type": self.code,
-                    "billed_through": billed_through.isoformat(),
-                }
+                field_problem(["body", field], message, type_=self.code, billed_through=billed_through.isoformat())
             ],
         )
 

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from app.errors import AppError, BusinessValidationError, Conflict, NotFound
+from app.errors import AppError, BusinessValidationError, Conflict, NotFound, field_problem
 
 
 class ContractNotFound(NotFound):
@@ -62,7 +62,7 @@ class ContractNotActive(Conflict):
     action = "Reactivate the contract first, or provision a new line."
 
     def __init__(self, message: str, field: str = "target_contract_id") -> None:
-        super().__init__(message, details=[{"loc": ["body", field], "msg": message, "type": self.code}])
+        super().__init__(message, details=[field_problem(["body", field], message, type_=self.code)])
 
 
 class OfferAlreadySubscribed(Conflict):
@@ -73,7 +73,7 @@ class OfferAlreadySubscribed(Conflict):
 
     def __init__(self, contract_number: str) -> None:
         message = f"Contract {contract_number} already runs this offer; a plan change needs another offer."
-        super().__init__(message, details=[{"loc": ["body", "offer_id"], "msg": message, "type": self.code}])
+        super().__init__(message, details=[field_problem(["body", "offer_id"], message, type_=self.code)])
 
 
 class NoContractToChange(BusinessValidationError):
@@ -101,7 +101,7 @@ class ProvisioningAmbiguous(Conflict):
 
     def __init__(self, message: str, candidates: list[dict[str, Any]]) -> None:
         details = [
-            {"loc": ["body", "target_contract_id"], "msg": "candidate contract", "type": "candidate", **candidate}
+            field_problem(["body", "target_contract_id"], "candidate contract", type_="candidate", **candidate)
             for candidate in candidates
         ]
         super().__init__(message, details=details)
@@ -116,7 +116,7 @@ class NumberUnavailable(Conflict):
 
     def __init__(self, field: str = "phone_number") -> None:
         message = "This number already belongs to another live line."
-        super().__init__(message, details=[{"loc": ["body", field], "msg": message, "type": self.code}])
+        super().__init__(message, details=[field_problem(["body", field], message, type_=self.code)])
 
 
 class NumberPoolExhausted(Conflict):

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from app.errors import AppError, Conflict, NotFound, ValidationFailed
+from app.errors import AppError, Conflict, NotFound, ValidationFailed, field_problem
 
 
 class ClientNotFound(NotFound):
@@ -19,7 +19,7 @@ class ClientDeleteBlocked(AppError):
 
     def __init__(self, history_kinds: Sequence[str] = ()) -> None:
         details = [
-            {"loc": ["path", "client_id"], "msg": f"The client has {kind} history.", "type": kind, "kind": kind}
+            field_problem(["path", "client_id"], f"The client has {kind} history.", type_=kind, kind=kind)
             for kind in history_kinds
         ]
         super().__init__(details=details)
@@ -33,7 +33,7 @@ class ClientCinTaken(Conflict):
     message = "Another live client already has this CIN."
 
     def __init__(self) -> None:
-        super().__init__(details=[{"loc": ["body", "cin"], "msg": self.message, "type": self.code}])
+        super().__init__(details=[field_problem(["body", "cin"], self.message, type_=self.code)])
 
 
 class ClientStatusManagedByCollections(Conflict):
@@ -44,23 +44,21 @@ class ClientStatusManagedByCollections(Conflict):
     message = "A delinquent client becomes active again when collections clears the overdue invoices."
 
     def __init__(self) -> None:
-        super().__init__(details=[{"loc": ["body", "status"], "msg": self.message, "type": self.code}])
+        super().__init__(details=[field_problem(["body", "status"], self.message, type_=self.code)])
 
 
 class InvalidClientFilter(ValidationFailed):
     """422 for a list filter that cannot match any stored value (a malformed CIN or phone number)."""
 
     def __init__(self, problems: Sequence[tuple[str, str, str]]) -> None:
-        super().__init__(details=[{"loc": ["query", field], "msg": msg, "type": kind} for field, msg, kind in problems])
+        super().__init__(details=[field_problem(["query", field], msg, type_=kind) for field, msg, kind in problems])
 
 
 class InvalidClient(ValidationFailed):
     """422 for rules that need the stored client as well as the request (an update's merged state)."""
 
     def __init__(self, problems: Sequence[tuple[str, str]]) -> None:
-        super().__init__(
-            details=[{"loc": ["body", field], "msg": msg, "type": "value_error"} for field, msg in problems]
-        )
+        super().__init__(details=[field_problem(["body", field], msg) for field, msg in problems])
 
 
 class ClientNotTerminated(Conflict):
@@ -88,7 +86,7 @@ class ClientHasOutstandingBalance(Conflict):
 
     def __init__(self, kinds: list[str]) -> None:
         super().__init__(
-            details=[{"loc": ["path", "client_id"], "msg": f"outstanding {kind}", "type": self.code} for kind in kinds]
+            details=[field_problem(["path", "client_id"], f"outstanding {kind}", type_=self.code) for kind in kinds]
         )
 
 
@@ -101,5 +99,5 @@ class ClientHasLiveServices(Conflict):
 
     def __init__(self, kinds: list[str]) -> None:
         super().__init__(
-            details=[{"loc": ["body", "status"], "msg": f"live {kind}s remain", "type": self.code} for kind in kinds]
+            details=[field_problem(["body", "status"], f"live {kind}s remain", type_=self.code) for kind in kinds]
         )

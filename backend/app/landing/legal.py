@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from app.errors import ValidationFailed
+from app.errors import ValidationFailed, field_problem
 from app.landing.exceptions import LegalTextOutdated
 from app.landing.schemas import AcceptedLegalText, LandingLanguage, LegalText
 
@@ -134,26 +134,24 @@ def acceptance_record(accepted: list[AcceptedLegalText] | None) -> list[dict[str
     language = accepted[0].language if accepted else None
     for index, item in enumerate(accepted):
         if item.id not in current:
-            problems.append(_problem([*_FIELD, index, "id"], f"No legal text has the id {item.id!r}."))
+            problems.append(field_problem([*_FIELD, index, "id"], f"No legal text has the id {item.id!r}."))
         elif item.id in seen:
-            problems.append(_problem([*_FIELD, index, "id"], f"The legal text {item.id!r} is listed twice."))
+            problems.append(field_problem([*_FIELD, index, "id"], f"The legal text {item.id!r} is listed twice."))
         if item.language != language:
-            problems.append(_problem([*_FIELD, index, "language"], "Every legal text is accepted in one language."))
+            problems.append(
+                field_problem([*_FIELD, index, "language"], "Every legal text is accepted in one language.")
+            )
         seen.add(item.id)
     missing = [text_id for text_id in current if text_id not in seen]
     if missing:
-        problems.append(_problem(_FIELD, f"The legal texts {', '.join(missing)} are not accepted."))
+        problems.append(field_problem(_FIELD, f"The legal texts {', '.join(missing)} are not accepted."))
     if problems:
         raise ValidationFailed(details=problems)
     outdated = [
-        _problem([*_FIELD, index, "version"], f"The current version of {item.id!r} is {current[item.id]!r}.")
+        field_problem([*_FIELD, index, "version"], f"The current version of {item.id!r} is {current[item.id]!r}.")
         for index, item in enumerate(accepted)
         if item.version != current[item.id]
     ]
     if outdated:
         raise LegalTextOutdated(details=outdated)
     return [{"id": item.id, "version": item.version, "language": item.language} for item in accepted]
-
-
-def _problem(loc: list[str | int], msg: str) -> dict[str, Any]:
-    return {"loc": loc, "msg": msg, "type": "value_error"}
