@@ -80,6 +80,11 @@ export const results = [];
 export const axeProblems = [];
 export const layoutProblems = [];
 
+/** How many pixels the page is wider than its window: more than 0 means it scrolls sideways. */
+export async function sidewaysOverflow(page) {
+  return page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+}
+
 export async function check(page, name) {
   const analysis = await new AxeBuilder({ page }).analyze();
   const serious = analysis.violations.filter((v) => ["serious", "critical"].includes(v.impact ?? ""));
@@ -110,7 +115,7 @@ export async function capture(page, name, url) {
         await page.screenshot({ path: `${shots}${name}-${language}-${scheme}-${width}.png`, fullPage: true });
         // A page wider than the window hides part of itself behind a sideways scroll (a table that does not
         // fit its column, a value that does not wrap): seen once only in a screenshot, now a verdict.
-        const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+        const overflow = await sidewaysOverflow(page);
         if (overflow > 0)
           layoutProblems.push(`${name} ${language} ${scheme} ${width}px: ${overflow}px too wide`);
       }

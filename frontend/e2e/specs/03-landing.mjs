@@ -7,7 +7,17 @@
 // plan change and billing journeys go through the one-time code step, reading the code from the server's
 // development log line.
 import { readFileSync } from "node:fs";
-import { api, base, browser, check, serverLog, shots, signedInPage, test } from "../harness.mjs";
+import {
+  api,
+  base,
+  browser,
+  check,
+  serverLog,
+  shots,
+  sidewaysOverflow,
+  signedInPage,
+  test,
+} from "../harness.mjs";
 
 const otp = process.env.MTF_LANDING_VERIFICATION === "otp";
 const today = new Date().toISOString().slice(0, 10);
@@ -107,10 +117,10 @@ const settle = async (page) => {
 
 /** What a phone user would trip on: sideways scrolling, targets under 44 px. */
 async function phoneProblems(page, name) {
+  const overflow = await sidewaysOverflow(page);
+  if (overflow > 0) problems.push(`${name}: scrolls sideways (${overflow} px too wide)`);
   const found = await page.evaluate(() => {
     const out = [];
-    if (document.documentElement.scrollWidth > window.innerWidth)
-      out.push(`scrolls sideways (${document.documentElement.scrollWidth} > ${window.innerWidth})`);
     const targets = document.querySelectorAll(
       "button, a[href], input:not([type=checkbox]):not([type=radio]), summary, [role=radio], label:has(input[type=checkbox])",
     );
@@ -350,8 +360,8 @@ await maybe("the same subscription in Arabic at 360 px: rtl, no sideways scroll"
     numbering: newMobile(),
     capture: { prefix: "sub" },
   });
-  const width = await page.evaluate(() => document.documentElement.scrollWidth);
-  if (width > 360) throw new Error(`scrollWidth ${width}`);
+  const overflow = await sidewaysOverflow(page);
+  if (overflow > 0) throw new Error(`the confirmation at 360 px is ${overflow} px too wide`);
   const contracts = await contractsOf(cin);
   if (contracts.length !== 1) throw new Error("no contract");
   // The audit log keeps which wording was accepted: the Arabic texts the review showed, for this contract.
