@@ -317,7 +317,9 @@ async def list_clients(
     cin, email and phone are exact matches on normalised values (see ClientFilters).
     """
     stmt = _list_statement(q=q, status=status, kind=kind, city=city, cin=cin, email=email, phone=phone, sort=sort)
-    return await fetch_page(session, stmt, page)
+    # A search scans every client (no index serves a substring): count in that one scan.
+    searching = bool(q and q.strip())
+    return await fetch_page(session, stmt, page, count_in_page=searching)
 
 
 async def delete_client(session: AsyncSession, client_id: uuid.UUID) -> None:

@@ -36,8 +36,23 @@ class Page[T](BaseModel):
     offset: int
 
 
-async def fetch_page(session: AsyncSession, stmt: Select[Any], page: PageParams) -> tuple[list[Any], int]:
-    """Run `stmt` for one page of ORM rows plus the total count of the unpaginated query."""
+async def fetch_page(
+    session: AsyncSession, stmt: Select[Any], page: PageParams, *, count_in_page: bool = False
+) -> tuple[list[Any], int]:
+    """Run `stmt` for one page of ORM rows plus the total count of the unpaginated query.
+
+    `count_in_page`: count in the page's own query (`count(*) OVER ()`), so the matches are read once
+    instead of twice. For filters that read every match anyway: a search that scans, one client's rows.
+    Not for an unfiltered list, which would then read the whole table to answer one page.
+    """
+    if count_in_page:
+        counted = stmt.add_columns(func.count().over().label("page_total"))
+        found = (await session.execute(counted.limit(page.limit).offset(page.offset))).all()
+        if found:
+            return [row[0] for row in found], int(found[0][1])
+        if page.offset == 0:
+            return [], 0
+        # A page past the end carries no count: ask for it on its own.
     total = await session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
     rows = (await session.scalars(stmt.limit(page.limit).offset(page.offset))).all()
     return list(rows), int(total or 0)

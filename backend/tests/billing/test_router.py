@@ -21,6 +21,7 @@ from app.kit.audit import AuditRecord
 from app.kit.dates import utc_today
 from tests.fixtures.auth import auth_headers
 from tests.fixtures.billing_factories import bill, create_contract, invoice_of, suspend
+from tests.fixtures.collections_factories import create_invoice
 from tests.fixtures.factories import create_client, create_offer
 
 RUNS = "/api/v1/billing/runs"
@@ -242,6 +243,23 @@ class TestDiscardEndpoint:
 
 
 class TestInvoices:
+    async def test_one_clients_invoices_are_counted_on_each_page_and_past_the_last(
+        self, client: httpx.AsyncClient, session: AsyncSession
+    ) -> None:
+        # A client's list counts in its page's own query: the total is of all the client's invoices.
+        customer = await create_client(session)
+        for day in (5, 6, 7):
+            await create_invoice(session, customer, total="10.00", due_date=date(2026, 1, day))
+        await create_invoice(session, await create_client(session), total="10.00", due_date=date(2026, 1, 5))
+
+        async def page(offset: int) -> tuple[int, int]:
+            params = {"client_id": str(customer.id), "limit": "2", "offset": str(offset)}
+            response = await client.get(INVOICES, params=params, headers=billing())
+            assert response.status_code == 200, response.text
+            return len(response.json()["items"]), response.json()["total"]
+
+        assert [await page(offset) for offset in (0, 2, 4)] == [(2, 3), (1, 3), (0, 3)]
+
     async def test_filters_by_client_service_offer_status_run_and_period(
         self, client: httpx.AsyncClient, session: AsyncSession
     ) -> None:

@@ -126,3 +126,25 @@ class TestListClients:
         rows, _ = await service.list_clients(session, PageParams(), city=city)
         assert [r.id for r in rows] == [newer.id, older.id]
         assert all(isinstance(r, Client) for r in rows)
+
+    async def test_a_search_counts_every_match_on_each_page_and_past_the_last(self, session: AsyncSession) -> None:
+        # The search counts in its page's own query: the count must still be of all matches, not of the page,
+        # and a page past the end (no rows to carry the count) still says how many there are.
+        surname = f"Zerhouni{uuid.uuid4().hex[:8]}"
+        made = [
+            await create_client(session, last_name=surname, created_at=datetime(2025, 1, day, tzinfo=UTC))
+            for day in (1, 2, 3)
+        ]
+        await create_client(session, last_name="Unrelated")
+        newest_first = [row.id for row in reversed(made)]
+
+        pages = [
+            await service.list_clients(session, PageParams(limit=2, offset=offset), q=surname) for offset in (0, 2, 4)
+        ]
+
+        assert [([r.id for r in rows], total) for rows, total in pages] == [
+            (newest_first[:2], 3),
+            (newest_first[2:], 3),
+            ([], 3),
+        ]
+        assert await service.list_clients(session, PageParams(), q=f"{surname}-nobody") == ([], 0)
