@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import uuid
+from collections.abc import Coroutine
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
+from typing import Any
 
 import httpx
 import pytest
@@ -28,12 +30,29 @@ pytestmark = pytest.mark.concurrency
 TODAY = datetime.now(UTC).date()
 
 
-async def _committed_invoice(total: str) -> tuple[uuid.UUID, uuid.UUID]:
+async def _committed_invoice(total: str, *, due_in_days: int = 10) -> tuple[uuid.UUID, uuid.UUID]:
     async with database.sessionmaker() as session:
         customer = await create_client(session)
-        invoice = await create_invoice(session, customer, total=total, due_date=TODAY + timedelta(days=10))
+        invoice = await create_invoice(session, customer, total=total, due_date=TODAY + timedelta(days=due_in_days))
         await session.commit()
         return customer.id, invoice.id
+
+
+async def _kept_waiting[T](request: Coroutine[Any, Any, T], holder: str) -> asyncio.Task[T]:
+    """Send the request alongside the open transaction, and check it is still waiting for its locks."""
+    task = asyncio.create_task(request)
+    await asyncio.sleep(1.0)
+    assert not task.done(), f"the request went ahead while {holder} held its locks"
+    return task
+
+
+async def _after_race(client_id: uuid.UUID, invoice_id: uuid.UUID) -> tuple[str, str, list[str]]:
+    """The invoice's status, the client's, and the statuses of the client's cases."""
+    async with database.sessionmaker() as session:
+        invoice = await session.get_one(Invoice, invoice_id)
+        client = await session.get_one(Client, client_id)
+        statuses = await session.scalars(select(CollectionCase.status).where(CollectionCase.client_id == client_id))
+        return invoice.status, client.status, list(statuses)
 
 
 async def _invoice_and_payments(invoice_id: uuid.UUID, client_id: uuid.UUID) -> tuple[Invoice, int, Decimal]:
@@ -127,15 +146,14 @@ class TestParallelPayments:
         async with database.sessionmaker() as billing, billing.begin():
             # What a billing run does for this client: the same advisory lock, held until it commits.
             await lock_client(billing, client_id)
-            payment = asyncio.create_task(
+            payment = await _kept_waiting(
                 live_client.post(
                     "/api/v1/collections/payments",
                     json=body,
                     headers=auth_headers("collections", **{"Idempotency-Key": "while-billing"}),
-                )
+                ),
+                "billing",
             )
-            await asyncio.sleep(1.0)
-            assert not payment.done(), "the payment went ahead while billing held the client lock"
             _, count, _ = await _invoice_and_payments(invoice_id, client_id)
             assert count == 0
 
@@ -163,11 +181,8 @@ class TestPaymentDuringTheEvaluation:
     async def test_a_payment_that_waits_for_the_evaluation_clears_the_delinquency_it_marked(
         self, live_client: httpx.AsyncClient
     ) -> None:
-        async with database.sessionmaker() as session:
-            customer = await create_client(session)
-            invoice = await create_invoice(session, customer, total="80.00", due_date=TODAY - timedelta(days=5))
-            await session.commit()
-        body = {"client_id": str(customer.id), "amount": "80.00", "method": "cash"}
+        client_id, invoice_id = await _committed_invoice("80.00", due_in_days=-5)
+        body = {"client_id": str(client_id), "amount": "80.00", "method": "cash"}
 
         async with database.sessionmaker() as evaluation, evaluation.begin():
             # The evaluation has marked the invoice overdue, opened the case and made the client delinquent,
@@ -175,58 +190,41 @@ class TestPaymentDuringTheEvaluation:
             # invoice the evaluation holds.
             summary = await cases.evaluate_collections(evaluation, TODAY)
             assert (summary.cases_opened, summary.clients_marked_delinquent) == (1, 1)
-            payment = asyncio.create_task(
+            payment = await _kept_waiting(
                 live_client.post(
                     "/api/v1/collections/payments",
                     json=body,
                     headers=auth_headers("collections", **{"Idempotency-Key": "during-evaluation"}),
-                )
+                ),
+                "the evaluation",
             )
-            await asyncio.sleep(1.0)
-            assert not payment.done(), "the payment went ahead while the evaluation held the invoice"
 
         response = await asyncio.wait_for(payment, timeout=30)
         assert response.status_code == 201, response.text
-        async with database.sessionmaker() as session:
-            client = await session.get_one(Client, customer.id)
-            case = await session.scalar(select(CollectionCase).where(CollectionCase.client_id == customer.id))
-            paid = await session.get_one(Invoice, invoice.id)
-        assert (paid.status, paid.outstanding_amount) == ("paid", Decimal("0.00"))
-        assert case is not None
-        assert case.status == "resolved"
-        # Nothing is overdue any more, so the client is active again; before, it stayed delinquent until a
-        # later payment, and no one could make it active by hand.
-        assert client.status == "active"
+        # Nothing is overdue any more, so the case is resolved and the client active again; before, the
+        # client stayed delinquent until a later payment, and no one could make it active by hand.
+        assert await _after_race(client_id, invoice_id) == ("paid", "active", ["resolved"])
 
     async def test_an_evaluation_that_waits_for_a_payment_opens_no_case_for_what_it_paid(
         self, live_client: httpx.AsyncClient
     ) -> None:
-        async with database.sessionmaker() as session:
-            customer = await create_client(session)
-            invoice = await create_invoice(session, customer, total="80.00", due_date=TODAY - timedelta(days=5))
-            await session.commit()
+        client_id, invoice_id = await _committed_invoice("80.00", due_in_days=-5)
 
         async with database.sessionmaker() as payer, payer.begin():
             # The payment holds the invoice it is settling: the evaluation has to wait for it to commit.
             await collections_service.record_payment(
-                payer, PaymentCreate(client_id=customer.id, amount=Decimal("80.00"), method="cash")
+                payer, PaymentCreate(client_id=client_id, amount=Decimal("80.00"), method="cash")
             )
-            evaluation = asyncio.create_task(
+            evaluation = await _kept_waiting(
                 live_client.post(
                     "/api/v1/collections/evaluations",
                     json={"as_of": TODAY.isoformat()},
                     headers=auth_headers("collections", **{"Idempotency-Key": "after-payment"}),
-                )
+                ),
+                "the payment",
             )
-            await asyncio.sleep(1.0)
-            assert not evaluation.done(), "the evaluation went ahead while the payment held the invoice"
 
         response = await asyncio.wait_for(evaluation, timeout=30)
         assert response.status_code == 200, response.text
-        async with database.sessionmaker() as session:
-            client = await session.get_one(Client, customer.id)
-            opened = await session.scalar(select(func.count()).where(CollectionCase.client_id == customer.id))
-            paid = await session.get_one(Invoice, invoice.id)
         # The evaluation saw the invoice paid once it got it: nothing overdue, no case, nobody delinquent.
-        assert paid.status == "paid"
-        assert (opened, client.status) == (0, "active")
+        assert await _after_race(client_id, invoice_id) == ("paid", "active", [])
