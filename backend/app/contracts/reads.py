@@ -26,7 +26,7 @@ from app.contracts.schemas import (
 )
 from app.customers.models import Client
 from app.kit.masking import mask_cin, mask_line_number, mask_street_address
-from app.kit.pagination import PageParams
+from app.kit.pagination import PageParams, fetch_page_rows
 from app.kit.phone import InvalidPhoneNumber, normalize_moroccan_number
 from app.kit.search import escape_like
 
@@ -153,11 +153,11 @@ async def list_contracts(
     stmt = _contracts_statement(
         q=q, client_id=client_id, status=status, service=service, offer_id=offer_id, subscriber_id=subscriber_id
     )
-    total = await session.scalar(select(func.count()).select_from(stmt.subquery()))
-    rows = await session.execute(
-        stmt.order_by(Contract.created_at.desc(), Contract.contract_number.desc()).limit(page.limit).offset(page.offset)
-    )
-    return [contract_read(contract, number) for contract, number in rows], int(total or 0)
+    ordered = stmt.order_by(Contract.created_at.desc(), Contract.contract_number.desc())
+    # One client's contracts, or a search that scans them all: counted in the page's own query.
+    narrow = client_id is not None or subscriber_id is not None or bool(q and q.strip())
+    rows, total = await fetch_page_rows(session, ordered, page, count_in_page=narrow)
+    return [contract_read(contract, number) for contract, number in rows], total
 
 
 async def list_subscribers(

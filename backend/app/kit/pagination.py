@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, cast
 
 from fastapi import Depends, Query
 from pydantic import BaseModel
@@ -39,7 +39,16 @@ class Page[T](BaseModel):
 async def fetch_page(
     session: AsyncSession, stmt: Select[Any], page: PageParams, *, count_in_page: bool = False
 ) -> tuple[list[Any], int]:
-    """Run `stmt` for one page of ORM rows plus the total count of the unpaginated query.
+    """Run `stmt` for one page of ORM rows (its first column) plus the total count of the unpaginated query;
+    `count_in_page` as for `fetch_page_rows`."""
+    rows, total = await fetch_page_rows(session, stmt, page, count_in_page=count_in_page)
+    return [row[0] for row in rows], total
+
+
+async def fetch_page_rows[*Columns](
+    session: AsyncSession, stmt: Select[*Columns], page: PageParams, *, count_in_page: bool = False
+) -> tuple[list[tuple[*Columns]], int]:
+    """Run `stmt` for one page of rows plus the total count of the unpaginated query.
 
     `count_in_page`: count in the page's own query (`count(*) OVER ()`), so the matches are read once
     instead of twice. For filters that read every match anyway: a search that scans, one client's rows.
@@ -49,12 +58,13 @@ async def fetch_page(
         counted = stmt.add_columns(func.count().over().label("page_total"))
         found = (await session.execute(counted.limit(page.limit).offset(page.offset))).all()
         if found:
-            return [row[0] for row in found], int(found[0][1])
+            width = len(found[0]) - 1
+            return [cast("tuple[*Columns]", tuple(row[:width])) for row in found], int(found[0][width])
         if page.offset == 0:
             return [], 0
         # A page past the end carries no count: ask for it on its own.
     total = await session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
-    rows = (await session.scalars(stmt.limit(page.limit).offset(page.offset))).all()
+    rows = (await session.execute(stmt.limit(page.limit).offset(page.offset))).all()
     return list(rows), int(total or 0)
 
 

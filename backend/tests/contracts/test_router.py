@@ -561,3 +561,27 @@ class TestContractsNameTheirClient:
         contract_id = next(row["id"] for row in listed.json()["items"] if row["client_id"] == str(person.id))
         detail = await client.get(f"/api/v1/contracts/{contract_id}", headers=auth_headers("operator"))
         assert detail.json()["client_name"] == "Salma Idrissi"
+
+    async def test_one_clients_contracts_are_counted_on_each_page_and_past_the_last(
+        self, client: httpx.AsyncClient, session: AsyncSession
+    ) -> None:
+        # A client's list counts in its page's own query: the total is of all the client's contracts, and the
+        # rows still carry their line numbers and client names.
+        person = await create_client(session, first_name="Hind", last_name="Tazi")
+        offer = await create_offer(session, "mobile")
+        for owner in (person, person, person, await create_client(session)):
+            await create_contract(session, owner, offer, start_date=date(2026, 1, 1))
+        await session.commit()
+
+        async def page(offset: int) -> tuple[int, int, set[str]]:
+            params = {"client_id": str(person.id), "limit": "2", "offset": str(offset)}
+            response = await client.get("/api/v1/contracts", params=params, headers=auth_headers("operator"))
+            assert response.status_code == 200, response.text
+            items = response.json()["items"]
+            return len(items), response.json()["total"], {row["client_name"] for row in items}
+
+        assert [await page(offset) for offset in (0, 2, 4)] == [
+            (2, 3, {"Hind Tazi"}),
+            (1, 3, {"Hind Tazi"}),
+            (0, 3, set()),
+        ]
