@@ -10,7 +10,7 @@ from decimal import Decimal
 
 import httpx
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.billing import service
@@ -171,3 +171,115 @@ class TestBackDatedSuspensionAndPlanChange:
             (date(2026, 5, 21), MAY_31, money("220.00")),
             (JUNE_1, JUNE_30, money("620.00")),
         ]
+
+
+async def _may_billed_for_two_lines(session: AsyncSession) -> tuple[object, object, Invoice]:
+    """May billed for two 310.00 contracts of one client: subtotal 620.00, TVA 124.00, total 744.00."""
+    customer = await create_client(session)
+    offer = await create_offer(session, "mobile", monthly_fee=money("310.00"))
+    ended = await create_contract(session, customer, offer, start_date=date(2025, 6, 1))
+    await create_contract(session, customer, offer, start_date=date(2025, 6, 1))
+    run = await bill(session, MAY_1, MAY_31)
+    invoice = await invoice_of(session, run, customer)
+    assert invoice is not None
+    assert invoice.total == money("744.00")
+    return customer, ended, invoice
+
+
+@pytest.mark.usefixtures("back_dating_allowed")
+class TestCorrectionAfterEarlierCreditNotes:
+    """A correction credits what is left of each line, never a line a credit note already cancelled."""
+
+    async def test_a_line_credited_in_full_is_not_credited_again_by_a_back_dated_termination(
+        self, client: httpx.AsyncClient, session: AsyncSession
+    ) -> None:
+        _, contract, invoice = await _may_billed_for_two_lines(session)
+        contract_id, invoice_id = contract.id, invoice.id  # type: ignore[attr-defined]
+        [ended_line] = [line for line in await lines_of(session, invoice) if line.contract_id == contract_id]
+        credited = await client.post(
+            f"/api/v1/invoices/{invoice_id}/credit-notes",
+            json={"kind": "lines", "line_ids": [str(ended_line.id)], "reason": "Ligne contestée"},
+            headers=auth_headers("billing", **{"Idempotency-Key": "line-then-termination"}),
+        )
+        # 310.00 + 62.00
+        assert credited.json()["total"] == "372.00", credited.text
+
+        response = await client.post(
+            f"/api/v1/contracts/{contract_id}/terminate",
+            json={"effective_date": "2026-05-20"},
+            headers=auth_headers("admin"),
+        )
+
+        assert response.status_code == 200, response.text
+        notes = list(await session.scalars(select(CreditNote).where(CreditNote.invoice_id == invoice_id)))
+        # Only the line's own credit note: its 310.00 were all credited already, 21-31 May included.
+        assert [note.kind for note in notes] == ["lines"]
+        credited_on_line = await session.scalar(
+            select(func.sum(CreditNoteLine.amount)).where(CreditNoteLine.invoice_line_id == ended_line.id)
+        )
+        assert credited_on_line == money("310.00")
+        fresh = await session.get_one(Invoice, invoice_id, populate_existing=True)
+        # 744.00 − 372.00: the other line is still owed in full
+        assert (fresh.credited_amount, fresh.outstanding_amount) == (money("372.00"), money("372.00"))
+        assert await service.billed_through(session, contract_id) == date(2026, 5, 20)
+
+    async def test_after_an_amount_note_the_correction_credits_at_most_what_is_left_of_the_invoice(
+        self, client: httpx.AsyncClient, session: AsyncSession
+    ) -> None:
+        _, contract, invoice = await _may_billed(session)
+        contract_id, invoice_id = contract.id, invoice.id  # type: ignore[attr-defined]
+        gesture = await client.post(
+            f"/api/v1/invoices/{invoice_id}/credit-notes",
+            json={"kind": "amount", "amount": "250.00", "reason": "Geste commercial"},
+            headers=auth_headers("billing", **{"Idempotency-Key": "amount-then-termination"}),
+        )
+        # 250.00 + 50.00 TVA
+        assert gesture.json()["total"] == "300.00", gesture.text
+
+        response = await client.post(
+            f"/api/v1/contracts/{contract_id}/terminate",
+            json={"effective_date": "2026-05-20"},
+            headers=auth_headers("admin"),
+        )
+
+        assert response.status_code == 200, response.text
+        correction = await session.scalar(
+            select(CreditNote).where(CreditNote.invoice_id == invoice_id, CreditNote.kind == "correction")
+        )
+        assert correction is not None
+        # 21-31 May are worth 110.00, but only 310.00 − 250.00 = 60.00 is left to credit;
+        # TVA round(0.20 × 310.00) − round(0.20 × 250.00) = 62.00 − 50.00 = 12.00
+        assert (correction.subtotal, correction.tax_amount, correction.total) == (
+            money("60.00"),
+            money("12.00"),
+            money("72.00"),
+        )
+        fresh = await session.get_one(Invoice, invoice_id, populate_existing=True)
+        assert (fresh.status, fresh.credited_amount) == ("credited", money("372.00"))
+        assert await service.billed_through(session, contract_id) == date(2026, 5, 20)
+
+    async def test_a_fully_credited_invoice_does_not_block_a_back_dated_termination(
+        self, client: httpx.AsyncClient, session: AsyncSession
+    ) -> None:
+        _, contract, invoice = await _may_billed(session)
+        contract_id, invoice_id = contract.id, invoice.id  # type: ignore[attr-defined]
+        credited = await client.post(
+            f"/api/v1/invoices/{invoice_id}/credit-notes",
+            json={"kind": "invoice", "reason": "Facture contestée"},
+            headers=auth_headers("billing", **{"Idempotency-Key": "invoice-then-termination"}),
+        )
+        assert credited.status_code == 201, credited.text
+
+        response = await client.post(
+            f"/api/v1/contracts/{contract_id}/terminate",
+            json={"effective_date": "2026-05-20"},
+            headers=auth_headers("admin"),
+        )
+
+        assert response.status_code == 200, response.text
+        notes = list(await session.scalars(select(CreditNote).where(CreditNote.invoice_id == invoice_id)))
+        assert [note.kind for note in notes] == ["invoice"]
+        fresh = await session.get_one(Invoice, invoice_id, populate_existing=True)
+        # 310.00 + 62.00, credited once
+        assert (fresh.status, fresh.credited_amount) == ("credited", money("372.00"))
+        assert await service.billed_through(session, contract_id) == date(2026, 5, 20)
