@@ -546,6 +546,9 @@ async def correct_billed_days(session: AsyncSession, contract_id: uuid.UUID, fir
         if removed == 0:
             continue
         billed = _bit_count(month.days_mask)
+        # Days a later line of the month bills (billed again after a resumption) are that line's: each removed
+        # day is credited once, on the latest line that bills it.
+        unclaimed = removed
         for line in (
             line for line in lines if line.period_start >= month.billed_month and line.period_end <= month_end
         ):
@@ -554,24 +557,24 @@ async def correct_billed_days(session: AsyncSession, contract_id: uuid.UUID, fir
                 if line.period_end < month_end
                 else 0
             )
-            taken = removed & span & month.days_mask
+            taken = unclaimed & span
             count = _bit_count(taken)
             if count == 0:
                 continue
+            unclaimed &= ~taken
             fee = line.unit_amount
             amount = half_up(fee * billed / days_in_month) - half_up(fee * (billed - count) / days_in_month)
             billed -= count
             if amount <= 0:
                 continue
-            first_removed = max(first_day, line.period_start)
             credits.setdefault(line.invoice_id, []).append(
                 CreditLine(
                     description=f"{line.description} : jours non dus",
                     amount=amount,
                     invoice_line_id=line.id,
                     contract_id=contract_id,
-                    period_start=first_removed,
-                    period_end=line.period_end,
+                    period_start=month.billed_month + timedelta(days=(taken & -taken).bit_length() - 1),
+                    period_end=month.billed_month + timedelta(days=taken.bit_length() - 1),
                     days=count,
                 )
             )

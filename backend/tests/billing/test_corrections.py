@@ -283,3 +283,65 @@ class TestCorrectionAfterEarlierCreditNotes:
         # 310.00 + 62.00, credited once
         assert (fresh.status, fresh.credited_amount) == ("credited", money("372.00"))
         assert await service.billed_through(session, contract_id) == date(2026, 5, 20)
+
+
+@pytest.mark.usefixtures("back_dating_allowed")
+class TestCorrectionOfAMonthBilledTwice:
+    async def test_days_billed_again_after_a_resumption_are_credited_once(
+        self, client: httpx.AsyncClient, session: AsyncSession
+    ) -> None:
+        customer, contract, may_invoice = await _may_billed(session)
+        customer_id, contract_id, may_invoice_id = customer.id, contract.id, may_invoice.id  # type: ignore[attr-defined]
+        premium = await create_offer(session, "mobile", monthly_fee=money("620.00"))
+        premium_id = premium.id
+        # Suspended from 26 May, dated back: 26-31 May credited (60.00); resumed on 28 May.
+        for action, day in (("suspend", "2026-05-26"), ("resume", "2026-05-28")):
+            answer = await client.post(
+                f"/api/v1/contracts/{contract_id}/{action}", json={"effective_date": day}, headers=auth_headers("admin")
+            )
+            assert answer.status_code == 200, answer.text
+        # June bills 28-31 May again on its own line: round(310.00 × 29/31) − round(310.00 × 25/31) = 40.00.
+        june = await bill(session, JUNE_1, JUNE_30)
+        june_invoice = await invoice_of(session, june, customer)
+        assert june_invoice is not None
+        june_invoice_id = june_invoice.id
+        assert [(line.period_start, line.amount) for line in await lines_of(session, june_invoice)] == [
+            (date(2026, 5, 28), money("40.00")),
+            (JUNE_1, money("310.00")),
+        ]
+
+        response = await client.post(
+            "/api/v1/contracts",
+            json={
+                "client_id": str(customer_id),
+                "offer_id": str(premium_id),
+                "contract_start_date": "2026-05-21",
+                "target_contract_id": str(contract_id),
+            },
+            headers=auth_headers("admin", **{"Idempotency-Key": "correction-after-resumption"}),
+        )
+
+        assert response.status_code == 201, response.text
+        corrections = {
+            note.invoice_id: note.subtotal
+            for note in await session.scalars(
+                select(CreditNote).where(
+                    CreditNote.client_id == customer_id,
+                    CreditNote.kind == "correction",
+                    CreditNote.reason == "Changement d'offre rétroactif",
+                )
+            )
+        }
+        # May still billed on 21-25 and 28-31 May (9 days at 10.00), each day credited once: 28-31 May on the
+        # June line that bills them now (40.00), 21-25 May on the May line: round(310.00 × 25/31) −
+        # round(310.00 × 20/31) = 50.00. Not 90.00 on the May line: 28-31 May were credited there already.
+        # June itself: 310.00 for the whole month.
+        assert corrections == {may_invoice_id: money("50.00"), june_invoice_id: money("40.00") + money("310.00")}
+        [may_line] = await session.scalars(
+            select(CreditNoteLine)
+            .join(CreditNote, CreditNote.id == CreditNoteLine.credit_note_id)
+            .where(CreditNote.invoice_id == may_invoice_id, CreditNote.reason == "Changement d'offre rétroactif")
+        )
+        assert (may_line.period_start, may_line.period_end, may_line.days) == (date(2026, 5, 21), date(2026, 5, 25), 5)
+        # What is left billed for May on the old plan: 1-20 May, 200.00 = 310.00 − 60.00 − 50.00 + 40.00 − 40.00.
+        assert await service.billed_through(session, contract_id) == date(2026, 5, 20)
