@@ -18,7 +18,7 @@ import asyncio
 import hashlib
 import uuid
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
@@ -546,6 +546,9 @@ async def correct_billed_days(session: AsyncSession, contract_id: uuid.UUID, fir
         if removed == 0:
             continue
         billed = _bit_count(month.days_mask)
+        # Days a later line of the month bills (billed again after a resumption) are that line's: each removed
+        # day is credited once, on the latest line that bills it.
+        unclaimed = removed
         for line in (
             line for line in lines if line.period_start >= month.billed_month and line.period_end <= month_end
         ):
@@ -554,24 +557,24 @@ async def correct_billed_days(session: AsyncSession, contract_id: uuid.UUID, fir
                 if line.period_end < month_end
                 else 0
             )
-            taken = removed & span & month.days_mask
+            taken = unclaimed & span
             count = _bit_count(taken)
             if count == 0:
                 continue
+            unclaimed &= ~taken
             fee = line.unit_amount
             amount = half_up(fee * billed / days_in_month) - half_up(fee * (billed - count) / days_in_month)
             billed -= count
             if amount <= 0:
                 continue
-            first_removed = max(first_day, line.period_start)
             credits.setdefault(line.invoice_id, []).append(
                 CreditLine(
                     description=f"{line.description} : jours non dus",
                     amount=amount,
                     invoice_line_id=line.id,
                     contract_id=contract_id,
-                    period_start=first_removed,
-                    period_end=line.period_end,
+                    period_start=month.billed_month + timedelta(days=(taken & -taken).bit_length() - 1),
+                    period_end=month.billed_month + timedelta(days=taken.bit_length() - 1),
                     days=count,
                 )
             )
@@ -585,6 +588,34 @@ async def correct_billed_days(session: AsyncSession, contract_id: uuid.UUID, fir
     for invoice_id, credit_lines in credits.items():
         invoice = await settlement.get_invoice(session, invoice_id, for_update=True)
         assert invoice is not None
-        note = await issue_credit_note(session, invoice, kind="correction", reason=reason, lines=credit_lines)
+        left = await _not_yet_credited(session, invoice, credit_lines)
+        if not left:
+            continue
+        note = await issue_credit_note(session, invoice, kind="correction", reason=reason, lines=left)
         numbers.append(note.credit_note_number)
     return numbers
+
+
+async def _not_yet_credited(session: AsyncSession, invoice: Invoice, wanted: list[CreditLine]) -> list[CreditLine]:
+    """The correction lines cut to what earlier credit notes left creditable: on each line (a `lines` or
+    `invoice` note may have cancelled it already) and on the invoice (an `amount` note credits no line).
+    Their days are no longer billed either way; only money not yet credited is credited."""
+    lines = {
+        line.id: line
+        for line in await session.scalars(
+            select(InvoiceLine).where(InvoiceLine.invoice_id == invoice.id, InvoiceLine.contract_id.is_not(None))
+        )
+    }
+    already = await credited_by_line(session, invoice.id)
+    invoice_left = invoice.subtotal - await _credited_subtotal(session, invoice.id)
+    result: list[CreditLine] = []
+    for credit in wanted:
+        assert credit.invoice_line_id is not None
+        line_left = lines[credit.invoice_line_id].amount - already.get(credit.invoice_line_id, ZERO)
+        amount = min(credit.amount, line_left, invoice_left)
+        if amount <= 0:
+            continue
+        already[credit.invoice_line_id] = already.get(credit.invoice_line_id, ZERO) + amount
+        invoice_left -= amount
+        result.append(replace(credit, amount=amount))
+    return result

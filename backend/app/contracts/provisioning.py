@@ -108,10 +108,11 @@ async def _change_plan(
     cancelled_change = await _change_that_never_started(session, old, start)
     if cancelled_change is not None:
         # Replacing a plan change before it started undoes it: billing sees a change from the contract it
-        # replaced, and the cancelled change's own fee (it was for its technology change) is not owed.
+        # replaced, and the cancelled change's own fee (it was for its technology change) is not owed. A fee
+        # that contract still owed (it never started either, and carried it into the cancelled change) is.
         technology_before = cancelled_change.service_type
         old.activation_fee_pending = False
-        carried_fee = Decimal("0.00")
+        carried_fee = await _fee_owed_before_its_first_day(session, cancelled_change, start)
     else:
         carried_fee = await _take_unbilled_activation_fee(session, old, start)
     await _end_replaced_contract(session, old, start)
@@ -145,13 +146,43 @@ async def _check_change_start(session: AsyncSession, old: Contract, start: date)
 
 async def _change_that_never_started(session: AsyncSession, old: Contract, start: date) -> Contract | None:
     """The contract `old` replaced, when `old` is a plan change replaced on its own start date (it never
-    started) and that contract ran until the change: the state the new change really starts from."""
+    started) and that contract ran until the change: the state the new change really starts from. Changes
+    replaced one after the other on that same day are all undone: the answer is the first contract of the
+    chain, the one that ran until `start` (or, when the line itself starts on `start`, the line's first)."""
     if start != old.start_date or old.replaced_contract_id is None:
         return None
-    previous = await session.get(Contract, old.replaced_contract_id)
-    if previous is None or previous.end_date != old.start_date - timedelta(days=1):
+    previous = await _replaced_the_day_before(session, old)
+    if previous is None:
+        return None
+    while previous.start_date == start and previous.replaced_contract_id is not None:
+        earlier = await _replaced_the_day_before(session, previous)
+        if earlier is None:
+            break
+        previous = earlier
+    return previous
+
+
+async def _replaced_the_day_before(session: AsyncSession, contract: Contract) -> Contract | None:
+    """The contract `contract` replaced, if it ran until the day before `contract` started."""
+    if contract.replaced_contract_id is None:
+        return None
+    previous = await session.get(Contract, contract.replaced_contract_id)
+    if previous is None or previous.end_date != contract.start_date - timedelta(days=1):
         return None
     return previous
+
+
+async def _fee_owed_before_its_first_day(session: AsyncSession, contract: Contract, start: date) -> Decimal:
+    """The activation fee of `contract` still owed when it ends before its first day (`start`): it was carried
+    into the change now undone, and moves on to the new contract (zero when already invoiced or none)."""
+    if (
+        contract.start_date == start
+        and contract.activation_fee > 0
+        and not await billed_periods.activation_billed(session, contract.id)
+    ):
+        contract.activation_fee_pending = False
+        return contract.activation_fee
+    return Decimal("0.00")
 
 
 async def _take_unbilled_activation_fee(session: AsyncSession, old: Contract, start: date) -> Decimal:

@@ -67,6 +67,80 @@ class TestCancelledTechnologyChangeLeavesNoTrace:
         assert invoice.subtotal == money("214.84")
 
 
+class TestSeveralChangesOnOneStartDate:
+    """Changes replaced on their own start date, one after the other: each is judged against the contract that
+    really ran before them, and a fee still owed by a contract that never started is carried, never dropped."""
+
+    async def test_back_to_the_first_offer_on_the_lines_first_day_keeps_its_activation_fee(
+        self, session: AsyncSession
+    ) -> None:
+        client = await create_client(session)
+        adsl = await create_offer(session, "adsl", monthly_fee=money("190.00"), activation_fee=money("80.00"))
+        fibre = await create_offer(session, "fiber", monthly_fee=money("220.00"), activation_fee=money("70.00"))
+        first = await contracts_service.provision_contract(
+            session, provision_request(client, adsl, start=date(2026, 5, 10), home_landline_local_number="0537221101")
+        )
+        change = await contracts_service.provision_contract(
+            session, provision_request(client, fibre, start=date(2026, 5, 10), target_contract_id=first.contract.id)
+        )
+        # fibre's own 70.00 + the line's 80.00 carried from the contract that ended before its first day
+        assert change.contract.activation_fee == money("150.00")
+
+        back = await contracts_service.provision_contract(
+            session, provision_request(client, adsl, start=date(2026, 5, 10), target_contract_id=change.contract.id)
+        )
+
+        # The fibre change never started and leaves no trace; the line's installation (80.00) is still owed.
+        assert (back.contract.activation_fee, back.contract.activation_fee_pending) == (money("80.00"), True)
+        run = await bill(session, MAY_1, MAY_31)
+        invoice = await invoice_of(session, run, client)
+        assert invoice is not None
+        assert [(line.contract_id, line.kind, line.amount) for line in await lines_of(session, invoice)] == [
+            (back.contract.id, "activation", money("80.00")),
+            # 190.00 × 22/31 = 134.838… -> 134.84 (10-31 May)
+            (back.contract.id, "recurring", money("134.84")),
+        ]
+
+    async def test_a_third_change_on_the_same_day_is_judged_against_the_contract_that_ran(
+        self, session: AsyncSession
+    ) -> None:
+        client = await create_client(session)
+        adsl = await create_offer(session, "adsl", monthly_fee=money("190.00"), activation_fee=money("80.00"))
+        fibre = await create_offer(session, "fiber", monthly_fee=money("220.00"), activation_fee=money("70.00"))
+        first = await contracts_service.provision_contract(
+            session, provision_request(client, adsl, start=date(2026, 5, 10), home_landline_local_number="0537221102")
+        )
+        to_fibre = await contracts_service.provision_contract(
+            session, provision_request(client, fibre, start=date(2026, 5, 20), target_contract_id=first.contract.id)
+        )
+        back = await contracts_service.provision_contract(
+            session, provision_request(client, adsl, start=date(2026, 5, 20), target_contract_id=to_fibre.contract.id)
+        )
+
+        fibre_again = await contracts_service.provision_contract(
+            session, provision_request(client, fibre, start=date(2026, 5, 20), target_contract_id=back.contract.id)
+        )
+
+        # adsl ran until 19 May: going to fibre from 20 May is a technology change (70.00), whatever was undone.
+        assert (fibre_again.contract.activation_fee, fibre_again.contract.activation_fee_pending) == (
+            money("70.00"),
+            True,
+        )
+        run = await bill(session, MAY_1, MAY_31)
+        invoice = await invoice_of(session, run, client)
+        assert invoice is not None
+        assert sorted((line.kind, line.amount) for line in await lines_of(session, invoice)) == [
+            ("activation", money("70.00")),
+            ("activation", money("80.00")),
+            # 190.00 × 10/31 = 61.290… -> 61.29 (10-19 May)
+            ("recurring", money("61.29")),
+            # 220.00 × 12/31 = 85.161… -> 85.16 (20-31 May)
+            ("recurring", money("85.16")),
+        ]
+        # 80.00 + 61.29 + 70.00 + 85.16
+        assert invoice.subtotal == money("296.45")
+
+
 class TestBillingAhead:
     """Item 2: periods far ahead are refused; a contract is billed in contiguous periods."""
 

@@ -10,7 +10,7 @@ from decimal import Decimal
 
 import httpx
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.billing import service
@@ -171,3 +171,177 @@ class TestBackDatedSuspensionAndPlanChange:
             (date(2026, 5, 21), MAY_31, money("220.00")),
             (JUNE_1, JUNE_30, money("620.00")),
         ]
+
+
+async def _may_billed_for_two_lines(session: AsyncSession) -> tuple[object, object, Invoice]:
+    """May billed for two 310.00 contracts of one client: subtotal 620.00, TVA 124.00, total 744.00."""
+    customer = await create_client(session)
+    offer = await create_offer(session, "mobile", monthly_fee=money("310.00"))
+    ended = await create_contract(session, customer, offer, start_date=date(2025, 6, 1))
+    await create_contract(session, customer, offer, start_date=date(2025, 6, 1))
+    run = await bill(session, MAY_1, MAY_31)
+    invoice = await invoice_of(session, run, customer)
+    assert invoice is not None
+    assert invoice.total == money("744.00")
+    return customer, ended, invoice
+
+
+@pytest.mark.usefixtures("back_dating_allowed")
+class TestCorrectionAfterEarlierCreditNotes:
+    """A correction credits what is left of each line, never a line a credit note already cancelled."""
+
+    async def test_a_line_credited_in_full_is_not_credited_again_by_a_back_dated_termination(
+        self, client: httpx.AsyncClient, session: AsyncSession
+    ) -> None:
+        _, contract, invoice = await _may_billed_for_two_lines(session)
+        contract_id, invoice_id = contract.id, invoice.id  # type: ignore[attr-defined]
+        [ended_line] = [line for line in await lines_of(session, invoice) if line.contract_id == contract_id]
+        credited = await client.post(
+            f"/api/v1/invoices/{invoice_id}/credit-notes",
+            json={"kind": "lines", "line_ids": [str(ended_line.id)], "reason": "Ligne contestée"},
+            headers=auth_headers("billing", **{"Idempotency-Key": "line-then-termination"}),
+        )
+        # 310.00 + 62.00
+        assert credited.json()["total"] == "372.00", credited.text
+
+        response = await client.post(
+            f"/api/v1/contracts/{contract_id}/terminate",
+            json={"effective_date": "2026-05-20"},
+            headers=auth_headers("admin"),
+        )
+
+        assert response.status_code == 200, response.text
+        notes = list(await session.scalars(select(CreditNote).where(CreditNote.invoice_id == invoice_id)))
+        # Only the line's own credit note: its 310.00 were all credited already, 21-31 May included.
+        assert [note.kind for note in notes] == ["lines"]
+        credited_on_line = await session.scalar(
+            select(func.sum(CreditNoteLine.amount)).where(CreditNoteLine.invoice_line_id == ended_line.id)
+        )
+        assert credited_on_line == money("310.00")
+        fresh = await session.get_one(Invoice, invoice_id, populate_existing=True)
+        # 744.00 − 372.00: the other line is still owed in full
+        assert (fresh.credited_amount, fresh.outstanding_amount) == (money("372.00"), money("372.00"))
+        assert await service.billed_through(session, contract_id) == date(2026, 5, 20)
+
+    async def test_after_an_amount_note_the_correction_credits_at_most_what_is_left_of_the_invoice(
+        self, client: httpx.AsyncClient, session: AsyncSession
+    ) -> None:
+        _, contract, invoice = await _may_billed(session)
+        contract_id, invoice_id = contract.id, invoice.id  # type: ignore[attr-defined]
+        gesture = await client.post(
+            f"/api/v1/invoices/{invoice_id}/credit-notes",
+            json={"kind": "amount", "amount": "250.00", "reason": "Geste commercial"},
+            headers=auth_headers("billing", **{"Idempotency-Key": "amount-then-termination"}),
+        )
+        # 250.00 + 50.00 TVA
+        assert gesture.json()["total"] == "300.00", gesture.text
+
+        response = await client.post(
+            f"/api/v1/contracts/{contract_id}/terminate",
+            json={"effective_date": "2026-05-20"},
+            headers=auth_headers("admin"),
+        )
+
+        assert response.status_code == 200, response.text
+        correction = await session.scalar(
+            select(CreditNote).where(CreditNote.invoice_id == invoice_id, CreditNote.kind == "correction")
+        )
+        assert correction is not None
+        # 21-31 May are worth 110.00, but only 310.00 − 250.00 = 60.00 is left to credit;
+        # TVA round(0.20 × 310.00) − round(0.20 × 250.00) = 62.00 − 50.00 = 12.00
+        assert (correction.subtotal, correction.tax_amount, correction.total) == (
+            money("60.00"),
+            money("12.00"),
+            money("72.00"),
+        )
+        fresh = await session.get_one(Invoice, invoice_id, populate_existing=True)
+        assert (fresh.status, fresh.credited_amount) == ("credited", money("372.00"))
+        assert await service.billed_through(session, contract_id) == date(2026, 5, 20)
+
+    async def test_a_fully_credited_invoice_does_not_block_a_back_dated_termination(
+        self, client: httpx.AsyncClient, session: AsyncSession
+    ) -> None:
+        _, contract, invoice = await _may_billed(session)
+        contract_id, invoice_id = contract.id, invoice.id  # type: ignore[attr-defined]
+        credited = await client.post(
+            f"/api/v1/invoices/{invoice_id}/credit-notes",
+            json={"kind": "invoice", "reason": "Facture contestée"},
+            headers=auth_headers("billing", **{"Idempotency-Key": "invoice-then-termination"}),
+        )
+        assert credited.status_code == 201, credited.text
+
+        response = await client.post(
+            f"/api/v1/contracts/{contract_id}/terminate",
+            json={"effective_date": "2026-05-20"},
+            headers=auth_headers("admin"),
+        )
+
+        assert response.status_code == 200, response.text
+        notes = list(await session.scalars(select(CreditNote).where(CreditNote.invoice_id == invoice_id)))
+        assert [note.kind for note in notes] == ["invoice"]
+        fresh = await session.get_one(Invoice, invoice_id, populate_existing=True)
+        # 310.00 + 62.00, credited once
+        assert (fresh.status, fresh.credited_amount) == ("credited", money("372.00"))
+        assert await service.billed_through(session, contract_id) == date(2026, 5, 20)
+
+
+@pytest.mark.usefixtures("back_dating_allowed")
+class TestCorrectionOfAMonthBilledTwice:
+    async def test_days_billed_again_after_a_resumption_are_credited_once(
+        self, client: httpx.AsyncClient, session: AsyncSession
+    ) -> None:
+        customer, contract, may_invoice = await _may_billed(session)
+        customer_id, contract_id, may_invoice_id = customer.id, contract.id, may_invoice.id  # type: ignore[attr-defined]
+        premium = await create_offer(session, "mobile", monthly_fee=money("620.00"))
+        premium_id = premium.id
+        # Suspended from 26 May, dated back: 26-31 May credited (60.00); resumed on 28 May.
+        for action, day in (("suspend", "2026-05-26"), ("resume", "2026-05-28")):
+            answer = await client.post(
+                f"/api/v1/contracts/{contract_id}/{action}", json={"effective_date": day}, headers=auth_headers("admin")
+            )
+            assert answer.status_code == 200, answer.text
+        # June bills 28-31 May again on its own line: round(310.00 × 29/31) − round(310.00 × 25/31) = 40.00.
+        june = await bill(session, JUNE_1, JUNE_30)
+        june_invoice = await invoice_of(session, june, customer)
+        assert june_invoice is not None
+        june_invoice_id = june_invoice.id
+        assert [(line.period_start, line.amount) for line in await lines_of(session, june_invoice)] == [
+            (date(2026, 5, 28), money("40.00")),
+            (JUNE_1, money("310.00")),
+        ]
+
+        response = await client.post(
+            "/api/v1/contracts",
+            json={
+                "client_id": str(customer_id),
+                "offer_id": str(premium_id),
+                "contract_start_date": "2026-05-21",
+                "target_contract_id": str(contract_id),
+            },
+            headers=auth_headers("admin", **{"Idempotency-Key": "correction-after-resumption"}),
+        )
+
+        assert response.status_code == 201, response.text
+        corrections = {
+            note.invoice_id: note.subtotal
+            for note in await session.scalars(
+                select(CreditNote).where(
+                    CreditNote.client_id == customer_id,
+                    CreditNote.kind == "correction",
+                    CreditNote.reason == "Changement d'offre rétroactif",
+                )
+            )
+        }
+        # May still billed on 21-25 and 28-31 May (9 days at 10.00), each day credited once: 28-31 May on the
+        # June line that bills them now (40.00), 21-25 May on the May line: round(310.00 × 25/31) −
+        # round(310.00 × 20/31) = 50.00. Not 90.00 on the May line: 28-31 May were credited there already.
+        # June itself: 310.00 for the whole month.
+        assert corrections == {may_invoice_id: money("50.00"), june_invoice_id: money("40.00") + money("310.00")}
+        [may_line] = await session.scalars(
+            select(CreditNoteLine)
+            .join(CreditNote, CreditNote.id == CreditNoteLine.credit_note_id)
+            .where(CreditNote.invoice_id == may_invoice_id, CreditNote.reason == "Changement d'offre rétroactif")
+        )
+        assert (may_line.period_start, may_line.period_end, may_line.days) == (date(2026, 5, 21), date(2026, 5, 25), 5)
+        # What is left billed for May on the old plan: 1-20 May, 200.00 = 310.00 − 60.00 − 50.00 + 40.00 − 40.00.
+        assert await service.billed_through(session, contract_id) == date(2026, 5, 20)
