@@ -115,7 +115,17 @@ def create_app(settings: Settings | None = None, *, manage_database: bool = True
         allow_credentials=True,
         allow_methods=["*"],
         allow_headers=["*"],
-        expose_headers=["X-Correlation-ID", "Idempotent-Replayed", "Retry-After", "Deprecation", "Link"],
+        # A page on another origin (the SPA's dev server, a partner's browser app) reads only what is listed:
+        # a download's file name and digest included.
+        expose_headers=[
+            "X-Correlation-ID",
+            "Idempotent-Replayed",
+            "Retry-After",
+            "Deprecation",
+            "Link",
+            "Content-Disposition",
+            "X-Content-SHA256",
+        ],
     )
     # After the middleware: codes they declare with @raises are answered by every operation.
     document_errors(app)

@@ -216,6 +216,15 @@ class TestCorsOnErrors:
         assert response.headers["access-control-allow-origin"] == ORIGIN
         assert "X-Correlation-ID" in response.headers["access-control-expose-headers"]
 
+    async def test_a_page_on_another_origin_may_read_a_downloads_name_and_digest(
+        self, client: httpx.AsyncClient
+    ) -> None:
+        # The invoice and contract PDFs name their file and digest in headers; unlisted, a browser hides them
+        # (the SPA on its dev server showed an empty SHA-256).
+        response = await client.get(CLIENTS, headers={**OPERATOR, "Origin": ORIGIN})
+        exposed = {name.strip().lower() for name in response.headers["access-control-expose-headers"].split(",")}
+        assert {"content-disposition", "x-content-sha256", "x-correlation-id"} <= exposed
+
     async def test_an_allowed_preflight_is_answered(self, client: httpx.AsyncClient) -> None:
         response = await client.options(CLIENTS, headers={"Origin": ORIGIN, "Access-Control-Request-Method": "POST"})
         assert response.status_code == 200
