@@ -40,7 +40,7 @@ const invoice = {
 };
 const list = (items: unknown[]) => ({ items, total: items.length, limit: 50, offset: 0 });
 
-function serve({ pdfHeaders = {} }: { pdfHeaders?: Record<string, string> } = {}) {
+function serve() {
   server.use(
     http.get(`${API}/api/v1/invoices/i-1`, () => HttpResponse.json(invoice)),
     http.get(`${API}/api/v1/clients/c-1`, () =>
@@ -64,7 +64,7 @@ function serve({ pdfHeaders = {} }: { pdfHeaders?: Record<string, string> } = {}
     http.get(`${API}/api/v1/audit-events`, () => HttpResponse.json(list([]))),
     http.get(
       `${API}/api/v1/invoices/i-1/pdf`,
-      () => new HttpResponse("%PDF-1.4", { headers: { "Content-Type": "application/pdf", ...pdfHeaders } }),
+      () => new HttpResponse("%PDF-1.4", { headers: { "Content-Type": "application/pdf" } }),
     ),
   );
 }
@@ -83,5 +83,13 @@ describe("the invoice page", () => {
     expect(within(payments).queryByText("bank_transfer")).not.toBeInTheDocument();
     const lines = screen.getByRole("table", { name: "Lignes de facture" });
     expect(within(lines).getByText("+212 5 37 20 79 40")).toBeInTheDocument();
+  });
+
+  it("shows the PDF's SHA-256 from the invoice when the browser cannot read the answer's digest header", async () => {
+    // Cross-origin (the SPA on its own port, as launch_all.sh runs it) the API does not expose
+    // X-Content-SHA256 to the page: the fetch sees no such header.
+    serve();
+    open();
+    expect(await screen.findByTestId("pdf-sha256")).toHaveTextContent("16a1237a9eeb");
   });
 });

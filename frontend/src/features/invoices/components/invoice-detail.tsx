@@ -276,7 +276,9 @@ export function InvoiceDetailPage() {
           )}
         </Paper>
       </SimpleGrid>
-      {data.invoice_number && <InvoicePdf invoiceId={data.id} fileName={`${data.invoice_number}.pdf`} />}
+      {data.invoice_number && (
+        <InvoicePdf invoiceId={data.id} fileName={`${data.invoice_number}.pdf`} sha256={data.pdf?.sha256} />
+      )}
     </Stack>
   );
 }
