@@ -124,6 +124,13 @@ async function phoneProblems(page, name) {
     const targets = document.querySelectorAll(
       "button, a[href], input:not([type=checkbox]):not([type=radio]), summary, [role=radio], label:has(input[type=checkbox])",
     );
+    // A label cut short by its button (Mantine's are one clipped line): the end of its words is lost.
+    for (const label of document.querySelectorAll(".mantine-Button-label")) {
+      if (label.scrollWidth > label.clientWidth + 1)
+        out.push(
+          `button label "${(label.textContent ?? "").trim().slice(0, 40)}" cut (${label.scrollWidth} px in ${label.clientWidth})`,
+        );
+    }
     for (const element of targets) {
       const box = element.getBoundingClientRect();
       if (!box.width || !box.height || element.closest("[aria-hidden=true]")) continue;

@@ -17,6 +17,7 @@ import {
 import { modals } from "@mantine/modals";
 import { notifications } from "@mantine/notifications";
 import { useState } from "react";
+import type { TFunction } from "i18next";
 import { useTranslation } from "react-i18next";
 import { Link, useNavigate } from "react-router";
 import { auditLabels } from "@/components/ui/audit-labels";
@@ -42,6 +43,14 @@ import { useSession } from "@/lib/session";
 /** The line of detail an audit event carries, where its title alone does not say enough. */
 function AuditDetail({ line }: { line: string | null }) {
   return line ? <Text size="sm">{line}</Text> : null;
+}
+
+/**
+ * A status, service or payment method in words, from the namespace that owns that vocabulary; a value
+ * the texts do not know yet (a newer API) shows as sent rather than as a missing key.
+ */
+function word(t: TFunction, family: string, value: string) {
+  return t(`${family}.${value}`, { defaultValue: value });
 }
 
 function Section({
@@ -136,7 +145,7 @@ export function DeleteBlocked({
 }
 
 export function ClientDetail({ clientId }: { clientId: string }) {
-  const { t, i18n } = useTranslation(["clients", "common", "errors"]);
+  const { t, i18n } = useTranslation(["clients", "common", "errors", "contracts", "invoices", "collections"]);
   const language = i18n.language;
   const navigate = useNavigate();
   const session = useSession();
@@ -300,11 +309,11 @@ export function ClientDetail({ clientId }: { clientId: string }) {
                     <Table.Td>
                       <Link to={paths.contract(contract.id)}>{contract.contract_number}</Link>
                     </Table.Td>
-                    <Table.Td>{contract.service_type}</Table.Td>
+                    <Table.Td>{word(t, "contracts:service_type", contract.service_type)}</Table.Td>
                     <Table.Td>{formatPhone(contract.phone_number)}</Table.Td>
                     <Table.Td>{formatDate(contract.start_date, language)}</Table.Td>
                     <Table.Td>{formatMoney(contract.monthly_fee, language)}</Table.Td>
-                    <Table.Td>{contract.status}</Table.Td>
+                    <Table.Td>{word(t, "contracts:status", contract.status)}</Table.Td>
                   </Table.Tr>
                 ))}
               </Table.Tbody>
@@ -314,13 +323,23 @@ export function ClientDetail({ clientId }: { clientId: string }) {
         <Tabs.Panel value="invoices" pt="md">
           <Section loading={invoices.isPending} empty={!invoices.data?.items.length}>
             <Table striped withTableBorder>
+              <Table.Thead>
+                <Table.Tr>
+                  <Table.Th>{t("clients:history.invoice_number")}</Table.Th>
+                  <Table.Th>{t("clients:history.issued")}</Table.Th>
+                  <Table.Th ta="right">{t("clients:history.total")}</Table.Th>
+                  <Table.Th>{t("clients:fields.status")}</Table.Th>
+                </Table.Tr>
+              </Table.Thead>
               <Table.Tbody>
                 {invoices.data?.items.map((invoice) => (
                   <Table.Tr key={invoice.id}>
-                    <Table.Td>{invoice.invoice_number ?? "—"}</Table.Td>
+                    <Table.Td>
+                      <Link to={`${paths.invoices}/${invoice.id}`}>{invoice.invoice_number ?? "—"}</Link>
+                    </Table.Td>
                     <Table.Td>{formatDate(invoice.issue_date, language)}</Table.Td>
-                    <Table.Td>{formatMoney(invoice.total, language)}</Table.Td>
-                    <Table.Td>{invoice.status}</Table.Td>
+                    <Table.Td ta="right">{formatMoney(invoice.total, language)}</Table.Td>
+                    <Table.Td>{word(t, "invoices:status", invoice.status)}</Table.Td>
                   </Table.Tr>
                 ))}
               </Table.Tbody>
@@ -330,12 +349,19 @@ export function ClientDetail({ clientId }: { clientId: string }) {
         <Tabs.Panel value="payments" pt="md">
           <Section loading={payments.isPending} empty={!payments.data?.items.length}>
             <Table striped withTableBorder>
+              <Table.Thead>
+                <Table.Tr>
+                  <Table.Th>{t("clients:history.received_at")}</Table.Th>
+                  <Table.Th ta="right">{t("clients:history.amount")}</Table.Th>
+                  <Table.Th>{t("clients:history.method")}</Table.Th>
+                </Table.Tr>
+              </Table.Thead>
               <Table.Tbody>
                 {payments.data?.items.map((payment) => (
                   <Table.Tr key={payment.id}>
                     <Table.Td>{formatDateTime(payment.received_at, language)}</Table.Td>
-                    <Table.Td>{formatMoney(payment.amount, language)}</Table.Td>
-                    <Table.Td>{payment.method}</Table.Td>
+                    <Table.Td ta="right">{formatMoney(payment.amount, language)}</Table.Td>
+                    <Table.Td>{word(t, "collections:method", payment.method)}</Table.Td>
                   </Table.Tr>
                 ))}
               </Table.Tbody>
@@ -345,12 +371,19 @@ export function ClientDetail({ clientId }: { clientId: string }) {
         <Tabs.Panel value="collections" pt="md">
           <Section loading={cases.isPending} empty={!cases.data?.items.length}>
             <Table striped withTableBorder>
+              <Table.Thead>
+                <Table.Tr>
+                  <Table.Th>{t("clients:fields.status")}</Table.Th>
+                  <Table.Th>{t("clients:history.aging_bucket")}</Table.Th>
+                  <Table.Th ta="right">{t("clients:history.total_overdue")}</Table.Th>
+                </Table.Tr>
+              </Table.Thead>
               <Table.Tbody>
                 {cases.data?.items.map((collectionCase) => (
                   <Table.Tr key={collectionCase.id}>
-                    <Table.Td>{collectionCase.status}</Table.Td>
+                    <Table.Td>{word(t, "collections:case_status", collectionCase.status)}</Table.Td>
                     <Table.Td>{collectionCase.aging_bucket}</Table.Td>
-                    <Table.Td>{formatMoney(collectionCase.total_overdue, language)}</Table.Td>
+                    <Table.Td ta="right">{formatMoney(collectionCase.total_overdue, language)}</Table.Td>
                   </Table.Tr>
                 ))}
               </Table.Tbody>

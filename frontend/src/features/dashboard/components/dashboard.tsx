@@ -10,7 +10,7 @@ import { PageLoader } from "@/components/layouts/page-loader";
 import { useDashboard } from "@/features/dashboard/api/get-dashboard";
 import { useRecentActivity } from "@/features/dashboard/api/list-recent-activity";
 import { can } from "@/lib/authorization";
-import { formatDateTime, formatMoney } from "@/lib/format";
+import { formatDate, formatDateTime, formatMoney } from "@/lib/format";
 import { useSession } from "@/lib/session";
 
 const CATEGORY_LABEL = {
@@ -124,7 +124,7 @@ export function Dashboard() {
           {run ? (
             <Stack gap={4}>
               <Anchor component={Link} to={`/invoices/runs/${run.id}`}>
-                {run.period_start} → {run.period_end}
+                {formatDate(run.period_start, lang)} → {formatDate(run.period_end, lang)}
               </Anchor>
               <Group gap="xs">
                 <Badge variant="light">

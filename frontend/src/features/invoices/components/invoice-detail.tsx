@@ -29,7 +29,7 @@ import { InvoicePdf } from "@/features/invoices/components/invoice-pdf";
 import { InvoiceStatusBadge } from "@/features/invoices/components/status-badge";
 import { api, unwrap } from "@/lib/api-client";
 import { can } from "@/lib/authorization";
-import { formatDate, formatDateTime, formatMoney } from "@/lib/format";
+import { formatDate, formatDateTime, formatMoney, formatPhone } from "@/lib/format";
 import { useSession } from "@/lib/session";
 
 /** "Approve paid": records a payment of the whole outstanding amount, after a confirmation saying so. */
@@ -73,7 +73,7 @@ function ApprovePaid({ invoiceId, outstanding }: { invoiceId: string; outstandin
 const textOf = (value: unknown) => (typeof value === "string" ? value : "");
 
 export function InvoiceDetailPage() {
-  const { t, i18n } = useTranslation("invoices");
+  const { t, i18n } = useTranslation(["invoices", "collections"]);
   const lang = i18n.language;
   const { invoiceId = "" } = useParams();
   const session = useSession();
@@ -153,7 +153,7 @@ export function InvoiceDetailPage() {
                 {line.kind === "activation" ? t("detail.kind_activation") : t("detail.kind_recurring")}
               </Table.Td>
               <Table.Td>{line.offer_name}</Table.Td>
-              <Table.Td ff="monospace">{line.phone_number}</Table.Td>
+              <Table.Td>{formatPhone(line.phone_number)}</Table.Td>
               <Table.Td>
                 {line.active_days} / {line.days_in_period}
               </Table.Td>
@@ -212,7 +212,9 @@ export function InvoiceDetailPage() {
                 {payments.data?.items.map((payment) => (
                   <Table.Tr key={payment.id}>
                     <Table.Td>{formatDateTime(payment.received_at, lang)}</Table.Td>
-                    <Table.Td>{payment.method}</Table.Td>
+                    <Table.Td>
+                      {t(`collections:method.${payment.method}`, { defaultValue: payment.method })}
+                    </Table.Td>
                     <Table.Td>{payment.reference ?? "—"}</Table.Td>
                     <Table.Td ta="right">
                       {formatMoney(
@@ -274,7 +276,9 @@ export function InvoiceDetailPage() {
           )}
         </Paper>
       </SimpleGrid>
-      {data.invoice_number && <InvoicePdf invoiceId={data.id} fileName={`${data.invoice_number}.pdf`} />}
+      {data.invoice_number && (
+        <InvoicePdf invoiceId={data.id} fileName={`${data.invoice_number}.pdf`} sha256={data.pdf?.sha256} />
+      )}
     </Stack>
   );
 }

@@ -5,8 +5,20 @@ import { notifyError } from "@/components/errors/error-notification";
 import { apiUrl, downloadFile } from "@/lib/api-client";
 import { getSession } from "@/lib/session";
 
-/** The invoice PDF inline (fetched with the operator's token), its SHA-256 and a download button. */
-export function InvoicePdf({ invoiceId, fileName }: { invoiceId: string; fileName: string }) {
+/**
+ * The invoice PDF inline (fetched with the operator's token), its SHA-256 and a download button. The digest
+ * comes from the invoice (`pdf.sha256`): a page on another origin than the API cannot read the answer's
+ * X-Content-SHA256 header, which the API does not list in Access-Control-Expose-Headers.
+ */
+export function InvoicePdf({
+  invoiceId,
+  fileName,
+  sha256,
+}: {
+  invoiceId: string;
+  fileName: string;
+  sha256?: string | null;
+}) {
   const { t } = useTranslation("invoices");
   const [state, setState] = useState<{ url: string; sha256: string } | { error: string } | null>(null);
   useEffect(() => {
@@ -47,7 +59,7 @@ export function InvoicePdf({ invoiceId, fileName }: { invoiceId: string; fileNam
         <Text size="sm">
           {t("detail.sha256")}{" "}
           <Text span ff="monospace" size="xs" data-testid="pdf-sha256">
-            {state.sha256}
+            {sha256 || state.sha256}
           </Text>
         </Text>
         <Button

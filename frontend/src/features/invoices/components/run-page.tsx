@@ -9,11 +9,12 @@ import { useBillingRun } from "@/features/invoices/api/get-billing-run";
 import { RunProgress } from "@/features/invoices/components/run-progress";
 import { InvoicesTable } from "@/features/invoices/components/invoices-table";
 import { can } from "@/lib/authorization";
+import { formatDate } from "@/lib/format";
 import { useSession } from "@/lib/session";
 
 /** One run: live progress while it works, then its invoices; a dry run can be discarded or made real. */
 export function RunPage() {
-  const { t } = useTranslation("invoices");
+  const { t, i18n } = useTranslation("invoices");
   const { runId = "" } = useParams();
   const run = useBillingRun(runId);
   const discard = useDiscardBillingRun(runId);
@@ -27,7 +28,12 @@ export function RunPage() {
   return (
     <Stack>
       <Group justify="space-between">
-        <Title order={1}>{t("run.title", { start: data.period_start, end: data.period_end })}</Title>
+        <Title order={1}>
+          {t("run.title", {
+            start: formatDate(data.period_start, i18n.language),
+            end: formatDate(data.period_end, i18n.language),
+          })}
+        </Title>
         <Anchor component={Link} to="/invoices/runs">
           {t("run.back")}
         </Anchor>

@@ -4,7 +4,7 @@ import { Link, useNavigate } from "react-router";
 import { ListTable } from "@/components/ui/data-table";
 import { useBillingRuns } from "@/features/invoices/api/list-billing-runs";
 import { can } from "@/lib/authorization";
-import { formatDateTime, formatMoney } from "@/lib/format";
+import { formatDate, formatDateTime, formatMoney } from "@/lib/format";
 import { useSession } from "@/lib/session";
 import { useListState } from "@/lib/url-state";
 
@@ -44,7 +44,7 @@ export function RunsHistory() {
             title: t("runs.period"),
             render: (run) => (
               <Anchor component={Link} to={`/invoices/runs/${run.id}`}>
-                {run.period_start} → {run.period_end}
+                {formatDate(run.period_start, i18n.language)} → {formatDate(run.period_end, i18n.language)}
               </Anchor>
             ),
           },

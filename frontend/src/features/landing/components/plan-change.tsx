@@ -106,6 +106,20 @@ export function PlanChange({ bootstrap, go }: { bootstrap: Bootstrap; go: (journ
         }}
       />
     );
+  } else if (step === "subscription" && subscriptions.data?.items.length === 0) {
+    // Nothing to choose (verify-cin answers every well-formed CIN alike): the way on is another CIN.
+    body = (
+      <Stack gap="md">
+        <Title order={2}>{t("plan.subscription")}</Title>
+        <Text>{t("plan.none")}</Text>
+        <Button variant="default" onClick={() => setStep("cin")}>
+          <span className="landing-directional" aria-hidden="true">
+            ←
+          </span>
+          &nbsp;{t("wizard.back")}
+        </Button>
+      </Stack>
+    );
   } else if (step === "subscription") {
     body = (
       <form
@@ -123,7 +137,6 @@ export function PlanChange({ bootstrap, go }: { bootstrap: Bootstrap; go: (journ
           {subscriptions.error && !isTokenRefusal(subscriptions.error) ? (
             <RefusalAlert error={subscriptions.error} />
           ) : null}
-          {subscriptions.data && subscriptions.data.items.length === 0 ? <Text>{t("plan.none")}</Text> : null}
           <Radio.Group
             label={t("plan.subscription_choose")}
             value={contractId}

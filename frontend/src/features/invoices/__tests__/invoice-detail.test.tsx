@@ -1,0 +1,95 @@
+import { screen, within } from "@testing-library/react";
+import { describe, expect, it } from "vitest";
+import { InvoiceDetailPage } from "@/features/invoices/components/invoice-detail";
+import { renderPage, signInAs } from "@/testing/render";
+import { API, http, HttpResponse, server } from "@/testing/server";
+
+const invoice = {
+  id: "i-1",
+  invoice_number: "FAC-2026-000007",
+  billing_run_id: "r-1",
+  client_id: "c-1",
+  status: "paid",
+  period_start: "2026-11-01",
+  period_end: "2026-11-30",
+  issue_date: "2026-12-01",
+  due_date: "2026-12-16",
+  currency: "MAD",
+  subtotal: "249.00",
+  tax_rate: "0.20",
+  tax_amount: "49.80",
+  total: "298.80",
+  paid_amount: "298.80",
+  credited_amount: "0.00",
+  credit_applied: "0.00",
+  outstanding_amount: "0.00",
+  lines_count: 1,
+  pdf: { sha256: "16a1237a9eeb", size_bytes: 2624, rendered_at: "2026-12-01T10:00:00Z" },
+  lines: [
+    {
+      id: "l-1",
+      kind: "recurring",
+      offer_name: "ADSL 20 Méga",
+      phone_number: "+212537207940",
+      active_days: 30,
+      days_in_period: 30,
+      unit_amount: "249.00",
+      amount: "249.00",
+    },
+  ],
+};
+const list = (items: unknown[]) => ({ items, total: items.length, limit: 50, offset: 0 });
+
+function serve() {
+  server.use(
+    http.get(`${API}/api/v1/invoices/i-1`, () => HttpResponse.json(invoice)),
+    http.get(`${API}/api/v1/clients/c-1`, () =>
+      HttpResponse.json({ id: "c-1", display_name: "Amina Alaoui" }),
+    ),
+    http.get(`${API}/api/v1/collections/payments`, () =>
+      HttpResponse.json(
+        list([
+          {
+            id: "p-1",
+            client_id: "c-1",
+            received_at: "2026-12-02T10:00:00Z",
+            amount: "298.80",
+            method: "bank_transfer",
+            reference: "VIR-1",
+            allocations: [{ invoice_id: "i-1", amount: "298.80" }],
+          },
+        ]),
+      ),
+    ),
+    http.get(`${API}/api/v1/audit-events`, () => HttpResponse.json(list([]))),
+    http.get(
+      `${API}/api/v1/invoices/i-1/pdf`,
+      () => new HttpResponse("%PDF-1.4", { headers: { "Content-Type": "application/pdf" } }),
+    ),
+  );
+}
+
+const open = () => {
+  signInAs("admin");
+  renderPage(<InvoiceDetailPage />, { path: "/invoices/:invoiceId", url: "/invoices/i-1", language: "fr" });
+};
+
+describe("the invoice page", () => {
+  it("says the payment method in words and groups the line number for reading", async () => {
+    serve();
+    open();
+    const payments = await screen.findByRole("table", { name: "Paiements imputés" });
+    expect(await within(payments).findByText("Virement")).toBeInTheDocument();
+    expect(within(payments).queryByText("bank_transfer")).not.toBeInTheDocument();
+    const lines = screen.getByRole("table", { name: "Lignes de facture" });
+    expect(within(lines).getByText("+212 5 37 20 79 40")).toBeInTheDocument();
+  });
+
+  it("shows the PDF's SHA-256 from the invoice when the browser cannot read the answer's digest header", async () => {
+    // Cross-origin (the SPA on its own port, as launch_all.sh runs it) the API does not expose
+    // X-Content-SHA256 to the page: the fetch sees no such header.
+    serve();
+    open();
+    expect(await screen.findByTestId("pdf-sha256")).toHaveTextContent("16a1237a9eeb");
+  });
+});
