@@ -250,6 +250,7 @@ async def _credit_note_detail(session: SessionDep, note: CreditNote) -> CreditNo
 @router.post(
     "/api/v1/invoices/{invoice_id}/credit-notes",
     status_code=201,
+    response_model=CreditNoteDetail,
     operation_id="credit-notes-create",
     summary="Issue a credit note on an invoice (whole invoice, chosen lines or an amount)",
     description=(

@@ -225,6 +225,7 @@ async def verify_cin(body: VerifyCinRequest, session: SessionDep, settings: Sett
 @router.post(
     "/clients/verify-otp",
     operation_id="landing-verify-otp",
+    response_model=VerifyCinResponse,
     summary="Exchange the one-time code sent by verify-cin for a verified lookup token (otp policy)",
     dependencies=[_VERIFY_CIN_LIMIT],
     responses=error_responses(InvalidLookupToken, InvalidOneTimeCode),

@@ -10768,7 +10768,7 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          "application/json": unknown;
+          "application/json": components["schemas"]["CreditNoteDetail"];
         };
       };
       /**
@@ -13684,7 +13684,7 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          "application/json": unknown;
+          "application/json": components["schemas"]["VerifyCinResponse"];
         };
       };
       /**

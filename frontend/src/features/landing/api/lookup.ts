@@ -9,17 +9,13 @@ export async function verifyCin(cin: string): Promise<Verification> {
   return call((await landingApi()).POST("/api/v1/landing/clients/verify-cin", { body: { cin } }));
 }
 
-/**
- * `otp` policy: the code sent by verify-cin for a verified lookup token. The operation answers the very
- * shape of verify-cin (its schema is not declared because the route builds its answer itself).
- */
+/** `otp` policy: the code sent by verify-cin for a verified lookup token (the very shape of verify-cin). */
 export async function verifyOtp(cin: string, lookupToken: string, code: string): Promise<Verification> {
-  const answer = await call(
+  return call(
     (await landingApi()).POST("/api/v1/landing/clients/verify-otp", {
       body: { cin, lookup_token: lookupToken, code },
     }),
   );
-  return answer as Verification;
 }
 
 export async function listSubscriptions(
