@@ -4,7 +4,7 @@
 import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { ADMIN, api, base, capture, env, signedInPage, test } from "../harness.mjs";
+import { ADMIN, api, base, capture, env, shots, signedInPage, test } from "../harness.mjs";
 
 const backend = fileURLToPath(new URL("../../../backend/", import.meta.url));
 const page = await signedInPage();
@@ -183,6 +183,42 @@ await test("a partial payment then the rest, from the screen: the invoice become
   if ((await payments.count()) !== 2) throw new Error("two payments expected");
 });
 
+await test("a credit note of 10.00 excl. tax from the invoice page: numbered, listed, the outstanding reduced", async () => {
+  const [invoice] = (await api("GET", `/api/v1/invoices?client_id=${ctx.clients[1].id}&run_id=${ctx.runId}`))
+    .items;
+  // By hand: 10.00 excl. tax plus the invoice's own rate, rounded half-up to the centime.
+  const credit = (Math.round(10 * (1 + Number(invoice.tax_rate)) * 100) / 100).toFixed(2);
+  const outstanding = (Number(invoice.outstanding_amount) - Number(credit)).toFixed(2);
+  await page.goto(`${base}/invoices/${invoice.id}`);
+  await page.getByRole("button", { name: "Issue a credit note" }).click();
+  const dialog = page.getByRole("dialog", { name: `Credit note on invoice ${invoice.invoice_number}` });
+  await dialog.getByLabel("An amount excluding tax").check();
+  await dialog.getByLabel(/Amount excl\. tax/).fill("10");
+  await dialog.getByLabel(/Reason/).fill("Service interrupted two days");
+  await page.screenshot({ path: `${shots}credit-note-form-en-1280.png` });
+  await dialog.getByRole("button", { name: "Issue the credit note" }).click();
+  const issued = page.getByText(/^AV-\d{4}-\d{6} issued for /);
+  await issued.waitFor();
+  const number = (await issued.textContent())?.match(/AV-\d{4}-\d{6}/)?.[0];
+  if (!(await issued.textContent())?.includes(credit))
+    throw new Error(`issued: ${await issued.textContent()}`);
+  const notes = page.getByRole("table", { name: "Credit notes" });
+  await notes.getByText(number).waitFor();
+  // The page reloads the invoice once the note is issued: its outstanding amount is the figure by hand.
+  await waitFor(
+    "the outstanding amount after the credit note",
+    async () => {
+      const shown = (await page.getByTestId("invoice-outstanding").textContent()) ?? "";
+      return shown.replace(/[^0-9.,]/g, "").replace(",", ".") === outstanding;
+    },
+    15,
+  );
+  const after = await api("GET", `/api/v1/invoices/${invoice.id}`);
+  if (after.outstanding_amount !== outstanding || after.credited_amount !== credit)
+    throw new Error(`invoice after: ${after.outstanding_amount} / ${after.credited_amount}`);
+  await page.screenshot({ path: `${shots}credit-note-issued-en-1280.png`, fullPage: true });
+});
+
 await test("an overdue case: evaluation opens it, the aging chart shows it, a payment resolves it", async () => {
   const evaluation = await api("POST", "/api/v1/collections/evaluations", {});
   if (evaluation.cases_opened < 1) throw new Error(JSON.stringify(evaluation));
@@ -252,10 +288,13 @@ await test("the dashboard shows the real figures and its links open the lists", 
   const invoiced = await page.getByTestId("dash-invoiced").textContent();
   if (Number(figures.invoiced_this_month) <= 0 || /^0[,.]00/.test(invoiced ?? ""))
     throw new Error(`invoiced ${invoiced} / ${figures.invoiced_this_month}`);
-  await page
-    .getByRole("link", { name: `${monthStart.toISOString().slice(0, 10)} →` })
-    .first()
-    .waitFor();
+  // The last run's period, in the page's language ("1 Nov 2026 → 30 Nov 2026"), links to that run.
+  const lastRun = page.locator(`a[href="${ctx.runUrl}"]`).first();
+  await lastRun.waitFor();
+  const period = (await lastRun.textContent()) ?? "";
+  const year = String(monthStart.getUTCFullYear());
+  if (!period.includes("→") || !period.includes(year) || /\d{4}-\d{2}-\d{2}/.test(period))
+    throw new Error(`last run shown as ${period}`);
   for (const [testId, path] of [
     ["dash-invoiced", "/invoices"],
     ["dash-overdue", "/invoices?status=overdue"],

@@ -13,7 +13,7 @@ import {
 } from "@mantine/core";
 import { modals } from "@mantine/modals";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { useRef } from "react";
+import { useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Link, useParams } from "react-router";
 import { notifyError } from "@/components/errors/error-notification";
@@ -25,6 +25,7 @@ import { useInvoice } from "@/features/invoices/api/get-invoice";
 import { billingKeys } from "@/features/invoices/api/keys";
 import { useInvoiceAudit, useInvoiceIssuedBatch } from "@/features/invoices/api/list-invoice-audit";
 import { useInvoicePayments } from "@/features/invoices/api/list-invoice-payments";
+import { CreditNoteForm } from "@/features/invoices/components/credit-note-form";
 import { InvoicePdf } from "@/features/invoices/components/invoice-pdf";
 import { InvoiceStatusBadge } from "@/features/invoices/components/status-badge";
 import { api, unwrap } from "@/lib/api-client";
@@ -78,6 +79,7 @@ export function InvoiceDetailPage() {
   const { invoiceId = "" } = useParams();
   const session = useSession();
   const invoice = useInvoice(invoiceId);
+  const [crediting, setCrediting] = useState(false);
   const payments = useInvoicePayments(invoiceId);
   const canAudit = can(session, "audit:read");
   const audit = useInvoiceAudit(invoiceId, canAudit);
@@ -91,6 +93,11 @@ export function InvoiceDetailPage() {
   const data = invoice.data;
   const payable =
     (data.status === "issued" || data.status === "overdue") && can(session, "collections:write");
+  // Only an issued invoice not yet credited in full takes a credit note; billing (and admin) issue them.
+  const creditable =
+    ["issued", "overdue", "paid"].includes(data.status) &&
+    Number(data.credited_amount) < Number(data.total) &&
+    can(session, "billing:write");
   // Newest first, as the audit log answers: the invoice's own events, then the batch that issued it.
   const trail = [...(audit.data?.items ?? []), ...(issued.data?.items ?? [])];
   const creditNotes = (
@@ -116,6 +123,11 @@ export function InvoiceDetailPage() {
             </Button>
           )}
           {payable && <ApprovePaid invoiceId={data.id} outstanding={data.outstanding_amount} />}
+          {creditable && (
+            <Button variant="default" onClick={() => setCrediting(true)}>
+              {t("credit.open")}
+            </Button>
+          )}
         </Group>
       </Group>
       <Paper withBorder p="md" radius="md">
@@ -276,6 +288,15 @@ export function InvoiceDetailPage() {
           )}
         </Paper>
       </SimpleGrid>
+      {creditable && data.invoice_number && (
+        <CreditNoteForm
+          invoiceId={data.id}
+          invoiceNumber={data.invoice_number}
+          lines={data.lines}
+          opened={crediting}
+          onClose={() => setCrediting(false)}
+        />
+      )}
       {data.invoice_number && (
         <InvoicePdf invoiceId={data.id} fileName={`${data.invoice_number}.pdf`} sha256={data.pdf?.sha256} />
       )}

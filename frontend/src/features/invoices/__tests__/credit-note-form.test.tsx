@@ -1,0 +1,141 @@
+import { screen, within } from "@testing-library/react";
+import userEvent from "@testing-library/user-event";
+import { describe, expect, it } from "vitest";
+import { InvoiceDetailPage } from "@/features/invoices/components/invoice-detail";
+import { renderPage, signInAs } from "@/testing/render";
+import { API, http, HttpResponse, server } from "@/testing/server";
+
+const invoice = {
+  id: "i-1",
+  invoice_number: "FAC-2026-000007",
+  billing_run_id: "r-1",
+  client_id: "c-1",
+  status: "issued",
+  period_start: "2026-11-01",
+  period_end: "2026-11-30",
+  issue_date: "2026-12-01",
+  due_date: "2026-12-16",
+  currency: "MAD",
+  subtotal: "249.00",
+  tax_rate: "0.20",
+  tax_amount: "49.80",
+  total: "298.80",
+  paid_amount: "0.00",
+  credited_amount: "0.00",
+  credit_applied: "0.00",
+  outstanding_amount: "298.80",
+  lines_count: 1,
+  pdf: { sha256: "16a1237a9eeb", size_bytes: 2624, rendered_at: "2026-12-01T10:00:00Z" },
+  lines: [
+    {
+      id: "l-1",
+      kind: "recurring",
+      offer_name: "ADSL 20 Méga",
+      phone_number: "+212537207940",
+      active_days: 30,
+      days_in_period: 30,
+      unit_amount: "249.00",
+      amount: "249.00",
+    },
+  ],
+};
+const list = (items: unknown[]) => ({ items, total: items.length, limit: 50, offset: 0 });
+
+/** The invoice page's reads, and the credit note answer `answer` gives; the requests sent are kept. */
+function serve(answer: () => Response) {
+  const sent: { body: unknown; key: string | null }[] = [];
+  server.use(
+    http.get(`${API}/api/v1/invoices/i-1`, () => HttpResponse.json(invoice)),
+    http.get(`${API}/api/v1/clients/c-1`, () =>
+      HttpResponse.json({ id: "c-1", display_name: "Amina Alaoui" }),
+    ),
+    http.get(`${API}/api/v1/collections/payments`, () => HttpResponse.json(list([]))),
+    http.get(`${API}/api/v1/audit-events`, () => HttpResponse.json(list([]))),
+    http.get(
+      `${API}/api/v1/invoices/i-1/pdf`,
+      () => new HttpResponse("%PDF-1.4", { headers: { "Content-Type": "application/pdf" } }),
+    ),
+    http.post(`${API}/api/v1/invoices/i-1/credit-notes`, async ({ request }) => {
+      sent.push({ body: await request.json(), key: request.headers.get("Idempotency-Key") });
+      return answer();
+    }),
+  );
+  return sent;
+}
+
+async function openForm(...roles: Parameters<typeof signInAs>) {
+  signInAs(...roles);
+  renderPage(<InvoiceDetailPage />, { path: "/invoices/:invoiceId", url: "/invoices/i-1", language: "fr" });
+  await userEvent.click(await screen.findByRole("button", { name: "Émettre un avoir" }));
+  return screen.findByRole("dialog", { name: "Avoir sur la facture FAC-2026-000007" });
+}
+
+describe("the credit note form", () => {
+  it("issues a credit note of an amount excl. tax with a reason, under one Idempotency-Key", async () => {
+    const sent = serve(() =>
+      HttpResponse.json(
+        { id: "cn-1", credit_note_number: "AV-2026-000003", total: "60.00" },
+        { status: 201 },
+      ),
+    );
+    const dialog = await openForm("billing");
+    await userEvent.click(within(dialog).getByLabelText("Un montant hors taxe"));
+    await userEvent.type(within(dialog).getByLabelText(/Montant HT/), "50,00");
+    await userEvent.type(within(dialog).getByLabelText(/Motif/), "Geste commercial panne");
+    await userEvent.click(within(dialog).getByRole("button", { name: "Émettre l'avoir" }));
+
+    expect(await screen.findByText(/AV-2026-000003 émis pour 60,00/)).toBeInTheDocument();
+    expect(sent).toHaveLength(1);
+    expect(sent[0]?.body).toEqual({ kind: "amount", reason: "Geste commercial panne", amount: "50.00" });
+    expect(sent[0]?.key).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it("says what is missing before sending anything", async () => {
+    const sent = serve(() => HttpResponse.json({}, { status: 500 }));
+    const dialog = await openForm("admin");
+    await userEvent.click(within(dialog).getByLabelText("Des lignes choisies, en entier"));
+    await userEvent.click(within(dialog).getByRole("button", { name: "Émettre l'avoir" }));
+
+    expect(within(dialog).getByText("Choisissez au moins une ligne.")).toBeInTheDocument();
+    expect(within(dialog).getByText("Le motif compte au moins 3 caractères.")).toBeInTheDocument();
+    expect(sent).toHaveLength(0);
+  });
+
+  it("puts the server's creditable limit on the amount field, and retries under the same key", async () => {
+    const refusal = {
+      error: {
+        code: "credit_exceeds_creditable",
+        message: "A credit note cannot credit more than what is still creditable on the invoice.",
+        details: [
+          {
+            loc: ["body", "amount"],
+            msg: "A credit note cannot credit more than what is still creditable on the invoice (249.00 excl. tax).",
+            type: "credit_exceeds_creditable",
+          },
+        ],
+        correlation_id: "corr-1",
+      },
+    };
+    const sent = serve(() => HttpResponse.json(refusal, { status: 422 }));
+    const dialog = await openForm("billing");
+    await userEvent.click(within(dialog).getByLabelText("Un montant hors taxe"));
+    await userEvent.type(within(dialog).getByLabelText(/Montant HT/), "300");
+    await userEvent.type(within(dialog).getByLabelText(/Motif/), "Erreur de tarif");
+    const submit = within(dialog).getByRole("button", { name: "Émettre l'avoir" });
+    await userEvent.click(submit);
+
+    expect(await within(dialog).findByText(/\(249\.00 excl\. tax\)/)).toBeInTheDocument();
+    await userEvent.click(submit);
+    await within(dialog).findByText(/\(249\.00 excl\. tax\)/);
+    expect(sent).toHaveLength(2);
+    expect(sent[1]?.key).toBe(sent[0]?.key);
+  });
+
+  it("is not offered to a role that cannot issue credit notes", async () => {
+    serve(() => HttpResponse.json({}, { status: 500 }));
+    signInAs("collections");
+    renderPage(<InvoiceDetailPage />, { path: "/invoices/:invoiceId", url: "/invoices/i-1", language: "fr" });
+    await screen.findByTestId("invoice-total");
+    expect(screen.queryByRole("button", { name: "Émettre un avoir" })).not.toBeInTheDocument();
+  });
+});
