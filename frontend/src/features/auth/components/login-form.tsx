@@ -62,6 +62,8 @@ export function LoginForm({ onSignedIn }: { onSignedIn: () => void }) {
         <PasswordInput
           label={t("auth:password")}
           autoComplete="current-password"
+          // Mantine's own label for the eye button is English whatever the page's language.
+          visibilityToggleButtonProps={{ "aria-label": t("auth:show_password") }}
           required
           error={fieldErrorText(t, form.formState.errors.password)}
           {...form.register("password", rules.password)}
