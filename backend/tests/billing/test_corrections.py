@@ -34,16 +34,17 @@ def back_dating_allowed(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(get_settings(), "billing_correction_max_days", 730)
 
 
-async def _may_billed(session: AsyncSession) -> tuple[object, object, Invoice]:
+async def _may_billed(session: AsyncSession, *, contracts: int = 1) -> tuple[object, object, Invoice]:
+    """May billed for `contracts` 310.00 mobile contracts of one client (each 310.00 + 62.00 TVA); the first
+    contract is returned."""
     client = await create_client(session)
     offer = await create_offer(session, "mobile", monthly_fee=money("310.00"))
-    contract = await create_contract(session, client, offer, start_date=date(2025, 6, 1))
+    made = [await create_contract(session, client, offer, start_date=date(2025, 6, 1)) for _ in range(contracts)]
     run = await bill(session, MAY_1, MAY_31)
     invoice = await invoice_of(session, run, client)
     assert invoice is not None
-    # 310.00 + 62.00 TVA
-    assert invoice.total == money("372.00")
-    return client, contract, invoice
+    assert invoice.total == money("372.00") * contracts
+    return client, made[0], invoice
 
 
 @pytest.mark.usefixtures("back_dating_allowed")
@@ -173,19 +174,6 @@ class TestBackDatedSuspensionAndPlanChange:
         ]
 
 
-async def _may_billed_for_two_lines(session: AsyncSession) -> tuple[object, object, Invoice]:
-    """May billed for two 310.00 contracts of one client: subtotal 620.00, TVA 124.00, total 744.00."""
-    customer = await create_client(session)
-    offer = await create_offer(session, "mobile", monthly_fee=money("310.00"))
-    ended = await create_contract(session, customer, offer, start_date=date(2025, 6, 1))
-    await create_contract(session, customer, offer, start_date=date(2025, 6, 1))
-    run = await bill(session, MAY_1, MAY_31)
-    invoice = await invoice_of(session, run, customer)
-    assert invoice is not None
-    assert invoice.total == money("744.00")
-    return customer, ended, invoice
-
-
 @pytest.mark.usefixtures("back_dating_allowed")
 class TestCorrectionAfterEarlierCreditNotes:
     """A correction credits what is left of each line, never a line a credit note already cancelled."""
@@ -193,7 +181,7 @@ class TestCorrectionAfterEarlierCreditNotes:
     async def test_a_line_credited_in_full_is_not_credited_again_by_a_back_dated_termination(
         self, client: httpx.AsyncClient, session: AsyncSession
     ) -> None:
-        _, contract, invoice = await _may_billed_for_two_lines(session)
+        _, contract, invoice = await _may_billed(session, contracts=2)
         contract_id, invoice_id = contract.id, invoice.id  # type: ignore[attr-defined]
         [ended_line] = [line for line in await lines_of(session, invoice) if line.contract_id == contract_id]
         credited = await client.post(
