@@ -179,8 +179,9 @@ await test("a partial payment then the rest, from the screen: the invoice become
   await page.getByText("Paid", { exact: true }).first().waitFor();
   const outstanding = await page.getByTestId("invoice-outstanding").textContent();
   if (!/^0[,.]00/.test(outstanding ?? "")) throw new Error(`outstanding ${outstanding}`);
+  // The payments list is its own query: it may answer after the invoice, so wait for it rather than count once.
   const payments = page.getByRole("table", { name: "Payments allocated" }).getByRole("row");
-  if ((await payments.count()) !== 2) throw new Error("two payments expected");
+  await waitFor("the two payments on the invoice page", async () => (await payments.count()) === 2, 15);
 });
 
 await test("a credit note of 10.00 excl. tax from the invoice page: numbered, listed, the outstanding reduced", async () => {
@@ -204,6 +205,18 @@ await test("a credit note of 10.00 excl. tax from the invoice page: numbered, li
     throw new Error(`issued: ${await issued.textContent()}`);
   const notes = page.getByRole("table", { name: "Credit notes" });
   await notes.getByText(number).waitFor();
+  const [download] = await Promise.all([
+    page.waitForEvent("download"),
+    notes.getByRole("button", { name: `Download the PDF of credit note ${number}` }).click(),
+  ]);
+  if (
+    readFileSync(await download.path())
+      .subarray(0, 4)
+      .toString("latin1") !== "%PDF"
+  )
+    throw new Error("the credit note download is not a PDF");
+  if (download.suggestedFilename() !== `avoir-${number}.pdf`)
+    throw new Error(`saved as ${download.suggestedFilename()}`);
   // The page reloads the invoice once the note is issued: its outstanding amount is the figure by hand.
   await waitFor(
     "the outstanding amount after the credit note",

@@ -1,4 +1,5 @@
-import { screen, within } from "@testing-library/react";
+import { screen, waitFor, within } from "@testing-library/react";
+import userEvent from "@testing-library/user-event";
 import { describe, expect, it } from "vitest";
 import { InvoiceDetailPage } from "@/features/invoices/components/invoice-detail";
 import { renderPage, signInAs } from "@/testing/render";
@@ -59,5 +60,36 @@ describe("the invoice page", () => {
     serve();
     open();
     expect(await screen.findByTestId("pdf-sha256")).toHaveTextContent("16a1237a9eeb");
+  });
+});
+
+describe("the invoice page's credit notes", () => {
+  it("download each credit note's own PDF with the operator's token", async () => {
+    const asked: (string | null)[] = [];
+    serve();
+    server.use(
+      http.get(`${API}/api/v1/invoices/i-1`, () =>
+        HttpResponse.json({
+          ...invoice,
+          credited_amount: "60.00",
+          credit_notes: [
+            { id: "cn-1", credit_note_number: "AV-2026-000003", total: "60.00", issue_date: "2026-12-03" },
+          ],
+        }),
+      ),
+      http.get(`${API}/api/v1/credit-notes/cn-1/pdf`, ({ request }) => {
+        asked.push(request.headers.get("Authorization"));
+        return new HttpResponse("%PDF-1.4", { headers: { "Content-Type": "application/pdf" } });
+      }),
+    );
+    // jsdom has no object URLs: the browser's hand-off of the file is not what is tested here.
+    URL.createObjectURL = () => "blob:credit-note";
+    URL.revokeObjectURL = () => undefined;
+    open();
+    const notes = await screen.findByRole("table", { name: "Avoirs" });
+    await userEvent.click(
+      within(notes).getByRole("button", { name: "Télécharger le PDF de l'avoir AV-2026-000003" }),
+    );
+    await waitFor(() => expect(asked).toEqual(["Bearer test-token"]));
   });
 });

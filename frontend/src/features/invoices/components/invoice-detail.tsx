@@ -28,7 +28,7 @@ import { useInvoicePayments } from "@/features/invoices/api/list-invoice-payment
 import { CreditNoteForm } from "@/features/invoices/components/credit-note-form";
 import { InvoicePdf } from "@/features/invoices/components/invoice-pdf";
 import { InvoiceStatusBadge } from "@/features/invoices/components/status-badge";
-import { api, unwrap } from "@/lib/api-client";
+import { api, downloadFile, unwrap } from "@/lib/api-client";
 import { can } from "@/lib/authorization";
 import { formatDate, formatDateTime, formatMoney, formatPhone } from "@/lib/format";
 import { useSession } from "@/lib/session";
@@ -251,6 +251,21 @@ export function InvoiceDetailPage() {
                       <Table.Td ff="monospace">{note.credit_note_number}</Table.Td>
                       <Table.Td>{formatDate(note.issue_date, lang)}</Table.Td>
                       <Table.Td ta="right">{formatMoney(note.total, lang)}</Table.Td>
+                      <Table.Td ta="right">
+                        <Button
+                          variant="subtle"
+                          size="compact-sm"
+                          aria-label={t("detail.credit_note_pdf", { number: note.credit_note_number })}
+                          onClick={() =>
+                            void downloadFile(
+                              `/api/v1/credit-notes/${note.id}/pdf`,
+                              `avoir-${note.credit_note_number}.pdf`,
+                            ).catch((error: unknown) => notifyError(error, t))
+                          }
+                        >
+                          PDF
+                        </Button>
+                      </Table.Td>
                     </Table.Tr>
                   ))}
                 </Table.Tbody>
