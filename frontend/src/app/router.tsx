@@ -76,7 +76,7 @@ export function createRouter() {
         },
         {
           path: "*",
-          lazy: async () => ({ Component: (await import("@/app/routes/not-found")).NotFoundRoute }),
+          lazy: async () => ({ Component: (await import("@/components/layouts/not-found")).NotFoundPage }),
         },
       ],
     },

@@ -1,6 +1,7 @@
 import { Button, Group, Stack, Title } from "@mantine/core";
 import { useTranslation } from "react-i18next";
 import { Link, Route, Routes } from "react-router";
+import { NotFoundPage } from "@/components/layouts/not-found";
 import { CaseDetailPage } from "@/features/collections/components/case-detail";
 import { CASE_FILTERS, CASE_SORTABLE, CasesTable } from "@/features/collections/components/cases-table";
 import { CollectionsOverviewPanel } from "@/features/collections/components/overview";
@@ -39,6 +40,7 @@ export function CollectionsRoute() {
       <Route index element={<CollectionsHome />} />
       <Route path="cases/:caseId" element={<CaseDetailPage />} />
       <Route path="payments/new" element={<PaymentPage />} />
+      <Route path="*" element={<NotFoundPage />} />
     </Routes>
   );
 }

@@ -1,6 +1,7 @@
 import { Tabs, Stack, Title } from "@mantine/core";
 import { useTranslation } from "react-i18next";
 import { Route, Routes, useLocation, useNavigate } from "react-router";
+import { NotFoundPage } from "@/components/layouts/not-found";
 import { InvoiceDetailPage } from "@/features/invoices/components/invoice-detail";
 import { InvoicesTable } from "@/features/invoices/components/invoices-table";
 import { NewRunPage } from "@/features/invoices/components/new-run-page";
@@ -40,6 +41,7 @@ export function InvoicesRoute() {
         <Route path="runs/new" element={<NewRunPage />} />
         <Route path="runs/:runId" element={<RunPage />} />
         <Route path=":invoiceId" element={<InvoiceDetailPage />} />
+        <Route path="*" element={<NotFoundPage />} />
       </Routes>
     </Stack>
   );

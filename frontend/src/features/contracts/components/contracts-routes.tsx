@@ -1,6 +1,7 @@
 import { Anchor, Stack, Text, Title } from "@mantine/core";
 import { useTranslation } from "react-i18next";
 import { Link, Route, Routes, useParams, useSearchParams } from "react-router";
+import { NotFoundPage } from "@/components/layouts/not-found";
 import { paths } from "@/config/paths";
 import { ContractDetail } from "@/features/contracts/components/contract-detail";
 import { ContractsList } from "@/features/contracts/components/contracts-list";
@@ -35,6 +36,7 @@ export function ContractsRoutes() {
       <Route index element={<ContractsList />} />
       <Route path="new" element={<NewContractPage />} />
       <Route path=":contractId" element={<ContractPage />} />
+      <Route path="*" element={<NotFoundPage />} />
     </Routes>
   );
 }

@@ -1,6 +1,7 @@
 import { Anchor, Stack, Text, Title } from "@mantine/core";
 import { useTranslation } from "react-i18next";
 import { Link, Route, Routes, useNavigate, useParams } from "react-router";
+import { NotFoundPage } from "@/components/layouts/not-found";
 import { paths } from "@/config/paths";
 import { OfferDetail } from "@/features/offers/components/offer-detail";
 import { OfferEditor } from "@/features/offers/components/offer-editor";
@@ -35,6 +36,7 @@ export function OffersRoutes() {
       <Route index element={<OffersList />} />
       <Route path="new" element={<NewOfferPage />} />
       <Route path=":offerId" element={<OfferPage />} />
+      <Route path="*" element={<NotFoundPage />} />
     </Routes>
   );
 }

@@ -3,7 +3,11 @@ import { useTranslation } from "react-i18next";
 import { Link } from "react-router";
 import { paths } from "@/config/paths";
 
-export function NotFoundRoute() {
+/**
+ * The page for an address the workspace does not know. The top-level router and each tab's own nested
+ * routes end on it: a nested `<Routes>` that matches nothing renders nothing, which left a blank page.
+ */
+export function NotFoundPage() {
   const { t } = useTranslation();
   return (
     <Stack align="flex-start" py="xl">
