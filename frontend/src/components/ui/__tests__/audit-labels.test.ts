@@ -37,7 +37,7 @@ describe("audit events in the operator's words", async () => {
       };
       expect(auditLabels.detail(t, accepted)).toBe(
         language === "fr"
-          ? "Contrat CT-2026-000042 : 2 textes acceptés en arabe (versions 2026-11)"
+          ? "Contrat CT-2026-000042\u00a0: 2 textes acceptés en arabe (versions 2026-11)"
           : "Contract CT-2026-000042: 2 texts accepted in Arabic (versions 2026-11)",
       );
       const unstated = {
