@@ -71,17 +71,17 @@ describe("translation files", () => {
     expect(languages.en.dir).toBe("ltr");
   });
 
-  // French sets a no-break space before : ; ! ? (Intl does the same inside its numbers): with a plain one
+  // French sets a no-break space before : ; ! ? and inside « » (Intl does the same inside its numbers): with a plain one
   // the browser may wrap before the sign, as "factures" / ": 38" on the collections aging chart did.
   // Read from the files: the landing's texts are loaded by its own chunk, outside allLocaleResources.
   const frenchDir = join(import.meta.dirname, "..", "fr");
   for (const file of readdirSync(frenchDir)) {
     const namespace = file.replace(/\.json$/, "");
     const tree: unknown = JSON.parse(readFileSync(join(frenchDir, file), "utf8"));
-    it(`fr/${namespace}.json never leaves : ; ! ? after a plain space or glued to the word`, () => {
+    it(`fr/${namespace}.json never leaves : ; ! ? » after a plain space, « before one, or : ; ! ? glued to the word`, () => {
       const texts = (node: unknown): string[] =>
         typeof node === "string" ? [node] : Object.values(node as Record<string, unknown>).flatMap(texts);
-      const wrong = texts(tree).filter((text) => / [:;!?]|[\p{L}\p{N}}][:;!?](?=\s|$)/u.test(text));
+      const wrong = texts(tree).filter((text) => / [:;!?»]|« |[\p{L}\p{N}}][:;!?](?=\s|$)/u.test(text));
       expect(wrong).toEqual([]);
     });
   }
