@@ -1,19 +1,25 @@
 import { keepPreviousData, queryOptions, useQuery } from "@tanstack/react-query";
 import { api, unwrap } from "@/lib/api-client";
+import { ApiError } from "@/lib/api-error";
 import type { components } from "@/lib/api-types.gen";
-
-export type SearchHit = {
-  kind: "client" | "contract" | "offer";
-  id: string;
-  label: string;
-  description: string;
-};
-
-const PER_KIND = 5;
 
 type ClientRead = components["schemas"]["ClientRead"];
 type OfferRead = components["schemas"]["OfferRead"];
 type ContractRead = components["schemas"]["ContractRead"];
+
+/** A record found, with the API's own values: the search box says them in the operator's language. */
+export type SearchHit = { id: string; label: string } & (
+  | { kind: "client"; cin: string; phone: string | null; city: string | null }
+  | {
+      kind: "contract";
+      serviceType: ContractRead["service_type"];
+      phoneNumber: string;
+      status: ContractRead["status"];
+    }
+  | { kind: "offer"; category: OfferRead["category"]; status: OfferRead["status"] }
+);
+
+const PER_KIND = 5;
 
 /**
  * One query over the three searchable lists: clients by name, CIN or phone, contracts by number, offers
@@ -23,8 +29,11 @@ export async function searchRecords(term: string, signal?: AbortSignal): Promise
   const settle = async <T>(request: Promise<{ items: T[] }>): Promise<T[]> => {
     try {
       return (await request).items;
-    } catch {
-      return [];
+    } catch (error) {
+      // Only a refusal of the role hides a list; a server or network failure is the search failing, not
+      // "nothing found".
+      if (error instanceof ApiError && error.status === 403) return [];
+      throw error;
     }
   };
   const [clients, contracts, offers] = await Promise.all([
@@ -43,21 +52,24 @@ export async function searchRecords(term: string, signal?: AbortSignal): Promise
       kind: "client" as const,
       id: client.id,
       label: client.display_name,
-      description: [client.cin, client.phone, client.city].filter(Boolean).join(" · "),
+      cin: client.cin,
+      phone: client.phone ?? null,
+      city: client.city ?? null,
     })),
     ...contracts.map((contract) => ({
       kind: "contract" as const,
       id: contract.id,
       label: contract.contract_number,
-      description: [contract.service_type, contract.phone_number, contract.status]
-        .filter(Boolean)
-        .join(" · "),
+      serviceType: contract.service_type,
+      phoneNumber: contract.phone_number,
+      status: contract.status,
     })),
     ...offers.map((offer) => ({
       kind: "offer" as const,
       id: offer.id,
       label: `${offer.code} — ${offer.name}`,
-      description: [offer.category, offer.status].join(" · "),
+      category: offer.category,
+      status: offer.status,
     })),
   ];
 }

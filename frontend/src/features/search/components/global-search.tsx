@@ -3,15 +3,36 @@ import { useDebouncedValue } from "@mantine/hooks";
 import { createSpotlight, Spotlight, useSpotlight } from "@mantine/spotlight";
 import { useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
+import type { TFunction } from "i18next";
 import { useNavigate } from "react-router";
+import { errorMessage } from "@/components/errors/error-notification";
 import { paths } from "@/config/paths";
 import { useSearchRecords, type SearchHit } from "@/features/search/api/search-records";
+import { formatPhone } from "@/lib/format";
 
 const routeOf: Record<SearchHit["kind"], (id: string) => string> = {
   client: paths.client,
   contract: paths.contract,
   offer: paths.offer,
 };
+
+/** The line under a record's name, in words: numbers grouped and codes said as the rest of the workspace does. */
+function describe(hit: SearchHit, t: TFunction): string {
+  const parts =
+    hit.kind === "client"
+      ? [hit.cin, hit.phone && formatPhone(hit.phone), hit.city]
+      : hit.kind === "contract"
+        ? [
+            t(`contracts:service_type.${hit.serviceType}`, { defaultValue: hit.serviceType }),
+            formatPhone(hit.phoneNumber),
+            t(`contracts:status.${hit.status}`, { defaultValue: hit.status }),
+          ]
+        : [
+            t(`offers:categories.${hit.category}`, { defaultValue: hit.category }),
+            t(`offers:status.${hit.status}`, { defaultValue: hit.status }),
+          ];
+  return parts.filter(Boolean).join(" · ");
+}
 
 /**
  * ⌘K / Ctrl+K: find a client, contract or offer from anywhere; Enter opens the record. Loaded on first
@@ -24,7 +45,7 @@ export function GlobalSearch({ registerOpen }: { registerOpen: (open: () => void
     registerOpen(searchSpotlight.open);
     searchSpotlight.open();
   }, [registerOpen]);
-  const { t } = useTranslation("search");
+  const { t } = useTranslation(["search", "contracts", "offers", "errors"]);
   const navigate = useNavigate();
   const [query, setQuery] = useState("");
   const [term] = useDebouncedValue(query.trim(), 200);
@@ -59,7 +80,10 @@ export function GlobalSearch({ registerOpen }: { registerOpen: (open: () => void
       />
       <Spotlight.ActionsList aria-label={t("results")}>
         {term.length < 2 && <Spotlight.Empty>{t("hint")}</Spotlight.Empty>}
-        {term.length >= 2 && !search.isFetching && hits.length === 0 && (
+        {term.length >= 2 && search.isError && !search.isFetching && (
+          <Spotlight.Empty>{t("failed", { reason: errorMessage(search.error, t) })}</Spotlight.Empty>
+        )}
+        {term.length >= 2 && !search.isFetching && !search.isError && hits.length === 0 && (
           <Spotlight.Empty>{t("nothing_found", { term })}</Spotlight.Empty>
         )}
         {kinds.map((kind) => {
@@ -75,7 +99,7 @@ export function GlobalSearch({ registerOpen }: { registerOpen: (open: () => void
                         {hit.label}
                       </Text>
                       <Text size="xs" c="dimmed">
-                        {hit.description}
+                        {describe(hit, t)}
                       </Text>
                     </div>
                     <Badge variant="light" size="sm">
