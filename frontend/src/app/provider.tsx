@@ -8,34 +8,43 @@ import { DirectionProvider, localStorageColorSchemeManager, MantineProvider } fr
 import { ModalsProvider } from "@mantine/modals";
 import { Notifications } from "@mantine/notifications";
 import { QueryClientProvider } from "@tanstack/react-query";
-import { useState, type ReactNode } from "react";
-import { I18nextProvider } from "react-i18next";
+import { useMemo, useState, type ReactNode } from "react";
+import { I18nextProvider, useTranslation } from "react-i18next";
 import { BackendGate } from "@/app/backend-gate";
-import { cssVariablesResolver, theme } from "@/app/theme";
+import { cssVariablesResolver, localisedTheme } from "@/app/theme";
 import { i18n } from "@/lib/i18n";
 import { createQueryClient } from "@/lib/react-query";
 
 const colorSchemeManager = localStorageColorSchemeManager({ key: "mtf.color-scheme" });
 
 export function AppProvider({ children }: { children: ReactNode }) {
-  const [queryClient] = useState(createQueryClient);
   return (
     <I18nextProvider i18n={i18n}>
       <DirectionProvider>
-        <MantineProvider
-          theme={theme}
-          cssVariablesResolver={cssVariablesResolver}
-          colorSchemeManager={colorSchemeManager}
-          defaultColorScheme="light"
-        >
-          <QueryClientProvider client={queryClient}>
-            <ModalsProvider>
-              <Notifications position="top-right" />
-              <BackendGate>{children}</BackendGate>
-            </ModalsProvider>
-          </QueryClientProvider>
-        </MantineProvider>
+        <ThemedApp>{children}</ThemedApp>
       </DirectionProvider>
     </I18nextProvider>
+  );
+}
+
+function ThemedApp({ children }: { children: ReactNode }) {
+  const [queryClient] = useState(createQueryClient);
+  const { t } = useTranslation();
+  // react-i18next hands out a new t when the language changes: the theme's words follow the page.
+  const theme = useMemo(() => localisedTheme(t), [t]);
+  return (
+    <MantineProvider
+      theme={theme}
+      cssVariablesResolver={cssVariablesResolver}
+      colorSchemeManager={colorSchemeManager}
+      defaultColorScheme="light"
+    >
+      <QueryClientProvider client={queryClient}>
+        <ModalsProvider>
+          <Notifications position="top-right" />
+          <BackendGate>{children}</BackendGate>
+        </ModalsProvider>
+      </QueryClientProvider>
+    </MantineProvider>
   );
 }

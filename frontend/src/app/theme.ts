@@ -1,4 +1,5 @@
-import { createTheme } from "@mantine/core";
+import { createTheme, mergeThemeOverrides, Modal, Notification } from "@mantine/core";
+import type { TFunction } from "i18next";
 import { brand, contrastResolver, LUMINANCE_THRESHOLD } from "@/lib/brand-theme";
 
 /** The design-token layer: colours, spacing, radius and fonts come from here and nowhere else. */
@@ -24,3 +25,21 @@ export const theme = createTheme({
 export const cssVariablesResolver = contrastResolver({
   "--mantine-color-anchor": "var(--mantine-color-brand-3)",
 });
+
+/**
+ * The theme with the words Mantine leaves to the app: the close button of a modal (every confirmation and
+ * form dialog) and of a notification has no name of its own, so a screen reader announced "button" and
+ * axe calls that critical (button-name).
+ */
+export function localisedTheme(t: TFunction) {
+  const close = { "aria-label": t("common:actions.close") };
+  return mergeThemeOverrides(
+    theme,
+    createTheme({
+      components: {
+        Modal: Modal.extend({ defaultProps: { closeButtonProps: close } }),
+        Notification: Notification.extend({ defaultProps: { closeButtonProps: close } }),
+      },
+    }),
+  );
+}

@@ -3,10 +3,10 @@ import { ModalsProvider } from "@mantine/modals";
 import { Notifications } from "@mantine/notifications";
 import { QueryClientProvider } from "@tanstack/react-query";
 import { render, type RenderOptions } from "@testing-library/react";
-import type { ReactElement, ReactNode } from "react";
+import { useState, type ReactElement, type ReactNode } from "react";
 import { I18nextProvider } from "react-i18next";
 import { createMemoryRouter, RouterProvider, type RouteObject } from "react-router";
-import { theme } from "@/app/theme";
+import { localisedTheme } from "@/app/theme";
 import { setApiBaseUrl } from "@/lib/api-client";
 import { allLocaleResources, createI18n, type Language } from "@/lib/i18n";
 import { createQueryClient } from "@/lib/react-query";
@@ -26,9 +26,10 @@ export function signInAs(...roles: Role[]) {
 }
 
 function Providers({ children, language }: { children: ReactNode; language: Language }) {
+  const [i18n] = useState(() => createI18n(language, resources).instance);
   return (
-    <I18nextProvider i18n={createI18n(language, resources).instance}>
-      <MantineProvider theme={theme}>
+    <I18nextProvider i18n={i18n}>
+      <MantineProvider theme={localisedTheme(i18n.t)}>
         <QueryClientProvider client={createQueryClient()}>
           <ModalsProvider>
             <Notifications />
