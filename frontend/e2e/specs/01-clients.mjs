@@ -1,6 +1,6 @@
 // Operator workspace, part 1 (issue 11): login, the Clients tab, global search.
 import { readFileSync } from "node:fs";
-import { base, browser, capture, test } from "../harness.mjs";
+import { base, browser, capture, check, test } from "../harness.mjs";
 
 export const context = await browser.newContext({
   acceptDownloads: true,
@@ -88,6 +88,9 @@ await test("client detail, and a delete of a client without history", async () =
   await capture(page, "client-detail", clientUrl);
   await page.goto(`${base}${clientUrl}`);
   await page.getByRole("button", { name: "Delete" }).click();
+  // An open dialog is checked like a page: its close button once had no name (axe: button-name, critical).
+  await page.getByRole("dialog").getByRole("button", { name: "Close" }).waitFor();
+  await check(page, "client delete dialog");
   await page.getByRole("dialog").getByRole("button", { name: "Delete" }).click();
   await page.waitForURL(`${base}/clients`);
 });

@@ -198,7 +198,7 @@ export function ClientDetail({ clientId }: { clientId: string }) {
       title: t("clients:delete.confirm_title", { name: record.display_name }),
       children: <Text size="sm">{t("clients:delete.confirm_body")}</Text>,
       labels: { confirm: t("clients:actions.delete"), cancel: t("common:actions.cancel") },
-      confirmProps: { color: "red" },
+      confirmProps: { color: "red.9" },
       onConfirm: () =>
         remove.mutate(undefined, {
           onSuccess: () => {

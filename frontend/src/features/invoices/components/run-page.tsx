@@ -51,7 +51,7 @@ export function RunPage() {
                 title: t("run.discard"),
                 children: t("run.discard_confirm"),
                 labels: { confirm: t("run.discard"), cancel: t("run.cancel") },
-                confirmProps: { color: "red" },
+                confirmProps: { color: "red.9" },
                 onConfirm: () => discard.mutate(undefined, { onError: (error) => notifyError(error, t) }),
               })
             }
