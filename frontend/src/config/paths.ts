@@ -11,6 +11,8 @@ export const paths = {
   contracts: "/contracts",
   contract: (contractId: string) => `/contracts/${contractId}`,
   invoices: "/invoices",
+  invoice: (invoiceId: string) => `/invoices/${invoiceId}`,
   collections: "/collections",
+  collectionCase: (caseId: string) => `/collections/cases/${caseId}`,
   landing: "/landing",
 } as const;

@@ -23,7 +23,7 @@ const client = {
   created_at: "2026-01-01T10:00:00Z",
   updated_at: "2026-01-01T10:00:00Z",
 };
-const list = (items: unknown[]) => ({ items, total: items.length, limit: 50, offset: 0 });
+const list = (items: unknown[], total = items.length) => ({ items, total, limit: 50, offset: 0 });
 
 function serve() {
   server.use(
@@ -50,7 +50,9 @@ function serve() {
             id: "i-1",
             invoice_number: "FAC-2026-000007",
             issue_date: "2026-07-01",
+            due_date: "2026-07-16",
             total: "418.80",
+            outstanding_amount: "118.80",
             status: "overdue",
           },
         ]),
@@ -63,7 +65,20 @@ function serve() {
     ),
     http.get(`${API}/api/v1/collections/cases`, () =>
       HttpResponse.json(
-        list([{ id: "cc-1", status: "promise_to_pay", aging_bucket: "31-60", total_overdue: "418.80" }]),
+        list(
+          [
+            {
+              id: "cc-1",
+              status: "promise_to_pay",
+              opened_on: "2026-07-17",
+              aging_bucket: "31-60",
+              days_past_due: 45,
+              overdue_invoice_count: 1,
+              total_overdue: "418.80",
+            },
+          ],
+          21,
+        ),
       ),
     ),
     http.get(`${API}/api/v1/audit-events`, () => HttpResponse.json(list([]))),
@@ -108,5 +123,34 @@ describe("the client's history tabs", () => {
     expect(within(cases).getByRole("columnheader", { name: "Ancienneté" })).toBeInTheDocument();
     expect(within(cases).getByText("Promesse de paiement")).toBeInTheDocument();
     expect(within(cases).queryByText("promise_to_pay")).not.toBeInTheDocument();
+  });
+
+  it("open each invoice and case on its page, say what is left to pay, and lead to the full lists", async () => {
+    signInAs("admin");
+    serve();
+    renderPage(<ClientDetail clientId="c-1" />, {
+      path: "/clients/:clientId",
+      url: "/clients/c-1?tab=invoices",
+      language: "fr",
+    });
+    // The tab comes from the address: Back from an invoice lands on the invoices again.
+    const invoices = await screen.findByRole("table");
+    expect(within(invoices).getByRole("columnheader", { name: "Reste dû" })).toBeInTheDocument();
+    expect(within(invoices).getByText("16 juil. 2026")).toBeInTheDocument();
+    expect(within(invoices).getByText(/^118,80\sMAD$/)).toBeInTheDocument();
+    expect(screen.queryByText(/Voir les \d+ factures/)).not.toBeInTheDocument();
+
+    await userEvent.click(screen.getByRole("tab", { name: "Recouvrement" }));
+    const cases = await screen.findByRole("table");
+    expect(within(cases).getByRole("link", { name: "17 juil. 2026" })).toHaveAttribute(
+      "href",
+      "/collections/cases/cc-1",
+    );
+    expect(within(cases).getByRole("cell", { name: "45" })).toBeInTheDocument();
+    // 21 cases, the tab shows the latest 20 (here one): the rest are one click away, filtered on the client.
+    expect(screen.getByRole("link", { name: "Voir les 21 dossiers de ce client" })).toHaveAttribute(
+      "href",
+      "/collections?client_id=c-1",
+    );
   });
 });

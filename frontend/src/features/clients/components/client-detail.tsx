@@ -1,5 +1,6 @@
 import {
   Alert,
+  Anchor,
   Button,
   Card,
   Group,
@@ -19,7 +20,7 @@ import { notifications } from "@mantine/notifications";
 import { useState } from "react";
 import type { TFunction } from "i18next";
 import { useTranslation } from "react-i18next";
-import { Link, useNavigate } from "react-router";
+import { Link, useNavigate, useSearchParams } from "react-router";
 import { auditLabels } from "@/components/ui/audit-labels";
 import { EmailAddress, LabelledValue } from "@/components/ui/labelled-value";
 import { errorMessage, notifyError } from "@/components/errors/error-notification";
@@ -144,7 +145,32 @@ export function DeleteBlocked({
   );
 }
 
+const HISTORY_TABS = ["contracts", "invoices", "payments", "collections", "audit"] as const;
+
+/** Under a tab that shows the latest rows only: the way to the full list, filtered on this client. */
+function MoreOnTheList({
+  shown,
+  total,
+  to,
+  label,
+}: {
+  shown: number;
+  total: number;
+  to: string;
+  label: string;
+}) {
+  if (total <= shown) return null;
+  return (
+    <Anchor component={Link} to={to} size="sm" mt="xs" display="inline-block">
+      {label}
+    </Anchor>
+  );
+}
+
 export function ClientDetail({ clientId }: { clientId: string }) {
+  // The open tab is in the address, so Back from an invoice or a case returns to the tab it was opened from.
+  const [searchParams, setSearchParams] = useSearchParams();
+  const tab = HISTORY_TABS.find((name) => name === searchParams.get("tab")) ?? "contracts";
   const { t, i18n } = useTranslation(["clients", "common", "errors", "contracts", "invoices", "collections"]);
   const language = i18n.language;
   const navigate = useNavigate();
@@ -274,7 +300,13 @@ export function ClientDetail({ clientId }: { clientId: string }) {
           </LabelledValue>
         </SimpleGrid>
       </Card>
-      <Tabs defaultValue="contracts" keepMounted={false}>
+      <Tabs
+        value={tab}
+        onChange={(value) =>
+          setSearchParams(value && value !== "contracts" ? { tab: value } : {}, { replace: true })
+        }
+        keepMounted={false}
+      >
         <Tabs.List>
           <Tabs.Tab value="contracts">{t("clients:sections.contracts")}</Tabs.Tab>
           <Tabs.Tab value="invoices" disabled={!can(session, "invoices:read")}>
@@ -307,7 +339,9 @@ export function ClientDetail({ clientId }: { clientId: string }) {
                 {contracts.data?.items.map((contract) => (
                   <Table.Tr key={contract.id}>
                     <Table.Td>
-                      <Link to={paths.contract(contract.id)}>{contract.contract_number}</Link>
+                      <Anchor component={Link} to={paths.contract(contract.id)} size="sm">
+                        {contract.contract_number}
+                      </Anchor>
                     </Table.Td>
                     <Table.Td>{word(t, "contracts:service_type", contract.service_type)}</Table.Td>
                     <Table.Td>{formatPhone(contract.phone_number)}</Table.Td>
@@ -327,7 +361,9 @@ export function ClientDetail({ clientId }: { clientId: string }) {
                 <Table.Tr>
                   <Table.Th>{t("clients:history.invoice_number")}</Table.Th>
                   <Table.Th>{t("clients:history.issued")}</Table.Th>
+                  <Table.Th>{t("clients:history.due")}</Table.Th>
                   <Table.Th ta="right">{t("clients:history.total")}</Table.Th>
+                  <Table.Th ta="right">{t("clients:history.outstanding")}</Table.Th>
                   <Table.Th>{t("clients:fields.status")}</Table.Th>
                 </Table.Tr>
               </Table.Thead>
@@ -335,15 +371,25 @@ export function ClientDetail({ clientId }: { clientId: string }) {
                 {invoices.data?.items.map((invoice) => (
                   <Table.Tr key={invoice.id}>
                     <Table.Td>
-                      <Link to={`${paths.invoices}/${invoice.id}`}>{invoice.invoice_number ?? "—"}</Link>
+                      <Anchor component={Link} to={paths.invoice(invoice.id)} size="sm">
+                        {invoice.invoice_number ?? "—"}
+                      </Anchor>
                     </Table.Td>
                     <Table.Td>{formatDate(invoice.issue_date, language)}</Table.Td>
+                    <Table.Td>{formatDate(invoice.due_date, language)}</Table.Td>
                     <Table.Td ta="right">{formatMoney(invoice.total, language)}</Table.Td>
+                    <Table.Td ta="right">{formatMoney(invoice.outstanding_amount, language)}</Table.Td>
                     <Table.Td>{word(t, "invoices:status", invoice.status)}</Table.Td>
                   </Table.Tr>
                 ))}
               </Table.Tbody>
             </Table>
+            <MoreOnTheList
+              shown={invoices.data?.items.length ?? 0}
+              total={invoices.data?.total ?? 0}
+              to={`${paths.invoices}?client_id=${clientId}`}
+              label={t("clients:history.all_invoices", { count: invoices.data?.total ?? 0 })}
+            />
           </Section>
         </Tabs.Panel>
         <Tabs.Panel value="payments" pt="md">
@@ -373,21 +419,37 @@ export function ClientDetail({ clientId }: { clientId: string }) {
             <Table striped withTableBorder>
               <Table.Thead>
                 <Table.Tr>
+                  <Table.Th>{t("clients:history.opened_on")}</Table.Th>
                   <Table.Th>{t("clients:fields.status")}</Table.Th>
                   <Table.Th>{t("clients:history.aging_bucket")}</Table.Th>
+                  <Table.Th ta="right">{t("clients:history.days_past_due")}</Table.Th>
+                  <Table.Th ta="right">{t("clients:history.overdue_invoices")}</Table.Th>
                   <Table.Th ta="right">{t("clients:history.total_overdue")}</Table.Th>
                 </Table.Tr>
               </Table.Thead>
               <Table.Tbody>
                 {cases.data?.items.map((collectionCase) => (
                   <Table.Tr key={collectionCase.id}>
+                    <Table.Td>
+                      <Anchor component={Link} to={paths.collectionCase(collectionCase.id)} size="sm">
+                        {formatDate(collectionCase.opened_on, language)}
+                      </Anchor>
+                    </Table.Td>
                     <Table.Td>{word(t, "collections:case_status", collectionCase.status)}</Table.Td>
                     <Table.Td>{collectionCase.aging_bucket}</Table.Td>
+                    <Table.Td ta="right">{collectionCase.days_past_due}</Table.Td>
+                    <Table.Td ta="right">{collectionCase.overdue_invoice_count}</Table.Td>
                     <Table.Td ta="right">{formatMoney(collectionCase.total_overdue, language)}</Table.Td>
                   </Table.Tr>
                 ))}
               </Table.Tbody>
             </Table>
+            <MoreOnTheList
+              shown={cases.data?.items.length ?? 0}
+              total={cases.data?.total ?? 0}
+              to={`${paths.collections}?client_id=${clientId}`}
+              label={t("clients:history.all_cases", { count: cases.data?.total ?? 0 })}
+            />
           </Section>
         </Tabs.Panel>
         <Tabs.Panel value="audit" pt="md">
