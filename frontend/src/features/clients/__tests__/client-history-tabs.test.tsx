@@ -153,4 +153,23 @@ describe("the client's history tabs", () => {
       "/collections?client_id=c-1",
     );
   });
+
+  it("starts a new contract for this client, for a role that may, and not for one that may not", async () => {
+    signInAs("operator");
+    serve();
+    const view = renderPage(<ClientDetail clientId="c-1" />, {
+      path: "/clients/:clientId",
+      url: "/clients/c-1",
+    });
+    expect(await screen.findByRole("link", { name: "New contract" })).toHaveAttribute(
+      "href",
+      "/contracts/new?client=c-1",
+    );
+    view.unmount();
+
+    signInAs("billing");
+    renderPage(<ClientDetail clientId="c-1" />, { path: "/clients/:clientId", url: "/clients/c-1" });
+    await screen.findByRole("heading", { name: "Amina Alaoui" });
+    expect(screen.queryByRole("link", { name: "New contract" })).not.toBeInTheDocument();
+  });
 });

@@ -255,6 +255,12 @@ export function ClientDetail({ clientId }: { clientId: string }) {
           </Text>
         </div>
         <Group>
+          {/* A contract is mostly started from its client: the form opens with the client chosen. */}
+          {can(session, "contracts:write") && record.status !== "terminated" && !record.anonymised_at && (
+            <Button component={Link} to={`${paths.contracts}/new?client=${clientId}`}>
+              {t("contracts:list.new")}
+            </Button>
+          )}
           <Tooltip label={notAllowed} disabled={writer}>
             <Button variant="default" component={Link} to={paths.clientEdit(clientId)} disabled={!writer}>
               {t("clients:actions.edit")}
