@@ -86,11 +86,34 @@ def cumulative_tax(rate: Decimal, credited_before: Decimal, credited_now: Decima
     return half_up(rate * (credited_before + credited_now)) - half_up(rate * credited_before)
 
 
+@dataclass(frozen=True)
+class Creditable:
+    """What credit notes may still credit on an invoice: `subtotal` excl. tax (the limit every credit note is
+    checked against) and `total`, what a note crediting all of it would come to with its cumulative tax."""
+
+    subtotal: Decimal
+    total: Decimal
+
+
+def creditable_of(invoice: Invoice, credited_subtotal: Decimal) -> Creditable:
+    """What is still creditable on `invoice` after earlier notes credited `credited_subtotal` (excl. tax):
+    nothing on an invoice no credit note may correct (draft, discarded, credited)."""
+    if invoice.status not in settlement.CREDITABLE_STATUSES:
+        return Creditable(ZERO, ZERO)
+    left = invoice.subtotal - credited_subtotal
+    return Creditable(left, left + cumulative_tax(invoice.tax_rate, credited_subtotal, left))
+
+
 async def _credited_subtotal(session: AsyncSession, invoice_id: uuid.UUID) -> Decimal:
     total = await session.scalar(
         select(func.coalesce(func.sum(CreditNote.subtotal), 0)).where(CreditNote.invoice_id == invoice_id)
     )
     return Decimal(total or 0)
+
+
+async def creditable(session: AsyncSession, invoice: Invoice) -> Creditable:
+    """What is still creditable on the invoice, as the credit note service checks it."""
+    return creditable_of(invoice, await _credited_subtotal(session, invoice.id))
 
 
 async def credited_by_line(session: AsyncSession, invoice_id: uuid.UUID) -> dict[uuid.UUID, Decimal]:
@@ -129,11 +152,11 @@ async def lines_for_request(
         line.id: line for line in await session.scalars(select(InvoiceLine).where(InvoiceLine.invoice_id == invoice.id))
     }
     already = await credited_by_line(session, invoice.id)
-    creditable = invoice.subtotal - await _credited_subtotal(session, invoice.id)
+    left = (await creditable(session, invoice)).subtotal
     if kind == "amount":
         assert amount is not None
-        if amount > creditable:
-            raise CreditExceedsCreditable(["body", "amount"], creditable)
+        if amount > left:
+            raise CreditExceedsCreditable(["body", "amount"], left)
         return [CreditLine(description=f"Avoir commercial : {reason}"[:200], amount=amount)]
     chosen = list(lines) if kind == "invoice" else list(line_ids or [])
     result: list[CreditLine] = []
@@ -158,14 +181,14 @@ async def lines_for_request(
             )
         )
     subtotal = sum((line.amount for line in result), ZERO)
-    if kind == "invoice" and subtotal != creditable and creditable > 0:
+    if kind == "invoice" and subtotal != left and left > 0:
         # Amount notes credit no line: what is left to credit differs from the lines' remainders.
-        result = [CreditLine(description=f"Solde de la facture {invoice.invoice_number}", amount=creditable)]
-        subtotal = creditable
+        result = [CreditLine(description=f"Solde de la facture {invoice.invoice_number}", amount=left)]
+        subtotal = left
     if subtotal <= 0:
         raise InvoiceNotCreditable("Nothing is left to credit on this invoice.")
-    if subtotal > creditable:
-        raise CreditExceedsCreditable(["body", "line_ids"], creditable)
+    if subtotal > left:
+        raise CreditExceedsCreditable(["body", "line_ids"], left)
     return result
 
 
@@ -209,8 +232,9 @@ async def issue_credit_note(
         raise InvoiceNotCreditable()
     subtotal = sum((line.amount for line in lines), ZERO)
     before = await _credited_subtotal(session, invoice.id)
-    if subtotal <= 0 or before + subtotal > invoice.subtotal:
-        raise CreditExceedsCreditable(["body"], invoice.subtotal - before)
+    left = creditable_of(invoice, before).subtotal
+    if subtotal <= 0 or subtotal > left:
+        raise CreditExceedsCreditable(["body"], left)
     tax = cumulative_tax(invoice.tax_rate, before, subtotal)
     total = subtotal + tax
     applied = min(total, settlement.outstanding_after(invoice))
@@ -607,7 +631,7 @@ async def _not_yet_credited(session: AsyncSession, invoice: Invoice, wanted: lis
         )
     }
     already = await credited_by_line(session, invoice.id)
-    invoice_left = invoice.subtotal - await _credited_subtotal(session, invoice.id)
+    invoice_left = (await creditable(session, invoice)).subtotal
     result: list[CreditLine] = []
     for credit in wanted:
         assert credit.invoice_line_id is not None

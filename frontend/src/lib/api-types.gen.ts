@@ -3093,6 +3093,18 @@ export interface components {
       lines: components["schemas"]["InvoiceLineRead"][];
       /** Credit Notes */
       credit_notes?: components["schemas"]["InvoiceCreditNoteSummary"][];
+      /**
+       * Creditable Subtotal
+       * @description What credit notes may still credit, excl. tax: the subtotal minus the subtotals of its credit notes, the most a credit note may take (`0.00` when the invoice is a draft, discarded or credited).
+       * @example 199.00
+       */
+      creditable_subtotal: string;
+      /**
+       * Creditable Total
+       * @description What a credit note crediting all of `creditable_subtotal` would total, with its tax at the invoice's rate counted cumulatively (docs/billing.md, Credit notes).
+       * @example 199.00
+       */
+      creditable_total: string;
       readonly pdf: components["schemas"]["InvoicePdfRead"] | null;
     };
     /** InvoiceLineRead */

@@ -98,6 +98,26 @@ describe("the credit note form", () => {
     expect(sent[1]?.key).toBe(sent[0]?.key);
   });
 
+  it("states what the invoice says is still creditable, excl. and incl. tax", async () => {
+    serve(() => HttpResponse.json({}, { status: 500 }));
+    const dialog = await openForm("billing");
+    // Formatted as the page's language writes money (a narrow no-break space before MAD).
+    expect(
+      within(dialog).getByText(/^Encore créditable : 249,00\sMAD HT, soit 298,80\sMAD TTC\.$/),
+    ).toBeInTheDocument();
+  });
+
+  it("is not offered once the invoice says nothing is left to credit, whatever its status", async () => {
+    // The API's figure decides, not the SPA's reading of the status and amounts.
+    const spent = { ...invoice, status: "paid", creditable_subtotal: "0.00", creditable_total: "0.00" };
+    serve(() => HttpResponse.json({}, { status: 500 }));
+    server.use(http.get(`${API}/api/v1/invoices/i-1`, () => HttpResponse.json(spent)));
+    signInAs("billing");
+    renderPage(<InvoiceDetailPage />, { path: "/invoices/:invoiceId", url: "/invoices/i-1", language: "fr" });
+    await screen.findByTestId("invoice-total");
+    expect(screen.queryByRole("button", { name: "Émettre un avoir" })).not.toBeInTheDocument();
+  });
+
   it("is not offered to a role that cannot issue credit notes", async () => {
     serve(() => HttpResponse.json({}, { status: 500 }));
     signInAs("collections");

@@ -29,12 +29,15 @@ export function CreditNoteForm({
   invoiceId,
   invoiceNumber,
   lines,
+  creditable,
   opened,
   onClose,
 }: {
   invoiceId: string;
   invoiceNumber: string;
   lines: Line[];
+  /** What the invoice says is still creditable, excl. and incl. tax. */
+  creditable: { subtotal: string; total: string };
   opened: boolean;
   onClose: () => void;
 }) {
@@ -122,6 +125,12 @@ export function CreditNoteForm({
         noValidate
       >
         <Stack>
+          <Text size="sm">
+            {t("credit.creditable", {
+              subtotal: formatMoney(creditable.subtotal, lang),
+              total: formatMoney(creditable.total, lang),
+            })}
+          </Text>
           <Radio.Group
             label={t("credit.kind")}
             value={kind}

@@ -93,16 +93,12 @@ export function InvoiceDetailPage() {
   const data = invoice.data;
   const payable =
     (data.status === "issued" || data.status === "overdue") && can(session, "collections:write");
-  // Only an issued invoice not yet credited in full takes a credit note; billing (and admin) issue them.
-  const creditable =
-    ["issued", "overdue", "paid"].includes(data.status) &&
-    Number(data.credited_amount) < Number(data.total) &&
-    can(session, "billing:write");
+  // The API states what is still creditable (0.00 on an invoice no credit note may correct, always written
+  // with two decimals); billing (and admin) issue credit notes.
+  const creditable = data.creditable_subtotal !== "0.00" && can(session, "billing:write");
   // Newest first, as the audit log answers: the invoice's own events, then the batch that issued it.
   const trail = [...(audit.data?.items ?? []), ...(issued.data?.items ?? [])];
-  const creditNotes = (
-    data as { credit_notes?: { id: string; credit_note_number: string; total: string; issue_date: string }[] }
-  ).credit_notes;
+  const creditNotes = data.credit_notes;
   return (
     <Stack>
       <Group justify="space-between">
@@ -308,6 +304,7 @@ export function InvoiceDetailPage() {
           invoiceId={data.id}
           invoiceNumber={data.invoice_number}
           lines={data.lines}
+          creditable={{ subtotal: data.creditable_subtotal, total: data.creditable_total }}
           opened={crediting}
           onClose={() => setCrediting(false)}
         />
