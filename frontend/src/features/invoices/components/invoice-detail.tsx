@@ -31,6 +31,7 @@ import { InvoiceStatusBadge } from "@/features/invoices/components/status-badge"
 import { api, downloadFile, unwrap } from "@/lib/api-client";
 import { can } from "@/lib/authorization";
 import { formatDate, formatDateTime, formatMoney, formatPhone } from "@/lib/format";
+import { toCentimes } from "@/lib/money";
 import { useSession } from "@/lib/session";
 
 /** "Approve paid": records a payment of the whole outstanding amount, after a confirmation saying so. */
@@ -93,9 +94,9 @@ export function InvoiceDetailPage() {
   const data = invoice.data;
   const payable =
     (data.status === "issued" || data.status === "overdue") && can(session, "collections:write");
-  // The API states what is still creditable (0.00 on an invoice no credit note may correct, always written
-  // with two decimals); billing (and admin) issue credit notes.
-  const creditable = data.creditable_subtotal !== "0.00" && can(session, "billing:write");
+  // The API states what is still creditable (0.00 on an invoice no credit note may correct); billing (and
+  // admin) issue credit notes.
+  const creditable = (toCentimes(data.creditable_subtotal) ?? 0) > 0 && can(session, "billing:write");
   // Newest first, as the audit log answers: the invoice's own events, then the batch that issued it.
   const trail = [...(audit.data?.items ?? []), ...(issued.data?.items ?? [])];
   const creditNotes = data.credit_notes;
