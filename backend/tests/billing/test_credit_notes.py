@@ -291,6 +291,40 @@ class TestCreditableOnTheInvoice:
         assert await _creditable(client, invoice_id) == ("0.00", "0.00")
 
 
+class TestCreditNotesInTheInvoiceTrail:
+    async def test_the_audit_log_gives_an_invoice_the_records_of_its_own_credit_notes(
+        self, client: httpx.AsyncClient, session: AsyncSession
+    ) -> None:
+        invoice_id = (await _billed_invoice(session)).id
+        other_id = (await _billed_invoice(session)).id
+        mine = await _credit(client, invoice_id, {"kind": "amount", "amount": "10.00", "reason": "Geste"}, "ct-1")
+        await _credit(client, other_id, {"kind": "amount", "amount": "20.00", "reason": "Geste"}, "ct-2")
+
+        # A credit note is audited as its own entity: the invoice's own records do not hold it.
+        own = await client.get(
+            "/api/v1/audit-events",
+            params={"entity_type": "invoice", "entity_id": str(invoice_id)},
+            headers=auth_headers("auditor"),
+        )
+        assert [item["action"] for item in own.json()["items"]] == []
+        trail = await client.get(
+            "/api/v1/audit-events", params={"credited_invoice_id": str(invoice_id)}, headers=auth_headers("auditor")
+        )
+
+        assert trail.status_code == 200, trail.text
+        [record] = trail.json()["items"]
+        assert (record["action"], record["entity_type"], record["entity_id"]) == (
+            "credit_note.issued",
+            "credit_note",
+            mine.json()["id"],
+        )
+        # 10.00 + 2.00 TVA
+        assert (record["after"]["credit_note_number"], record["after"]["total"]) == (
+            mine.json()["credit_note_number"],
+            "12.00",
+        )
+
+
 class TestCreditSettlesCollections:
     async def test_a_case_whose_invoice_is_credited_resolves_and_the_invoice_is_never_overdue_again(
         self, client: httpx.AsyncClient, session: AsyncSession

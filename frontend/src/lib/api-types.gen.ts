@@ -15655,6 +15655,8 @@ export interface operations {
         correlation_id?: string | null;
         /** @description Only the billing run's `invoices.issued` record of the batch that issued this invoice number (a run audits each batch of consecutive numbers once, not each invoice). */
         issued_invoice_number?: string | null;
+        /** @description Only the `credit_note.issued` records of the credit notes on this invoice (a credit note is audited as its own entity, so the invoice's own records do not hold them). */
+        credited_invoice_id?: string | null;
         /** @description Page size (1-200). */
         limit?: number;
         /** @description Rows to skip. */
