@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import datetime
 from typing import Annotated, Any
 
@@ -50,6 +51,13 @@ async def list_audit_events(
             "number (a run audits each batch of consecutive numbers once, not each invoice).",
         ),
     ] = None,
+    credited_invoice_id: Annotated[
+        uuid.UUID | None,
+        Query(
+            description="Only the `credit_note.issued` records of the credit notes on this invoice (a credit note "
+            "is audited as its own entity, so the invoice's own records do not hold them).",
+        ),
+    ] = None,
 ) -> Page[AuditEventRead]:
     stmt = select(AuditRecord).order_by(AuditRecord.id.desc())
     if entity_type:
@@ -60,6 +68,11 @@ async def list_audit_events(
         stmt = stmt.where(AuditRecord.action == action)
     if correlation_id:
         stmt = stmt.where(AuditRecord.correlation_id == correlation_id)
+    if credited_invoice_id:
+        stmt = stmt.where(
+            AuditRecord.action == "credit_note.issued",
+            AuditRecord.after["invoice_id"].astext == str(credited_invoice_id),
+        )
     if issued_invoice_number:
         stmt = stmt.where(AuditRecord.action == "invoices.issued", *_batch_holds(issued_invoice_number))
     rows, total = await fetch_page(session, stmt, page)

@@ -18,12 +18,12 @@ import asyncio
 import hashlib
 import uuid
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from sqlalchemy import Select, bindparam, func, select, text
+from sqlalchemy import Select, Uuid, bindparam, cast, func, null, select, text, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.billing import settlement
@@ -86,11 +86,34 @@ def cumulative_tax(rate: Decimal, credited_before: Decimal, credited_now: Decima
     return half_up(rate * (credited_before + credited_now)) - half_up(rate * credited_before)
 
 
+@dataclass(frozen=True)
+class Creditable:
+    """What credit notes may still credit on an invoice: `subtotal` excl. tax (the limit every credit note is
+    checked against) and `total`, what a note crediting all of it would come to with its cumulative tax."""
+
+    subtotal: Decimal
+    total: Decimal
+
+
+def creditable_of(invoice: Invoice, credited_subtotal: Decimal) -> Creditable:
+    """What is still creditable on `invoice` after earlier notes credited `credited_subtotal` (excl. tax):
+    nothing on an invoice no credit note may correct (draft, discarded, credited)."""
+    if invoice.status not in settlement.CREDITABLE_STATUSES:
+        return Creditable(ZERO, ZERO)
+    left = invoice.subtotal - credited_subtotal
+    return Creditable(left, left + cumulative_tax(invoice.tax_rate, credited_subtotal, left))
+
+
 async def _credited_subtotal(session: AsyncSession, invoice_id: uuid.UUID) -> Decimal:
     total = await session.scalar(
         select(func.coalesce(func.sum(CreditNote.subtotal), 0)).where(CreditNote.invoice_id == invoice_id)
     )
     return Decimal(total or 0)
+
+
+async def creditable(session: AsyncSession, invoice: Invoice) -> Creditable:
+    """What is still creditable on the invoice, as the credit note service checks it."""
+    return creditable_of(invoice, await _credited_subtotal(session, invoice.id))
 
 
 async def credited_by_line(session: AsyncSession, invoice_id: uuid.UUID) -> dict[uuid.UUID, Decimal]:
@@ -129,11 +152,11 @@ async def lines_for_request(
         line.id: line for line in await session.scalars(select(InvoiceLine).where(InvoiceLine.invoice_id == invoice.id))
     }
     already = await credited_by_line(session, invoice.id)
-    creditable = invoice.subtotal - await _credited_subtotal(session, invoice.id)
+    left = (await creditable(session, invoice)).subtotal
     if kind == "amount":
         assert amount is not None
-        if amount > creditable:
-            raise CreditExceedsCreditable(["body", "amount"], creditable)
+        if amount > left:
+            raise CreditExceedsCreditable(["body", "amount"], left)
         return [CreditLine(description=f"Avoir commercial : {reason}"[:200], amount=amount)]
     chosen = list(lines) if kind == "invoice" else list(line_ids or [])
     result: list[CreditLine] = []
@@ -158,14 +181,14 @@ async def lines_for_request(
             )
         )
     subtotal = sum((line.amount for line in result), ZERO)
-    if kind == "invoice" and subtotal != creditable and creditable > 0:
+    if kind == "invoice" and subtotal != left and left > 0:
         # Amount notes credit no line: what is left to credit differs from the lines' remainders.
-        result = [CreditLine(description=f"Solde de la facture {invoice.invoice_number}", amount=creditable)]
-        subtotal = creditable
+        result = [CreditLine(description=f"Solde de la facture {invoice.invoice_number}", amount=left)]
+        subtotal = left
     if subtotal <= 0:
         raise InvoiceNotCreditable("Nothing is left to credit on this invoice.")
-    if subtotal > creditable:
-        raise CreditExceedsCreditable(["body", "line_ids"], creditable)
+    if subtotal > left:
+        raise CreditExceedsCreditable(["body", "line_ids"], left)
     return result
 
 
@@ -209,8 +232,9 @@ async def issue_credit_note(
         raise InvoiceNotCreditable()
     subtotal = sum((line.amount for line in lines), ZERO)
     before = await _credited_subtotal(session, invoice.id)
-    if subtotal <= 0 or before + subtotal > invoice.subtotal:
-        raise CreditExceedsCreditable(["body"], invoice.subtotal - before)
+    left = creditable_of(invoice, before).subtotal
+    if subtotal <= 0 or subtotal > left:
+        raise CreditExceedsCreditable(["body"], left)
     tax = cumulative_tax(invoice.tax_rate, before, subtotal)
     total = subtotal + tax
     applied = min(total, settlement.outstanding_after(invoice))
@@ -584,11 +608,16 @@ async def correct_billed_days(session: AsyncSession, contract_id: uuid.UUID, fir
         else:
             await session.delete(month)
     await session.flush()
+    # Every credit note is issued under its client's lock, which the caller holds: what earlier notes credited
+    # on these invoices cannot change meanwhile, so it is read once for all of them; and a note on one invoice
+    # changes nothing credited on another.
+    credited = await _credited_on(session, list(credits))
+    line_amounts = {line.id: line.amount for line in lines}
     numbers = []
     for invoice_id, credit_lines in credits.items():
         invoice = await settlement.get_invoice(session, invoice_id, for_update=True)
         assert invoice is not None
-        left = await _not_yet_credited(session, invoice, credit_lines)
+        left = _not_yet_credited(invoice, credit_lines, line_amounts, credited.get(invoice_id, _Credited()))
         if not left:
             continue
         note = await issue_credit_note(session, invoice, kind="correction", reason=reason, lines=left)
@@ -596,22 +625,52 @@ async def correct_billed_days(session: AsyncSession, contract_id: uuid.UUID, fir
     return numbers
 
 
-async def _not_yet_credited(session: AsyncSession, invoice: Invoice, wanted: list[CreditLine]) -> list[CreditLine]:
+@dataclass
+class _Credited:
+    """What earlier credit notes credited on one invoice (excl. tax): in all, and on each of its lines."""
+
+    subtotal: Decimal = ZERO
+    by_line: dict[uuid.UUID, Decimal] = field(default_factory=dict)
+
+
+async def _credited_on(session: AsyncSession, invoice_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, _Credited]:
+    """What earlier credit notes credited on each of the invoices, in one grouped query: the notes' subtotals
+    (an `amount` note credits no line) and, per invoice line, the amounts of their lines."""
+    if not invoice_ids:
+        return {}
+    notes = (
+        select(CreditNote.invoice_id, cast(null(), Uuid).label("invoice_line_id"), func.sum(CreditNote.subtotal))
+        .where(CreditNote.invoice_id.in_(invoice_ids))
+        .group_by(CreditNote.invoice_id)
+    )
+    lines = (
+        select(CreditNote.invoice_id, CreditNoteLine.invoice_line_id, func.sum(CreditNoteLine.amount))
+        .join(CreditNote, CreditNote.id == CreditNoteLine.credit_note_id)
+        .where(CreditNote.invoice_id.in_(invoice_ids), CreditNoteLine.invoice_line_id.is_not(None))
+        .group_by(CreditNote.invoice_id, CreditNoteLine.invoice_line_id)
+    )
+    credited: dict[uuid.UUID, _Credited] = {}
+    for invoice_id, line_id, amount in await session.execute(union_all(notes, lines)):
+        found = credited.setdefault(invoice_id, _Credited())
+        if line_id is None:
+            found.subtotal = Decimal(amount)
+        else:
+            found.by_line[line_id] = Decimal(amount)
+    return credited
+
+
+def _not_yet_credited(
+    invoice: Invoice, wanted: list[CreditLine], line_amounts: dict[uuid.UUID, Decimal], credited: _Credited
+) -> list[CreditLine]:
     """The correction lines cut to what earlier credit notes left creditable: on each line (a `lines` or
     `invoice` note may have cancelled it already) and on the invoice (an `amount` note credits no line).
     Their days are no longer billed either way; only money not yet credited is credited."""
-    lines = {
-        line.id: line
-        for line in await session.scalars(
-            select(InvoiceLine).where(InvoiceLine.invoice_id == invoice.id, InvoiceLine.contract_id.is_not(None))
-        )
-    }
-    already = await credited_by_line(session, invoice.id)
-    invoice_left = invoice.subtotal - await _credited_subtotal(session, invoice.id)
+    already = dict(credited.by_line)
+    invoice_left = creditable_of(invoice, credited.subtotal).subtotal
     result: list[CreditLine] = []
     for credit in wanted:
         assert credit.invoice_line_id is not None
-        line_left = lines[credit.invoice_line_id].amount - already.get(credit.invoice_line_id, ZERO)
+        line_left = line_amounts[credit.invoice_line_id] - already.get(credit.invoice_line_id, ZERO)
         amount = min(credit.amount, line_left, invoice_left)
         if amount <= 0:
             continue

@@ -209,11 +209,14 @@ async def get_invoice(invoice_id: uuid.UUID, session: SessionDep, _: InvoiceRead
     invoice = await service.get_invoice(session, invoice_id)
     lines = await service.get_invoice_lines(session, invoice_id)
     notes = await credit_notes.invoice_credit_notes(session, invoice_id)
+    creditable = await credit_notes.creditable(session, invoice)
     return InvoiceDetail.model_validate(
         {
             **{name: getattr(invoice, name) for name in InvoiceRead.model_fields},
             "lines": [InvoiceLineRead.model_validate(line) for line in lines],
             "credit_notes": [InvoiceCreditNoteSummary.model_validate(note) for note in notes],
+            "creditable_subtotal": creditable.subtotal,
+            "creditable_total": creditable.total,
         }
     )
 

@@ -228,6 +228,14 @@ class InvoiceCreditNoteSummary(BaseModel):
 class InvoiceDetail(InvoiceRead):
     lines: list[InvoiceLineRead]
     credit_notes: list[InvoiceCreditNoteSummary] = Field(default_factory=list)
+    creditable_subtotal: Money = Field(
+        description="What credit notes may still credit, excl. tax: the subtotal minus the subtotals of its credit "
+        "notes, the most a credit note may take (`0.00` when the invoice is a draft, discarded or credited)."
+    )
+    creditable_total: Money = Field(
+        description="What a credit note crediting all of `creditable_subtotal` would total, with its tax at the "
+        "invoice's rate counted cumulatively (docs/billing.md, Credit notes)."
+    )
 
 
 class CreditNoteCreate(BaseModel):

@@ -274,6 +274,53 @@ class TestCorrectionAfterEarlierCreditNotes:
 
 
 @pytest.mark.usefixtures("back_dating_allowed")
+class TestCorrectionSpanningTwoInvoices:
+    async def test_each_invoice_is_credited_against_its_own_earlier_credit_notes(
+        self, client: httpx.AsyncClient, session: AsyncSession
+    ) -> None:
+        customer, contract, may_invoice = await _may_billed(session)
+        customer_id, contract_id, may_invoice_id = customer.id, contract.id, may_invoice.id  # type: ignore[attr-defined]
+        june = await bill(session, JUNE_1, JUNE_30)
+        june_invoice = await invoice_of(session, june, customer)
+        assert june_invoice is not None
+        june_invoice_id = june_invoice.id
+        # June: 310.00 + 62.00 TVA; a gesture of 250.00 leaves 60.00 creditable on it, none of May's.
+        gesture = await client.post(
+            f"/api/v1/invoices/{june_invoice_id}/credit-notes",
+            json={"kind": "amount", "amount": "250.00", "reason": "Geste commercial"},
+            headers=auth_headers("billing", **{"Idempotency-Key": "gesture-then-two-invoice-correction"}),
+        )
+        assert gesture.json()["total"] == "300.00", gesture.text
+
+        response = await client.post(
+            f"/api/v1/contracts/{contract_id}/terminate",
+            json={"effective_date": "2026-05-20"},
+            headers=auth_headers("admin"),
+        )
+
+        assert response.status_code == 200, response.text
+        corrections = {
+            note.invoice_id: (note.subtotal, note.tax_amount, note.total)
+            for note in await session.scalars(
+                select(CreditNote).where(CreditNote.client_id == customer_id, CreditNote.kind == "correction")
+            )
+        }
+        assert corrections == {
+            # 21-31 May: 310.00 − round(310.00 × 20/31) = 110.00; TVA 22.00
+            may_invoice_id: (money("110.00"), money("22.00"), money("132.00")),
+            # all of June (310.00) is no longer owed, but only 310.00 − 250.00 = 60.00 is left to credit;
+            # TVA round(0.20 × 310.00) − round(0.20 × 250.00) = 12.00
+            june_invoice_id: (money("60.00"), money("12.00"), money("72.00")),
+        }
+        may_now = await session.get_one(Invoice, may_invoice_id, populate_existing=True)
+        june_now = await session.get_one(Invoice, june_invoice_id, populate_existing=True)
+        # May 372.00 − 132.00; June credited in full (300.00 + 72.00)
+        assert (may_now.status, may_now.outstanding_amount) == ("issued", money("240.00"))
+        assert (june_now.status, june_now.credited_amount) == ("credited", money("372.00"))
+        assert await service.billed_through(session, contract_id) == date(2026, 5, 20)
+
+
+@pytest.mark.usefixtures("back_dating_allowed")
 class TestCorrectionOfAMonthBilledTwice:
     async def test_days_billed_again_after_a_resumption_are_credited_once(
         self, client: httpx.AsyncClient, session: AsyncSession

@@ -237,6 +237,94 @@ class TestCreditNotesThroughTheApi:
         )
 
 
+async def _creditable(http: httpx.AsyncClient, invoice_id: object) -> tuple[str, str]:
+    detail = (await http.get(f"/api/v1/invoices/{invoice_id}", headers=auth_headers("collections"))).json()
+    return detail["creditable_subtotal"], detail["creditable_total"]
+
+
+class TestCreditableOnTheInvoice:
+    """The invoice detail states what is still creditable, the figure the credit note service checks."""
+
+    async def test_a_fresh_invoice_is_creditable_in_full(
+        self, client: httpx.AsyncClient, session: AsyncSession
+    ) -> None:
+        invoice_id = (await _billed_invoice(session)).id
+
+        # 299.00 excl. tax, 358.80 incl. tax: the invoice's own subtotal and total
+        assert await _creditable(client, invoice_id) == ("299.00", "358.80")
+
+    async def test_after_a_partial_note_the_rest_is_stated_and_is_exactly_what_the_service_accepts(
+        self, client: httpx.AsyncClient, session: AsyncSession
+    ) -> None:
+        invoice_id = (await _billed_invoice(session)).id
+        small = await _credit(client, invoice_id, {"kind": "amount", "amount": "0.03", "reason": "Arrondi"}, "cr-1")
+        # 0.03 + round(0.20 × 0.03) = 0.03 + 0.01
+        assert small.json()["total"] == "0.04", small.text
+
+        # 299.00 − 0.03 = 298.97; its tax round(0.20 × 299.00) − round(0.20 × 0.03) = 59.80 − 0.01 = 59.79;
+        # 298.97 + 59.79 = 358.76 (= 358.80 − 0.04)
+        assert await _creditable(client, invoice_id) == ("298.97", "358.76")
+
+        one_cent_more = await _credit(
+            client, invoice_id, {"kind": "amount", "amount": "298.98", "reason": "Geste"}, "cr-2"
+        )
+        assert one_cent_more.status_code == 422
+        assert "(298.97 excl. tax)" in one_cent_more.json()["error"]["details"][0]["msg"]
+        rest = await _credit(client, invoice_id, {"kind": "amount", "amount": "298.97", "reason": "Geste"}, "cr-3")
+        assert rest.status_code == 201, rest.text
+        assert rest.json()["total"] == "358.76"
+
+    async def test_after_a_line_note_then_the_rest_nothing_is_left(
+        self, client: httpx.AsyncClient, session: AsyncSession
+    ) -> None:
+        invoice = await _billed_invoice(session)
+        cheap = next(line for line in await lines_of(session, invoice) if line.amount == money("100.00"))
+        invoice_id = invoice.id
+        await _credit(client, invoice_id, {"kind": "lines", "line_ids": [str(cheap.id)], "reason": "Ligne"}, "cr-4")
+
+        # 299.00 − 100.00 = 199.00; tax 59.80 − 20.00 = 39.80; 238.80
+        assert await _creditable(client, invoice_id) == ("199.00", "238.80")
+
+        await _credit(client, invoice_id, {"kind": "invoice", "reason": "Résiliation"}, "cr-5")
+
+        # Fully credited (status credited): nothing left excl. or incl. tax
+        assert await _creditable(client, invoice_id) == ("0.00", "0.00")
+
+
+class TestCreditNotesInTheInvoiceTrail:
+    async def test_the_audit_log_gives_an_invoice_the_records_of_its_own_credit_notes(
+        self, client: httpx.AsyncClient, session: AsyncSession
+    ) -> None:
+        invoice_id = (await _billed_invoice(session)).id
+        other_id = (await _billed_invoice(session)).id
+        mine = await _credit(client, invoice_id, {"kind": "amount", "amount": "10.00", "reason": "Geste"}, "ct-1")
+        await _credit(client, other_id, {"kind": "amount", "amount": "20.00", "reason": "Geste"}, "ct-2")
+
+        # A credit note is audited as its own entity: the invoice's own records do not hold it.
+        own = await client.get(
+            "/api/v1/audit-events",
+            params={"entity_type": "invoice", "entity_id": str(invoice_id)},
+            headers=auth_headers("auditor"),
+        )
+        assert [item["action"] for item in own.json()["items"]] == []
+        trail = await client.get(
+            "/api/v1/audit-events", params={"credited_invoice_id": str(invoice_id)}, headers=auth_headers("auditor")
+        )
+
+        assert trail.status_code == 200, trail.text
+        [record] = trail.json()["items"]
+        assert (record["action"], record["entity_type"], record["entity_id"]) == (
+            "credit_note.issued",
+            "credit_note",
+            mine.json()["id"],
+        )
+        # 10.00 + 2.00 TVA
+        assert (record["after"]["credit_note_number"], record["after"]["total"]) == (
+            mine.json()["credit_note_number"],
+            "12.00",
+        )
+
+
 class TestCreditSettlesCollections:
     async def test_a_case_whose_invoice_is_credited_resolves_and_the_invoice_is_never_overdue_again(
         self, client: httpx.AsyncClient, session: AsyncSession

@@ -193,6 +193,13 @@ await test("a credit note of 10.00 excl. tax from the invoice page: numbered, li
   await page.goto(`${base}/invoices/${invoice.id}`);
   await page.getByRole("button", { name: "Issue a credit note" }).click();
   const dialog = page.getByRole("dialog", { name: `Credit note on invoice ${invoice.invoice_number}` });
+  // The form states what the API says is still creditable: nothing credited yet, the whole subtotal.
+  const before = await api("GET", `/api/v1/invoices/${invoice.id}`);
+  if (before.creditable_subtotal !== invoice.subtotal || before.creditable_total !== invoice.total)
+    throw new Error(`creditable before: ${before.creditable_subtotal} / ${before.creditable_total}`);
+  const stated = (await dialog.getByText(/^Still creditable: /).textContent()) ?? "";
+  if (!stated.replace(/,/g, "").includes(`${invoice.subtotal}\u00a0MAD excl. tax`))
+    throw new Error(`stated: ${stated}`);
   await dialog.getByLabel("An amount excluding tax").check();
   await dialog.getByLabel(/Amount excl\. tax/).fill("10");
   await dialog.getByLabel(/Reason/).fill("Service interrupted two days");
@@ -229,6 +236,19 @@ await test("a credit note of 10.00 excl. tax from the invoice page: numbered, li
   const after = await api("GET", `/api/v1/invoices/${invoice.id}`);
   if (after.outstanding_amount !== outstanding || after.credited_amount !== credit)
     throw new Error(`invoice after: ${after.outstanding_amount} / ${after.credited_amount}`);
+  // By hand: 10.00 less to credit excl. tax, and the note's total less incl. tax.
+  const less = (amount, by) => (Number(amount) - Number(by)).toFixed(2);
+  if (
+    after.creditable_subtotal !== less(invoice.subtotal, "10.00") ||
+    after.creditable_total !== less(invoice.total, credit)
+  )
+    throw new Error(`creditable after: ${after.creditable_subtotal} / ${after.creditable_total}`);
+  // The trail shows the credit note's own event (audited on the credit note), in the page's words.
+  const event = page.getByText(new RegExp(`^${number} for ${credit.replace(".", "\\.")}\\sMAD incl\\. tax$`));
+  await event.waitFor();
+  // Its timeline item (content, then body) carries the event's title.
+  const item = (await event.locator("xpath=../..").textContent()) ?? "";
+  if (!item.startsWith("Credit note issued")) throw new Error(`trail item: ${item}`);
   await page.screenshot({ path: `${shots}credit-note-issued-en-1280.png`, fullPage: true });
 });
 

@@ -3093,6 +3093,18 @@ export interface components {
       lines: components["schemas"]["InvoiceLineRead"][];
       /** Credit Notes */
       credit_notes?: components["schemas"]["InvoiceCreditNoteSummary"][];
+      /**
+       * Creditable Subtotal
+       * @description What credit notes may still credit, excl. tax: the subtotal minus the subtotals of its credit notes, the most a credit note may take (`0.00` when the invoice is a draft, discarded or credited).
+       * @example 199.00
+       */
+      creditable_subtotal: string;
+      /**
+       * Creditable Total
+       * @description What a credit note crediting all of `creditable_subtotal` would total, with its tax at the invoice's rate counted cumulatively (docs/billing.md, Credit notes).
+       * @example 199.00
+       */
+      creditable_total: string;
       readonly pdf: components["schemas"]["InvoicePdfRead"] | null;
     };
     /** InvoiceLineRead */
@@ -15643,6 +15655,8 @@ export interface operations {
         correlation_id?: string | null;
         /** @description Only the billing run's `invoices.issued` record of the batch that issued this invoice number (a run audits each batch of consecutive numbers once, not each invoice). */
         issued_invoice_number?: string | null;
+        /** @description Only the `credit_note.issued` records of the credit notes on this invoice (a credit note is audited as its own entity, so the invoice's own records do not hold them). */
+        credited_invoice_id?: string | null;
         /** @description Page size (1-200). */
         limit?: number;
         /** @description Rows to skip. */

@@ -31,13 +31,19 @@ export function setValidationErrors<T extends FieldValues>(
 
 /**
  * The text of a form field's error: our own rules carry an i18n key (`validation.…` in the errors
- * namespace); messages placed from an API answer are shown as the API wrote them.
+ * namespace); a problem placed from an API answer is said in the page's language, keyed on its code
+ * (`errors:codes.…`, the API's own words where the page has none). `verbatim` lists codes whose API
+ * message is shown as written, because it carries a figure the page's words cannot know.
  */
 export function fieldErrorText(
-  t: (key: string) => string,
-  error: { message?: string | undefined } | undefined,
+  t: (key: string, options?: { defaultValue?: string }) => string,
+  error: { message?: string | undefined; type?: string | number | undefined } | undefined,
+  { verbatim = [] }: { verbatim?: readonly string[] } = {},
 ): string | undefined {
   const message = error?.message;
   if (!message) return undefined;
-  return message.startsWith("validation.") ? t(`errors:${message}`) : message;
+  if (message.startsWith("validation.")) return t(`errors:${message}`);
+  if (typeof error.type === "string" && !verbatim.includes(error.type))
+    return t(`errors:codes.${error.type}`, { defaultValue: message });
+  return message;
 }

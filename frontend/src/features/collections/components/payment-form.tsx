@@ -11,8 +11,9 @@ import {
   type PaymentRecorded,
 } from "@/features/collections/api/record-payment";
 import { AllocationPreviewTable } from "@/features/collections/components/allocation-preview";
-import { previewAllocation, toCentimes, fromCentimes } from "@/features/collections/lib/allocation";
+import { previewAllocation } from "@/features/collections/lib/allocation";
 import { formatMoney } from "@/lib/format";
+import { fromCentimes, toCentimes } from "@/lib/money";
 
 const METHODS = ["bank_transfer", "cash", "cheque", "card", "mobile_money"] as const;
 const METHOD_LABEL = {

@@ -1,3 +1,5 @@
+import { fromCentimes, toCentimes } from "@/lib/money";
+
 /**
  * The allocation preview of a payment, computed in whole centimes (never floats) so it agrees with the
  * server to the centime: oldest due first by default, or the amounts the agent typed per invoice.
@@ -25,19 +27,6 @@ export type AllocationPreview = {
   /** Why submitting would be refused, or null when the payment can be recorded. */
   problem: null | "amount_invalid" | "overpayment" | "allocation_mismatch";
 };
-
-/** Parse a money string ("120", "120.5", "120.50") into centimes; null when it is not an amount. */
-export function toCentimes(value: string): number | null {
-  const match = /^\s*(\d{1,12})(?:[.,](\d{1,2}))?\s*$/.exec(value);
-  if (!match) return null;
-  return Number(match[1]) * 100 + Number((match[2] ?? "").padEnd(2, "0"));
-}
-
-export function fromCentimes(centimes: number): string {
-  const sign = centimes < 0 ? "-" : "";
-  const absolute = Math.abs(centimes);
-  return `${sign}${Math.floor(absolute / 100)}.${String(absolute % 100).padStart(2, "0")}`;
-}
 
 export function byOldestDue(invoices: OpenInvoice[]): OpenInvoice[] {
   return [...invoices].sort(

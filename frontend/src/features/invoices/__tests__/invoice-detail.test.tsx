@@ -93,3 +93,73 @@ describe("the invoice page's credit notes", () => {
     await waitFor(() => expect(asked).toEqual(["Bearer test-token"]));
   });
 });
+
+describe("the invoice page's audit trail", () => {
+  // The audit log as the server keeps it: the invoice's own record, the batch that issued it, and the
+  // record of its credit note, whose entity is the credit note (after.invoice_id names the invoice).
+  const records = [
+    {
+      id: 41,
+      occurred_at: "2026-12-01T06:00:00Z",
+      actor: "system",
+      role: "system",
+      action: "invoices.issued",
+      entity_type: "billing_run",
+      entity_id: "r-1",
+      before: null,
+      after: { first_invoice_number: "FAC-2026-000001", last_invoice_number: "FAC-2026-000400" },
+      correlation_id: null,
+    },
+    {
+      id: 57,
+      occurred_at: "2026-12-03T09:30:00Z",
+      actor: "leila.billing",
+      role: "billing",
+      action: "credit_note.issued",
+      entity_type: "credit_note",
+      entity_id: "cn-1",
+      before: { invoice_status: "paid", outstanding_amount: "0.00" },
+      after: { invoice_id: "i-1", credit_note_number: "AV-2026-000003", total: "60.00" },
+      correlation_id: "corr-9",
+    },
+  ];
+
+  /** Answers the audit-events filters the way the server does (the ones the page may send). */
+  function serveAudit() {
+    server.use(
+      http.get(`${API}/api/v1/audit-events`, ({ request }) => {
+        const query = new URL(request.url).searchParams;
+        const matches = records.filter(
+          (record) =>
+            (!query.get("entity_type") || record.entity_type === query.get("entity_type")) &&
+            (!query.get("entity_id") || record.entity_id === query.get("entity_id")) &&
+            (!query.get("issued_invoice_number") || record.action === "invoices.issued") &&
+            (!query.get("credited_invoice_id") ||
+              (record.action === "credit_note.issued" &&
+                record.after.invoice_id === query.get("credited_invoice_id"))),
+        );
+        return HttpResponse.json(list(matches));
+      }),
+    );
+  }
+
+  it("shows the credit note's own event, in the page's language, newest first", async () => {
+    serve();
+    serveAudit();
+    open();
+    expect(await screen.findByText("Avoir émis")).toBeInTheDocument();
+    expect(screen.getByText(/AV-2026-000003 pour 60,00\sMAD TTC/)).toBeInTheDocument();
+    await screen.findByText("Factures émises");
+    const titles = screen.getAllByText(/^(Avoir émis|Factures émises)$/).map((node) => node.textContent);
+    expect(titles).toEqual(["Avoir émis", "Factures émises"]);
+  });
+
+  it("says it in English on an English page", async () => {
+    serve();
+    serveAudit();
+    signInAs("auditor");
+    renderPage(<InvoiceDetailPage />, { path: "/invoices/:invoiceId", url: "/invoices/i-1", language: "en" });
+    expect(await screen.findByText("Credit note issued")).toBeInTheDocument();
+    expect(screen.getByText(/AV-2026-000003 for 60\.00\sMAD incl\. tax/)).toBeInTheDocument();
+  });
+});

@@ -18,6 +18,8 @@ export const issuedInvoice = {
   credited_amount: "0.00",
   credit_applied: "0.00",
   outstanding_amount: "298.80",
+  creditable_subtotal: "249.00",
+  creditable_total: "298.80",
   lines_count: 1,
   pdf: { sha256: "16a1237a9eeb", size_bytes: 2624, rendered_at: "2026-12-01T10:00:00Z" },
   lines: [

@@ -6,6 +6,8 @@ export const billingKeys = {
   invoices: (query: object) => [...billingKeys.all, "invoices", query] as const,
   invoice: (invoiceId: string) => [...billingKeys.all, "invoice", invoiceId] as const,
   invoiceAudit: (invoiceId: string) => [...billingKeys.all, "invoice-audit", invoiceId] as const,
+  invoiceCreditNoteAudit: (invoiceId: string) =>
+    [...billingKeys.all, "invoice-credit-note-audit", invoiceId] as const,
   invoiceIssuedBatch: (runId: string, invoiceNumber: string) =>
     [...billingKeys.all, "invoice-issued-batch", runId, invoiceNumber] as const,
   invoicePayments: (invoiceId: string) => [...billingKeys.all, "invoice-payments", invoiceId] as const,

@@ -22,6 +22,28 @@ export function useInvoiceAudit(invoiceId: string, enabled: boolean) {
 }
 
 /**
+ * The records of the invoice's credit notes: a credit note is audited as its own entity (`credit_note`),
+ * so the invoice's own trail does not hold them; the audit log finds them by the invoice they credit.
+ */
+export function invoiceCreditNoteAuditQueryOptions(invoiceId: string, enabled: boolean) {
+  return queryOptions({
+    queryKey: billingKeys.invoiceCreditNoteAudit(invoiceId),
+    queryFn: ({ signal }) =>
+      unwrap(
+        api.GET("/api/v1/audit-events", {
+          params: { query: { credited_invoice_id: invoiceId, limit: 100 } },
+          signal,
+        }),
+      ),
+    enabled,
+  });
+}
+
+export function useInvoiceCreditNoteAudit(invoiceId: string, enabled: boolean) {
+  return useQuery(invoiceCreditNoteAuditQueryOptions(invoiceId, enabled));
+}
+
+/**
  * The run's audit record of the batch that issued this invoice: a run audits each batch of consecutive
  * numbers once (not each invoice), so the invoice's own trail starts after it.
  */

@@ -1,23 +1,52 @@
 import { Alert, Button, Checkbox, Modal, Radio, Stack, Text, TextInput } from "@mantine/core";
 import { notifications } from "@mantine/notifications";
-import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { useRef, useState } from "react";
+import { zodResolver } from "@hookform/resolvers/zod";
+import { useMemo } from "react";
+import { Controller, useForm, useWatch } from "react-hook-form";
 import { useTranslation } from "react-i18next";
+import { z } from "zod";
 import { errorMessage } from "@/components/errors/error-notification";
-import { billingKeys } from "@/features/invoices/api/keys";
-import { api, unwrap } from "@/lib/api-client";
+import { useCreateCreditNote, type CreditNoteCreate } from "@/features/invoices/api/create-credit-note";
 import { ApiError } from "@/lib/api-error";
-import type { components } from "@/lib/api-types.gen";
 import { formatMoney, formatPhone } from "@/lib/format";
+import { fieldErrorText, setValidationErrors } from "@/lib/form-errors";
+import { fromCentimes, toCentimes } from "@/lib/money";
 
-type CreditNoteCreate = components["schemas"]["CreditNoteCreate"];
-type Kind = CreditNoteCreate["kind"];
 type Line = { id: string; offer_name: string; phone_number: string | null; amount: string };
 
-/** A decimal amount as typed (comma or point, at most two decimals), or null when it is not one. */
-function amountOf(text: string): string | null {
-  const value = text.trim().replace(",", ".");
-  return /^\d+(\.\d{1,2})?$/.test(value) && Number(value) > 0 ? value : null;
+const FIELDS = ["kind", "line_ids", "amount", "reason"] as const;
+// The server's refusal names what is still creditable in its own message: that figure is the one to use.
+const VERBATIM = ["credit_exceeds_creditable"] as const;
+
+/** The backend's rules for a credit note request, checked before it is sent. */
+export function creditNoteSchema(t: (key: string) => string) {
+  return z
+    .object({
+      kind: z.enum(["invoice", "lines", "amount"]),
+      line_ids: z.array(z.string()),
+      amount: z.string(),
+      reason: z.string().trim().min(3, t("credit.reason_required")).max(500),
+    })
+    .superRefine((values, context) => {
+      if (values.kind === "lines" && values.line_ids.length === 0)
+        context.addIssue({ code: "custom", path: ["line_ids"], message: t("credit.lines_required") });
+      // Positive, at most two decimals, within numeric(14,2): read in centimes, never as a float.
+      if (values.kind === "amount" && !((toCentimes(values.amount) ?? 0) > 0))
+        context.addIssue({ code: "custom", path: ["amount"], message: t("credit.amount_invalid") });
+    });
+}
+
+type Values = z.input<ReturnType<typeof creditNoteSchema>>;
+const EMPTY: Values = { kind: "invoice", line_ids: [], amount: "", reason: "" };
+
+/** The request body of the form's values: only the fields of the chosen kind, the amount as the API writes it. */
+function requestOf(values: Values): CreditNoteCreate {
+  return {
+    kind: values.kind,
+    reason: values.reason.trim(),
+    ...(values.kind === "lines" ? { line_ids: values.line_ids } : {}),
+    ...(values.kind === "amount" ? { amount: fromCentimes(toCentimes(values.amount) ?? 0) } : {}),
+  };
 }
 
 /**
@@ -29,154 +58,129 @@ export function CreditNoteForm({
   invoiceId,
   invoiceNumber,
   lines,
+  creditable,
   opened,
   onClose,
 }: {
   invoiceId: string;
   invoiceNumber: string;
   lines: Line[];
+  /** What the invoice says is still creditable, excl. and incl. tax. */
+  creditable: { subtotal: string; total: string };
   opened: boolean;
   onClose: () => void;
 }) {
   const { t, i18n } = useTranslation(["invoices", "errors"]);
   const lang = i18n.language;
-  const queryClient = useQueryClient();
-  const [kind, setKind] = useState<Kind>("invoice");
-  const [chosen, setChosen] = useState<string[]>([]);
-  const [amount, setAmount] = useState("");
-  const [reason, setReason] = useState("");
-  const [problems, setProblems] = useState<Record<string, string>>({});
-  const key = useRef<{ payload: string; key: string } | null>(null);
+  const schema = useMemo(() => creditNoteSchema(t), [t]);
+  const form = useForm<Values>({ defaultValues: EMPTY, resolver: zodResolver(schema) });
+  const { errors } = form.formState;
+  const kind = useWatch({ control: form.control, name: "kind" });
 
-  const issue = useMutation({
-    mutationFn: ({ body, idempotencyKey }: { body: CreditNoteCreate; idempotencyKey: string }) =>
-      unwrap(
-        api.POST("/api/v1/invoices/{invoice_id}/credit-notes", {
-          params: { path: { invoice_id: invoiceId }, header: { "Idempotency-Key": idempotencyKey } },
-          body,
-        }),
-      ),
-    onSuccess: (note) => {
-      key.current = null;
-      notifications.show({
-        color: "teal",
-        title: t("credit.issued_title"),
-        message: t("credit.issued", {
-          number: note.credit_note_number,
-          total: formatMoney(note.total, lang),
-        }),
-      });
-      void queryClient.invalidateQueries({ queryKey: billingKeys.all });
-      setReason("");
-      setAmount("");
-      setChosen([]);
-      setKind("invoice");
-      onClose();
-    },
-    onError: (error) => {
-      const found: Record<string, string> = {};
-      if (error instanceof ApiError) {
-        for (const [path, detail] of error.fieldErrors()) {
-          const field = path.split(".")[0] ?? "";
-          // The server names the creditable amount in its own message: keep it, it is the figure to use.
-          if (["reason", "amount", "line_ids"].includes(field) && !found[field])
-            found[field] =
-              detail.type === "credit_exceeds_creditable"
-                ? (detail.msg ?? error.message)
-                : t(`errors:codes.${detail.type ?? error.code}`, {
-                    defaultValue: detail.msg ?? error.message,
-                  });
-        }
-      }
-      found.form = Object.keys(found).length ? "" : errorMessage(error, t);
-      setProblems(found);
-    },
-  });
+  const issue = useCreateCreditNote(invoiceId);
 
-  function submit() {
-    const local: Record<string, string> = {};
-    if (reason.trim().length < 3) local.reason = t("credit.reason_required");
-    const value = amountOf(amount);
-    if (kind === "amount" && value === null) local.amount = t("credit.amount_invalid");
-    if (kind === "lines" && chosen.length === 0) local.line_ids = t("credit.lines_required");
-    setProblems(local);
-    if (Object.keys(local).length) return;
-    const body: CreditNoteCreate = {
-      kind,
-      reason: reason.trim(),
-      ...(kind === "lines" ? { line_ids: chosen } : {}),
-      ...(kind === "amount" && value ? { amount: value } : {}),
-    };
-    const payload = JSON.stringify(body);
-    if (key.current?.payload !== payload) key.current = { payload, key: crypto.randomUUID() };
-    issue.mutate({ body, idempotencyKey: key.current.key });
-  }
+  const submit = form.handleSubmit((values) =>
+    issue.issue(requestOf(values), {
+      onSuccess: (note) => {
+        notifications.show({
+          color: "teal",
+          title: t("credit.issued_title"),
+          message: t("credit.issued", {
+            number: note.credit_note_number,
+            total: formatMoney(note.total, lang),
+          }),
+        });
+        form.reset(EMPTY);
+        onClose();
+      },
+      onError: (error) => {
+        // A chosen line's problem is named by its position in line_ids: it belongs to the lines field.
+        const rename = Object.fromEntries(
+          values.line_ids.map((_, index) => [`line_ids.${index}`, "line_ids"]),
+        );
+        const placed = error instanceof ApiError && setValidationErrors(error, form.setError, FIELDS, rename);
+        if (!placed) form.setError("root.server", { message: errorMessage(error, t) });
+      },
+    }),
+  );
+  const errorOf = (field: (typeof FIELDS)[number]) =>
+    fieldErrorText(t, errors[field], { verbatim: VERBATIM });
 
   return (
     <Modal opened={opened} onClose={onClose} title={t("credit.title", { number: invoiceNumber })} size="lg">
-      <form
-        onSubmit={(event) => {
-          event.preventDefault();
-          submit();
-        }}
-        noValidate
-      >
+      <form onSubmit={(event) => void submit(event)} noValidate>
         <Stack>
-          <Radio.Group
-            label={t("credit.kind")}
-            value={kind}
-            onChange={(value) => {
-              setKind(value);
-              setProblems({});
-            }}
-          >
-            <Stack gap="xs" mt="xs">
-              <Radio value="invoice" label={t("credit.kind_invoice")} />
-              <Radio value="lines" label={t("credit.kind_lines")} />
-              <Radio value="amount" label={t("credit.kind_amount")} />
-            </Stack>
-          </Radio.Group>
+          <Text size="sm">
+            {t("credit.creditable", {
+              subtotal: formatMoney(creditable.subtotal, lang),
+              total: formatMoney(creditable.total, lang),
+            })}
+          </Text>
+          <Controller
+            control={form.control}
+            name="kind"
+            render={({ field }) => (
+              <Radio.Group
+                label={t("credit.kind")}
+                value={field.value}
+                onChange={(value) => {
+                  field.onChange(value);
+                  form.clearErrors();
+                }}
+              >
+                <Stack gap="xs" mt="xs">
+                  <Radio value="invoice" label={t("credit.kind_invoice")} />
+                  <Radio value="lines" label={t("credit.kind_lines")} />
+                  <Radio value="amount" label={t("credit.kind_amount")} />
+                </Stack>
+              </Radio.Group>
+            )}
+          />
           {kind === "lines" && (
-            <Checkbox.Group
-              label={t("credit.lines")}
-              value={chosen}
-              onChange={setChosen}
-              error={problems.line_ids}
-            >
-              <Stack gap="xs" mt="xs">
-                {lines.map((line) => (
-                  <Checkbox
-                    key={line.id}
-                    value={line.id}
-                    label={`${line.offer_name}${line.phone_number ? ` · ${formatPhone(line.phone_number)}` : ""} · ${formatMoney(line.amount, lang)}`}
-                  />
-                ))}
-              </Stack>
-            </Checkbox.Group>
+            <Controller
+              control={form.control}
+              name="line_ids"
+              render={({ field }) => (
+                <Checkbox.Group
+                  label={t("credit.lines")}
+                  value={field.value}
+                  onChange={field.onChange}
+                  error={errorOf("line_ids")}
+                >
+                  <Stack gap="xs" mt="xs">
+                    {lines.map((line) => (
+                      <Checkbox
+                        key={line.id}
+                        value={line.id}
+                        label={`${line.offer_name}${line.phone_number ? ` · ${formatPhone(line.phone_number)}` : ""} · ${formatMoney(line.amount, lang)}`}
+                      />
+                    ))}
+                  </Stack>
+                </Checkbox.Group>
+              )}
+            />
           )}
           {kind === "amount" && (
             <TextInput
               label={t("credit.amount")}
               description={t("credit.amount_help")}
               inputMode="decimal"
-              value={amount}
-              onChange={(event) => setAmount(event.currentTarget.value)}
-              error={problems.amount}
+              error={errorOf("amount")}
               required
+              {...form.register("amount")}
             />
           )}
           <TextInput
             label={t("credit.reason")}
             description={t("credit.reason_help")}
-            value={reason}
             maxLength={500}
-            onChange={(event) => setReason(event.currentTarget.value)}
-            error={problems.reason}
+            error={errorOf("reason")}
             required
+            {...form.register("reason")}
           />
-          {problems.form && (
+          {errors.root?.server?.message && (
             <Alert color="red" role="alert">
-              {problems.form}
+              {errors.root.server.message}
             </Alert>
           )}
           <Text size="sm" c="dimmed">

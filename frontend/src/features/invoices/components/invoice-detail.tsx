@@ -23,7 +23,11 @@ import { LabelledValue } from "@/components/ui/labelled-value";
 import { ClientName } from "@/components/ui/client-name";
 import { useInvoice } from "@/features/invoices/api/get-invoice";
 import { billingKeys } from "@/features/invoices/api/keys";
-import { useInvoiceAudit, useInvoiceIssuedBatch } from "@/features/invoices/api/list-invoice-audit";
+import {
+  useInvoiceAudit,
+  useInvoiceCreditNoteAudit,
+  useInvoiceIssuedBatch,
+} from "@/features/invoices/api/list-invoice-audit";
 import { useInvoicePayments } from "@/features/invoices/api/list-invoice-payments";
 import { CreditNoteForm } from "@/features/invoices/components/credit-note-form";
 import { InvoicePdf } from "@/features/invoices/components/invoice-pdf";
@@ -31,6 +35,7 @@ import { InvoiceStatusBadge } from "@/features/invoices/components/status-badge"
 import { api, downloadFile, unwrap } from "@/lib/api-client";
 import { can } from "@/lib/authorization";
 import { formatDate, formatDateTime, formatMoney, formatPhone } from "@/lib/format";
+import { toCentimes } from "@/lib/money";
 import { useSession } from "@/lib/session";
 
 /** "Approve paid": records a payment of the whole outstanding amount, after a confirmation saying so. */
@@ -83,6 +88,7 @@ export function InvoiceDetailPage() {
   const payments = useInvoicePayments(invoiceId);
   const canAudit = can(session, "audit:read");
   const audit = useInvoiceAudit(invoiceId, canAudit);
+  const creditNoteAudit = useInvoiceCreditNoteAudit(invoiceId, canAudit);
   const issued = useInvoiceIssuedBatch(
     invoice.data?.billing_run_id ?? null,
     invoice.data?.invoice_number ?? null,
@@ -93,16 +99,17 @@ export function InvoiceDetailPage() {
   const data = invoice.data;
   const payable =
     (data.status === "issued" || data.status === "overdue") && can(session, "collections:write");
-  // Only an issued invoice not yet credited in full takes a credit note; billing (and admin) issue them.
-  const creditable =
-    ["issued", "overdue", "paid"].includes(data.status) &&
-    Number(data.credited_amount) < Number(data.total) &&
-    can(session, "billing:write");
-  // Newest first, as the audit log answers: the invoice's own events, then the batch that issued it.
-  const trail = [...(audit.data?.items ?? []), ...(issued.data?.items ?? [])];
-  const creditNotes = (
-    data as { credit_notes?: { id: string; credit_note_number: string; total: string; issue_date: string }[] }
-  ).credit_notes;
+  // The API states what is still creditable (0.00 on an invoice no credit note may correct); billing (and
+  // admin) issue credit notes.
+  const creditable = (toCentimes(data.creditable_subtotal) ?? 0) > 0 && can(session, "billing:write");
+  // Newest first, as the audit log answers (its ids grow with time): the invoice's own events, its credit
+  // notes' (audited as their own entity) and the batch that issued it.
+  const trail = [
+    ...(audit.data?.items ?? []),
+    ...(creditNoteAudit.data?.items ?? []),
+    ...(issued.data?.items ?? []),
+  ].sort((a, b) => b.id - a.id);
+  const creditNotes = data.credit_notes;
   return (
     <Stack>
       <Group justify="space-between">
@@ -289,6 +296,14 @@ export function InvoiceDetailPage() {
                     {formatDateTime(event.occurred_at, lang)} · {event.actor} (
                     {auditLabels.role(t, event.role)})
                   </Text>
+                  {event.action === "credit_note.issued" && (
+                    <Text size="xs">
+                      {t("detail.credit_note_event", {
+                        number: textOf(event.after?.credit_note_number),
+                        total: formatMoney(textOf(event.after?.total) || "0.00", lang),
+                      })}
+                    </Text>
+                  )}
                   {event.action === "invoices.issued" && (
                     <Anchor component={Link} to={`/invoices/runs/${data.billing_run_id}`} size="xs">
                       {t("detail.issued_in_run", {
@@ -308,6 +323,7 @@ export function InvoiceDetailPage() {
           invoiceId={data.id}
           invoiceNumber={data.invoice_number}
           lines={data.lines}
+          creditable={{ subtotal: data.creditable_subtotal, total: data.creditable_total }}
           opened={crediting}
           onClose={() => setCrediting(false)}
         />
