@@ -12,7 +12,7 @@ from sqlalchemy import BigInteger, cast, func, select
 
 from app.auth.deps import AdminOrAuditorDep
 from app.db import SessionDep
-from app.kit.audit import AuditAction, AuditEntity, AuditRecord
+from app.kit.audit import AuditAction, AuditEntity, AuditRecord, credited_invoice_of
 from app.kit.pagination import Page, PageDep, fetch_page
 
 router = APIRouter(prefix="/api/v1/audit-events", tags=["audit"])
@@ -71,7 +71,7 @@ async def list_audit_events(
     if credited_invoice_id:
         stmt = stmt.where(
             AuditRecord.action == "credit_note.issued",
-            AuditRecord.after["invoice_id"].astext == str(credited_invoice_id),
+            credited_invoice_of(AuditRecord) == str(credited_invoice_id),
         )
     if issued_invoice_number:
         stmt = stmt.where(AuditRecord.action == "invoices.issued", *_batch_holds(issued_invoice_number))

@@ -6,7 +6,7 @@ import uuid
 from datetime import datetime
 from typing import Any, Literal
 
-from sqlalchemy import BigInteger, DateTime, Identity, String, func, insert
+from sqlalchemy import BigInteger, DateTime, Identity, Index, String, func, insert, literal, text
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
@@ -75,6 +75,16 @@ AuditEntity = Literal[
 
 class AuditRecord(Base):
     __tablename__ = "audit_log"
+    # The trails the workspace reads (migration 1900_audit_log_entity_index): one record's history, newest
+    # first, and the credit notes issued on an invoice (named only inside `after`).
+    __table_args__ = (
+        Index("ix_audit_log_entity", "entity_type", "entity_id", "id"),
+        Index(
+            "ix_audit_log_credited_invoice",
+            text("(after ->> 'invoice_id')"),
+            postgresql_where=text("action = 'credit_note.issued'"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(BigInteger, Identity(always=True), primary_key=True)
     occurred_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now(), nullable=False)
@@ -86,6 +96,12 @@ class AuditRecord(Base):
     before: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
     after: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
     correlation_id: Mapped[str | None] = mapped_column(String(128))
+
+
+def credited_invoice_of(record: type[AuditRecord]) -> Any:
+    """The invoice a `credit_note.issued` record names, as ix_audit_log_credited_invoice indexes it: the key is
+    written into the statement (a bound key would not match the index's expression in a generic plan)."""
+    return record.after.op("->>")(literal("invoice_id", literal_execute=True))
 
 
 # The table, not the mapped class: a Core INSERT built once, with no ORM bulk-insert machinery per call.

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import uuid
+from typing import Any
+
 import httpx
 import pytest
-from sqlalchemy import text
+from sqlalchemy import event, text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -113,3 +116,41 @@ class TestAuditEventsApi:
         bad = await client.get(AUDIT_EVENTS, params={"issued_invoice_number": "'; --"}, headers=auth_headers("auditor"))
         assert bad.status_code == 422
         assert bad.json()["error"]["details"][0]["loc"] == ["query", "issued_invoice_number"]
+
+
+class TestTrailIndexes:
+    """The log only grows: the trails the workspace reads on every client and invoice page must not scan it."""
+
+    async def test_a_records_history_and_an_invoices_credit_notes_are_read_through_an_index(
+        self, client: httpx.AsyncClient, session: AsyncSession
+    ) -> None:
+        statements: list[tuple[str, Any]] = []
+
+        def capture(_conn: Any, _cursor: Any, statement: str, parameters: Any, _context: Any, _many: bool) -> None:
+            if "FROM audit_log" in statement and "ORDER BY audit_log.id DESC" in statement:
+                statements.append((statement, parameters))
+
+        connection = await session.connection()
+        event.listen(connection.sync_connection, "before_cursor_execute", capture)
+        try:
+            for query in (
+                {"entity_type": "client", "entity_id": str(uuid.uuid4())},
+                {"credited_invoice_id": str(uuid.uuid4())},
+            ):
+                answer = await client.get(AUDIT_EVENTS, params=query, headers=auth_headers("auditor"))
+                assert answer.status_code == 200, answer.text
+        finally:
+            event.remove(connection.sync_connection, "before_cursor_execute", capture)
+        assert len(statements) == 2
+
+        # The route's own statements and parameters, planned with sequential scans priced out: a plan that still
+        # scans the table has no index to use.
+        raw = (await connection.get_raw_connection()).driver_connection
+        assert raw is not None
+        await raw.execute("SET LOCAL enable_seqscan = off")
+        plans = []
+        for statement, parameters in statements:
+            cursor = await raw.execute("EXPLAIN " + statement, parameters)
+            plans.append("\n".join(row[0] for row in await cursor.fetchall()))
+        assert "ix_audit_log_entity" in plans[0], plans[0]
+        assert "ix_audit_log_credited_invoice" in plans[1], plans[1]
