@@ -44,6 +44,27 @@ const open = () => {
 };
 
 describe("the invoice page", () => {
+  it("shows what reduced the outstanding amount besides payments, so its totals add up", async () => {
+    // 118.80 due, nothing paid, a 10.00 + 2.00 TVA credit note applied: 118.80 − 0.00 − 12.00 = 106.80.
+    serve();
+    server.use(
+      http.get(`${API}/api/v1/invoices/i-1`, () =>
+        HttpResponse.json({
+          ...issuedInvoice,
+          total: "118.80",
+          paid_amount: "0.00",
+          credited_amount: "12.00",
+          credit_applied: "12.00",
+          outstanding_amount: "106.80",
+        }),
+      ),
+    );
+    open();
+    const totals = await screen.findByRole("row", { name: /Avoirs et crédit imputés/ });
+    expect(within(totals).getByText(/^12,00\sMAD$/)).toBeInTheDocument();
+    expect(screen.getByTestId("invoice-outstanding")).toHaveTextContent(/^106,80\sMAD$/);
+  });
+
   it("says the payment method in words and groups the line number for reading", async () => {
     serve();
     open();

@@ -208,6 +208,16 @@ export function InvoiceDetailPage() {
             </Table.Th>
             <Table.Td ta="right">{formatMoney(data.paid_amount, lang)}</Table.Td>
           </Table.Tr>
+          {/* What the outstanding amount is reduced by besides payments: this invoice's credit notes and any
+              credit balance of the client applied to it (outstanding = total − paid − credit applied). */}
+          <Table.Tr>
+            <Table.Th colSpan={5} ta="right">
+              {t("detail.credit_applied")}
+            </Table.Th>
+            <Table.Td ta="right" data-testid="invoice-credit-applied">
+              {formatMoney(data.credit_applied, lang)}
+            </Table.Td>
+          </Table.Tr>
           <Table.Tr>
             <Table.Th colSpan={5} ta="right">
               {t("list.outstanding")}
