@@ -146,6 +146,43 @@ async function phoneProblems(page, name) {
 }
 
 /**
+ * The legal texts' titles show they open: a marker before the words (on the right in Arabic) that turns
+ * when the text opens. Seen without any: the summary was a flex box, which drops the browser's triangle.
+ */
+async function legalTextsShowTheyOpen(page) {
+  const found = await page.evaluate(async () => {
+    const out = [];
+    const rtl = document.documentElement.dir === "rtl";
+    for (const summary of document.querySelectorAll("main details > summary")) {
+      const details = summary.parentElement;
+      const marker = () => getComputedStyle(summary, "::before");
+      const native = getComputedStyle(summary).display === "list-item";
+      if (!native && (marker().content === "none" || parseFloat(marker().width) < 4)) {
+        out.push(`"${summary.textContent}": no open/close marker`);
+        continue;
+      }
+      const range = document.createRange();
+      range.selectNodeContents(summary);
+      const words = range.getBoundingClientRect();
+      const edge = summary.getBoundingClientRect();
+      const room = rtl ? edge.right - words.right : words.left - edge.left;
+      if (room < 8) out.push(`"${summary.textContent}": nothing before its words (${rtl ? "rtl" : "ltr"})`);
+      const closed = marker().transform;
+      details.open = true;
+      await new Promise((resolve) => setTimeout(resolve, 250));
+      if (marker().transform === closed && !native)
+        out.push(`"${summary.textContent}": the marker does not change when open`);
+      details.open = false;
+    }
+    return out;
+  });
+  if (found.length)
+    throw new Error(
+      `legal texts (${await page.evaluate(() => document.documentElement.lang)}): ${found.join("; ")}`,
+    );
+}
+
+/**
  * One step of a journey: axe in the page's language, and in `languages` (switched with the page's own
  * language buttons, which keep the step); screenshots at 360 and 1280 px in French and Arabic.
  */
@@ -218,6 +255,7 @@ async function subscribe(page, { cin, category, offerCode, names, numbering, cap
   await at("4-start-date");
   await next(page);
   await page.locator("main input[type=checkbox]").check();
+  await legalTextsShowTheyOpen(page);
   await at("5-review");
   const submit = page.locator("main form button[type=submit]");
   if (doubleClick) await submit.dblclick();

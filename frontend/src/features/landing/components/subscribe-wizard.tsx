@@ -377,10 +377,8 @@ function Review({
           </dl>
           {bootstrap.legal_texts.map((text) => (
             // In the page's language (the bootstrap is asked in it); `lang` tells readers and screen readers.
-            <details key={text.id} lang={text.language}>
-              <summary style={{ minHeight: 44, display: "flex", alignItems: "center", cursor: "pointer" }}>
-                {text.title}
-              </summary>
+            <details key={text.id} lang={text.language} className="landing-legal">
+              <summary>{text.title}</summary>
               <Text size="sm" style={{ whiteSpace: "pre-line" }}>
                 {text.body}
               </Text>
