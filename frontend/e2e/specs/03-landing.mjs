@@ -146,6 +146,44 @@ async function phoneProblems(page, name) {
 }
 
 /**
+ * Amounts and phone numbers read left to right in every language, standalone or inside a sentence: the
+ * number before "MAD", "+212" (or "06") before the last digit group. Measured on screen, character by
+ * character, because bidi reordering is only visible there (Arabic sentences showed "MAD 357,60").
+ */
+async function numbersReadLeftToRight(page, name) {
+  const found = await page.evaluate(() => {
+    const out = [];
+    const box = (node, start, end) => {
+      const range = document.createRange();
+      range.setStart(node, start);
+      range.setEnd(node, end);
+      return range.getBoundingClientRect();
+    };
+    const walker = document.createTreeWalker(document.querySelector("main"), NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      const text = node.textContent ?? "";
+      if (!node.parentElement?.checkVisibility()) continue;
+      for (const match of text.matchAll(/\d[\d.,\u202f\u00a0 ]*\d,?\d*\u00a0MAD/g)) {
+        const end = match.index + match[0].length;
+        const number = box(node, match.index, match.index + 1);
+        const currency = box(node, end - 3, end);
+        if (!(number.left < currency.left))
+          out.push(`amount "${match[0]}" reads "MAD" first in "${text.trim()}"`);
+      }
+      for (const match of text.matchAll(/(?:\+212 \d|0\d)(?: [\d*•]{2}){4}/g)) {
+        const end = match.index + match[0].length;
+        const first = box(node, match.index, match.index + 1);
+        const last = box(node, end - 1, end);
+        if (!(first.left < last.left))
+          out.push(`number "${match[0]}" laid out right to left in "${text.trim()}"`);
+      }
+    }
+    return out;
+  });
+  for (const problem of found) problems.push(`${name}: ${problem}`);
+}
+
+/**
  * The legal texts' titles show they open: a marker before the words (on the right in Arabic) that turns
  * when the text opens. Seen without any: the summary was a flex box, which drops the browser's triangle.
  */
@@ -198,6 +236,7 @@ async function step(page, name, { languages = [], screenshots = true } = {}) {
       await settle(page);
     }
     await check(page, `landing ${name} ${language}`);
+    await numbersReadLeftToRight(page, `${name} ${language}`);
     if (!screenshots || language === "en") continue;
     for (const w of [360, 1280]) {
       await page.setViewportSize({ width: w, height: 800 });

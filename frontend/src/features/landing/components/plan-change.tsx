@@ -13,9 +13,9 @@ import { placeFieldErrors, RefusalAlert } from "@/features/landing/components/re
 import { StepActions } from "@/features/landing/components/subscribe-steps";
 import { forgetIdempotencyKey, idempotencyKeyFor } from "@/features/landing/lib/idempotency";
 import type { Journey } from "@/features/landing/lib/location";
-import { feeDifference } from "@/features/landing/lib/money";
+import { feeDifference, money } from "@/features/landing/lib/money";
 import { startDateSchema } from "@/features/landing/lib/validation";
-import { formatDate, formatMoney } from "@/lib/format";
+import { formatDate } from "@/lib/format";
 
 type Step = "cin" | "subscription" | "offer" | "start_date" | "review" | "done";
 
@@ -162,7 +162,7 @@ export function PlanChange({ bootstrap, go }: { bootstrap: Bootstrap; go: (journ
                         <bdi dir="ltr">{item.masked_line_number}</bdi> · <bdi>{item.contract_number}</bdi>
                       </Text>
                       <Text size="sm" c="gray.7">
-                        {t("offer.per_month", { amount: formatMoney(item.monthly_fee, i18n.language) })} ·{" "}
+                        {t("offer.per_month", { amount: item.monthly_fee })} ·{" "}
                         {t("plan.since", { date: formatDate(item.start_date, i18n.language) })}
                       </Text>
                     </Stack>
@@ -191,7 +191,7 @@ export function PlanChange({ bootstrap, go }: { bootstrap: Bootstrap; go: (journ
           <Text>
             {t("plan.current", {
               offer: current.offer.name,
-              amount: formatMoney(current.monthly_fee, i18n.language),
+              amount: current.monthly_fee,
             })}
           </Text>
           <Radio.Group
@@ -219,7 +219,7 @@ export function PlanChange({ bootstrap, go }: { bootstrap: Bootstrap; go: (journ
                         </Group>
                         <Text size="sm">
                           {t(`plan.difference_${difference.direction}`, {
-                            amount: formatMoney(difference.amount, i18n.language),
+                            amount: difference.amount,
                           })}
                         </Text>
                         <OfferFacts offer={offer} />
@@ -290,7 +290,7 @@ export function PlanChange({ bootstrap, go }: { bootstrap: Bootstrap; go: (journ
             <dt>{t("plan.to")}</dt>
             <dd>{chosen.name}</dd>
             <dt>{t("review.monthly_fee")}</dt>
-            <dd>{formatMoney(chosen.monthly_fee, i18n.language)}</dd>
+            <dd>{money(chosen.monthly_fee, i18n.language)}</dd>
             <dt>{t("fields.contract_start_date")}</dt>
             <dd>{formatDate(startDate, i18n.language)}</dd>
           </dl>

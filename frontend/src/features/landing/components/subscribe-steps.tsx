@@ -6,6 +6,7 @@ import { useTranslation } from "react-i18next";
 import type { Bootstrap, OfferCategory } from "@/features/landing/api/bootstrap";
 import type { DraftAnswers } from "@/features/landing/api/drafts";
 import { OfferFacts } from "@/features/landing/components/offer-facts";
+import { ltr } from "@/features/landing/lib/bidi";
 import {
   identitySchema,
   numberingSchema,
@@ -238,7 +239,9 @@ export function IdentityStep({ answers, saving, onNext, onBack, serverErrors }: 
           dir="ltr"
           required
           description={
-            canonical ? t("numbering.canonical", { number: formatPhone(canonical) }) : t("numbering.formats")
+            canonical
+              ? t("numbering.canonical", { number: ltr(formatPhone(canonical)) })
+              : t("numbering.formats")
           }
           error={message(errors.phone?.message)}
           {...form.register("phone")}
@@ -273,7 +276,9 @@ function NumberInput({
       inputMode="tel"
       autoComplete="off"
       dir="ltr"
-      description={canonical ? t("numbering.canonical", { number: formatPhone(canonical) }) : description}
+      description={
+        canonical ? t("numbering.canonical", { number: ltr(formatPhone(canonical)) }) : description
+      }
       error={error}
       {...registration}
     />

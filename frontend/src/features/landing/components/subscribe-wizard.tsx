@@ -20,7 +20,8 @@ import {
 import { forgetIdempotencyKey, idempotencyKeyFor } from "@/features/landing/lib/idempotency";
 import type { Journey } from "@/features/landing/lib/location";
 import { ApiError } from "@/lib/api-error";
-import { formatDate, formatMoney, formatPhone } from "@/lib/format";
+import { money } from "@/features/landing/lib/money";
+import { formatDate, formatPhone } from "@/lib/format";
 
 export const WIZARD_STEPS = ["offer", "identity", "numbering", "start_date", "review"] as const;
 export type WizardStep = (typeof WIZARD_STEPS)[number];
@@ -341,8 +342,8 @@ function Review({
   // an isolate that guesses its direction would lay its digit groups out right to left in Arabic.
   const rows: [string, string, "ltr"?][] = [
     [t("review.offer"), found?.offer.name ?? "—"],
-    [t("review.monthly_fee"), formatMoney(found?.offer.monthly_fee, i18n.language)],
-    [t("review.activation_fee"), formatMoney(found?.offer.activation_fee, i18n.language)],
+    [t("review.monthly_fee"), money(found?.offer.monthly_fee, i18n.language)],
+    [t("review.activation_fee"), money(found?.offer.activation_fee, i18n.language)],
     [t("fields.cin"), answers.cin ?? "—"],
     [t("review.name"), `${answers.first_name ?? ""} ${answers.last_name ?? ""}`.trim()],
     [t("fields.email"), answers.email ?? "—"],
@@ -463,7 +464,7 @@ function Confirmation({
           <dt>{t("fields.contract_start_date")}</dt>
           <dd>{formatDate(contract.start_date, i18n.language)}</dd>
           <dt>{t("review.monthly_fee")}</dt>
-          <dd>{formatMoney(contract.monthly_fee, i18n.language)}</dd>
+          <dd>{money(contract.monthly_fee, i18n.language)}</dd>
         </dl>
         <DocumentButton
           key={verified?.token}
