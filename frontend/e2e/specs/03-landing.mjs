@@ -481,6 +481,10 @@ await maybe(
     await page.getByTestId("journey-plan-change").click();
     await verify(page, planClient.cin, "plan-1", everyLanguage);
     const card = page.getByTestId(`subscription-${planClient.contract.contract_number}`);
+    await card.waitFor();
+    // The CIN step's Continue has gone: the focus is on the new step's heading, not the page's body.
+    const focused = await page.evaluate(() => document.activeElement?.tagName);
+    if (focused !== "H2") throw new Error(`after the CIN, the focus is on ${focused}`);
     await card.click();
     await step(page, "plan-2-subscription", everyLanguage);
     await next(page);

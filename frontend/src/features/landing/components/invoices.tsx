@@ -7,6 +7,7 @@ import { listInvoices, type Invoice } from "@/features/landing/api/lookup";
 import { CinStep, isLookupRefusal, type Lookup } from "@/features/landing/components/cin-step";
 import { DocumentButton } from "@/features/landing/components/document-button";
 import { RefusalAlert } from "@/features/landing/components/refusal";
+import { useStepFocus } from "@/features/landing/lib/focus";
 import { money } from "@/features/landing/lib/money";
 import { formatDate } from "@/lib/format";
 
@@ -32,6 +33,7 @@ export function Invoices() {
     retry: false,
   });
   const tokenRefused = isLookupRefusal(invoices.error);
+  useStepFocus(!lookup || tokenRefused);
 
   // An expired token asks for the CIN again; the fresh token opens a new query.
   if (!lookup || tokenRefused) {

@@ -11,6 +11,7 @@ import { DocumentButton } from "@/features/landing/components/document-button";
 import { OfferFacts } from "@/features/landing/components/offer-facts";
 import { placeFieldErrors, RefusalAlert } from "@/features/landing/components/refusal";
 import { StepActions } from "@/features/landing/components/subscribe-steps";
+import { useStepFocus } from "@/features/landing/lib/focus";
 import { forgetIdempotencyKey, idempotencyKeyFor } from "@/features/landing/lib/idempotency";
 import type { Journey } from "@/features/landing/lib/location";
 import { feeDifference, money } from "@/features/landing/lib/money";
@@ -52,6 +53,7 @@ export function PlanChange({ bootstrap, go }: { bootstrap: Bootstrap; go: (journ
   }
   // The token ran out while the list was being read: ask for the CIN again, then come back here.
   const listRefused = isTokenRefusal(subscriptions.error) && step !== "cin" && step !== "done";
+  useStepFocus(listRefused ? "cin" : step);
 
   const current: Subscription | undefined = subscriptions.data?.items.find(
     (item) => item.contract_id === contractId,
@@ -144,7 +146,7 @@ export function PlanChange({ bootstrap, go }: { bootstrap: Bootstrap; go: (journ
               setContractId(value);
               setOfferId(null);
             }}
-            error={missing ? t("validation.subscription") : undefined}
+            error={missing ? <span role="alert">{t("validation.subscription")}</span> : undefined}
           >
             <Stack gap="sm" mt="xs">
               {(subscriptions.data?.items ?? []).map((item) => (
@@ -198,7 +200,7 @@ export function PlanChange({ bootstrap, go }: { bootstrap: Bootstrap; go: (journ
             label={t("offer.choose")}
             value={offerId}
             onChange={setOfferId}
-            error={missing ? t("validation.offer") : undefined}
+            error={missing ? <span role="alert">{t("validation.offer")}</span> : undefined}
           >
             <Stack gap="sm" mt="xs">
               {choices.map((offer) => {

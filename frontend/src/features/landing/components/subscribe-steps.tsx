@@ -32,7 +32,8 @@ function useServerErrors(
   setError: (field: string, message: string) => void,
 ) {
   useEffect(() => {
-    for (const [field, message] of Object.entries(serverErrors ?? {})) setError(field, message);
+    // Each field takes the focus in turn, last to first: the first one keeps it and its error is read out.
+    for (const [field, message] of Object.entries(serverErrors ?? {}).reverse()) setError(field, message);
     // setError is stable for a form; re-run only when new problems arrive.
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [serverErrors]);
@@ -127,7 +128,7 @@ export function OfferStep({ bootstrap, answers, saving, onNext }: StepProps & { 
             setOfferId(next);
             setMissing(false);
           }}
-          error={missing ? t("validation.offer") : undefined}
+          error={missing ? <span role="alert">{t("validation.offer")}</span> : undefined}
         >
           <SimpleGrid cols={{ base: 1, sm: 2, lg: 3 }} spacing="sm" mt="xs">
             {offers.map((offer) => (
@@ -174,7 +175,7 @@ export function IdentityStep({ answers, saving, onNext, onBack, serverErrors }: 
     },
   });
   useServerErrors(serverErrors, (field, message) =>
-    form.setError(field as keyof IdentityValues, { message }),
+    form.setError(field as keyof IdentityValues, { message }, { shouldFocus: true }),
   );
   const errors = form.formState.errors;
   const message = (key: string | undefined) => (key ? t(key) : undefined);
@@ -317,7 +318,7 @@ export function NumberingStep({
     },
   });
   useServerErrors(serverErrors, (field, message) =>
-    form.setError(field as keyof NumberingValues, { message }),
+    form.setError(field as keyof NumberingValues, { message }, { shouldFocus: true }),
   );
   const errors = form.formState.errors;
   const message = (key: string | undefined) => (key ? t(key) : undefined);
@@ -443,7 +444,7 @@ export function StartDateStep({
     defaultValues: { contract_start_date: answers.contract_start_date ?? earliest },
   });
   useServerErrors(serverErrors, (field, message) =>
-    form.setError(field as "contract_start_date", { message }),
+    form.setError(field as "contract_start_date", { message }, { shouldFocus: true }),
   );
   const error = form.formState.errors.contract_start_date?.message;
   return (

@@ -17,6 +17,7 @@ import {
   StartDateStep,
   StepActions,
 } from "@/features/landing/components/subscribe-steps";
+import { useStepFocus } from "@/features/landing/lib/focus";
 import { forgetIdempotencyKey, idempotencyKeyFor } from "@/features/landing/lib/idempotency";
 import type { Journey } from "@/features/landing/lib/location";
 import { ApiError } from "@/lib/api-error";
@@ -92,7 +93,6 @@ export function SubscribeWizard({
   );
   const [serverErrors, setServerErrors] = useState<Record<string, string> | null>(null);
   const [result, setResult] = useState<NewSubscriptionResult | null>(null);
-  const heading = useRef<HTMLDivElement>(null);
   const loadedDraft = useRef<string | null>(null);
   const submitting = useRef(false);
   // `otp` policy: the code-verified lookup token of this CIN, once the customer has entered the code.
@@ -195,11 +195,8 @@ export function SubscribeWizard({
     if (first) setServerErrors(problems);
   }
 
-  // Each new step takes the focus to its progress line, so a screen reader announces where the customer is.
-  const focusKey = `${loaded.state}:${loaded.state === "ready" ? loaded.step : ""}:${result ? "done" : ""}`;
-  useEffect(() => {
-    heading.current?.focus();
-  }, [focusKey]);
+  // The progress line says where the customer is (polite live region); the focus goes to the step's heading.
+  useStepFocus(`${loaded.state}:${loaded.state === "ready" ? loaded.step : ""}:${result ? "done" : ""}`);
 
   if (result)
     return (
@@ -256,7 +253,7 @@ export function SubscribeWizard({
 
   return (
     <Stack gap="md">
-      <div ref={heading} tabIndex={-1} style={{ outline: "none" }}>
+      <div>
         <Text size="sm" c="gray.7" aria-live="polite">
           {t("wizard.progress", { current: index + 1, total: WIZARD_STEPS.length })}
         </Text>
@@ -392,7 +389,7 @@ function Review({
               setMissing(false);
             }}
             label={t("review.terms")}
-            error={missing ? t("validation.terms") : undefined}
+            error={missing ? <span role="alert">{t("validation.terms")}</span> : undefined}
           />
           <RefusalAlert error={error} />
           <StepActions saving={submitting} onBack={onBack} nextLabel={t("review.submit")} />
