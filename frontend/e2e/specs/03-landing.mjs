@@ -280,6 +280,13 @@ async function subscribe(page, { cin, category, offerCode, names, numbering, cap
   await page.locator("input[name=last_name]").fill(names[1]);
   await page.locator("input[name=email]").fill(`${names[0].toLowerCase()}.${cin.toLowerCase()}@example.ma`);
   await page.locator("input[name=phone]").fill("06 61 22 33 44");
+  // A focused field shows the landing's 2 px ring (Mantine's own cue was a 1 px border colour change).
+  const ring = await page.locator("input[name=phone]").evaluate((input) => {
+    input.focus();
+    const style = getComputedStyle(input);
+    return [style.outlineStyle, parseFloat(style.outlineWidth)];
+  });
+  if (ring[0] === "none" || ring[1] < 2) throw new Error(`focused field ring: ${ring}`);
   await at("2-identity");
   await next(page);
   if (category === "mobile") {
@@ -487,7 +494,8 @@ await maybe(
     if (focused !== "H2") throw new Error(`after the CIN, the focus is on ${focused}`);
     await card.click();
     await step(page, "plan-2-subscription", everyLanguage);
-    await next(page);
+    // Enter on the chosen line submits the step, as Enter in a text field does (it only chose it before).
+    await card.press("Enter");
     await page.getByTestId(`offer-${mobilePremium.code}`).click();
     // 199 - 99: shown as an upgrade with the monthly difference.
     await page.getByTestId(`offer-${mobilePremium.code}`).getByText("Offre supérieure").waitFor();

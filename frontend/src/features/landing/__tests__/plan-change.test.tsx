@@ -71,7 +71,7 @@ describe("a plan change for a CIN with no live subscription", () => {
 });
 
 describe("plan change with the keyboard", () => {
-  it("takes the focus to each new step's heading, and says out loud why Continue does not go on", async () => {
+  it("takes the focus to each new step's heading, says out loud why Continue does not go on, and Enter on a line submits", async () => {
     server.use(
       http.post(`${LANDING}clients/verify-cin`, () =>
         HttpResponse.json({
@@ -114,5 +114,10 @@ describe("plan change with the keyboard", () => {
     await screen.findByText("Mobile Essentiel");
     await user.click(screen.getByRole("button", { name: /Continue/ }));
     expect(await screen.findByRole("alert")).toHaveTextContent("Choose a line.");
+
+    // Enter on a line's card chooses it and submits the step (it only chose it before).
+    screen.getByRole("radio", { name: /Mobile Essentiel/ }).focus();
+    await user.keyboard("{Enter}");
+    expect(await screen.findByRole("heading", { name: "Choose the new offer" })).toHaveFocus();
   });
 });

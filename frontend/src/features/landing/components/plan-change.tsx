@@ -10,7 +10,7 @@ import { CinStep, isLookupRefusal, type Lookup } from "@/features/landing/compon
 import { DocumentButton } from "@/features/landing/components/document-button";
 import { OfferFacts } from "@/features/landing/components/offer-facts";
 import { placeFieldErrors, RefusalAlert } from "@/features/landing/components/refusal";
-import { StepActions } from "@/features/landing/components/subscribe-steps";
+import { StepActions, submitOnEnter } from "@/features/landing/components/subscribe-steps";
 import { useStepFocus } from "@/features/landing/lib/focus";
 import { forgetIdempotencyKey, idempotencyKeyFor } from "@/features/landing/lib/idempotency";
 import type { Journey } from "@/features/landing/lib/location";
@@ -141,6 +141,7 @@ export function PlanChange({ bootstrap, go }: { bootstrap: Bootstrap; go: (journ
           ) : null}
           <Radio.Group
             label={t("plan.subscription_choose")}
+            onKeyUp={submitOnEnter}
             value={contractId}
             onChange={(value) => {
               setContractId(value);
@@ -198,6 +199,7 @@ export function PlanChange({ bootstrap, go }: { bootstrap: Bootstrap; go: (journ
           </Text>
           <Radio.Group
             label={t("offer.choose")}
+            onKeyUp={submitOnEnter}
             value={offerId}
             onChange={setOfferId}
             error={missing ? <span role="alert">{t("validation.offer")}</span> : undefined}

@@ -1,6 +1,6 @@
 import { zodResolver } from "@hookform/resolvers/zod";
 import { Badge, Button, Group, Radio, SimpleGrid, Stack, Text, TextInput, Title } from "@mantine/core";
-import { useEffect, useState } from "react";
+import { useEffect, useState, type KeyboardEvent } from "react";
 import { Controller, useForm, useWatch } from "react-hook-form";
 import { useTranslation } from "react-i18next";
 import type { Bootstrap, OfferCategory } from "@/features/landing/api/bootstrap";
@@ -69,6 +69,14 @@ export function StepActions({
   );
 }
 
+/**
+ * Enter on an option card (a button with the radio role) chooses it and then submits the step, as Enter does
+ * in a text field; before, it only chose it. Only on the step's last choice: the offer, the line.
+ */
+export function submitOnEnter(event: KeyboardEvent<HTMLElement>) {
+  if (event.key === "Enter") (event.target as HTMLElement).closest("form")?.requestSubmit();
+}
+
 function categoryOf(bootstrap: Bootstrap, offerId: string | null | undefined): OfferCategory | undefined {
   return bootstrap.categories.find((category) => category.offers.some((offer) => offer.id === offerId));
 }
@@ -123,6 +131,7 @@ export function OfferStep({ bootstrap, answers, saving, onNext }: StepProps & { 
         </Radio.Group>
         <Radio.Group
           label={t("offer.choose")}
+          onKeyUp={submitOnEnter}
           value={offerId}
           onChange={(next) => {
             setOfferId(next);
