@@ -275,6 +275,10 @@ async function subscribe(page, { cin, category, offerCode, names, numbering, cap
   await at("1-offer");
   await next(page);
   await page.locator("input[name=cin]").waitFor();
+  // The empty form's messages under the fields: axe checks they can be read (contrast) in this language.
+  await next(page);
+  await page.locator("main [aria-invalid=true]").first().waitFor();
+  await check(page, `landing identity errors ${await page.evaluate(() => document.documentElement.lang)}`);
   await page.locator("input[name=cin]").fill(cin);
   await page.locator("input[name=first_name]").fill(names[0]);
   await page.locator("input[name=last_name]").fill(names[1]);
