@@ -146,6 +146,81 @@ async function phoneProblems(page, name) {
 }
 
 /**
+ * Amounts and phone numbers read left to right in every language, standalone or inside a sentence: the
+ * number before "MAD", "+212" (or "06") before the last digit group. Measured on screen, character by
+ * character, because bidi reordering is only visible there (Arabic sentences showed "MAD 357,60").
+ */
+async function numbersReadLeftToRight(page, name) {
+  const found = await page.evaluate(() => {
+    const out = [];
+    const box = (node, start, end) => {
+      const range = document.createRange();
+      range.setStart(node, start);
+      range.setEnd(node, end);
+      return range.getBoundingClientRect();
+    };
+    const walker = document.createTreeWalker(document.querySelector("main"), NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      const text = node.textContent ?? "";
+      if (!node.parentElement?.checkVisibility()) continue;
+      for (const match of text.matchAll(/\d[\d.,\u202f\u00a0 ]*\d,?\d*\u00a0MAD/g)) {
+        const end = match.index + match[0].length;
+        const number = box(node, match.index, match.index + 1);
+        const currency = box(node, end - 3, end);
+        if (!(number.left < currency.left))
+          out.push(`amount "${match[0]}" reads "MAD" first in "${text.trim()}"`);
+      }
+      for (const match of text.matchAll(/(?:\+212 \d|0\d)(?: [\d*•]{2}){4}/g)) {
+        const end = match.index + match[0].length;
+        const first = box(node, match.index, match.index + 1);
+        const last = box(node, end - 1, end);
+        if (!(first.left < last.left))
+          out.push(`number "${match[0]}" laid out right to left in "${text.trim()}"`);
+      }
+    }
+    return out;
+  });
+  for (const problem of found) problems.push(`${name}: ${problem}`);
+}
+
+/**
+ * The legal texts' titles show they open: a marker before the words (on the right in Arabic) that turns
+ * when the text opens. Seen without any: the summary was a flex box, which drops the browser's triangle.
+ */
+async function legalTextsShowTheyOpen(page) {
+  const found = await page.evaluate(async () => {
+    const out = [];
+    const rtl = document.documentElement.dir === "rtl";
+    for (const summary of document.querySelectorAll("main details > summary")) {
+      const details = summary.parentElement;
+      const marker = () => getComputedStyle(summary, "::before");
+      const native = getComputedStyle(summary).display === "list-item";
+      if (!native && (marker().content === "none" || parseFloat(marker().width) < 4)) {
+        out.push(`"${summary.textContent}": no open/close marker`);
+        continue;
+      }
+      const range = document.createRange();
+      range.selectNodeContents(summary);
+      const words = range.getBoundingClientRect();
+      const edge = summary.getBoundingClientRect();
+      const room = rtl ? edge.right - words.right : words.left - edge.left;
+      if (room < 8) out.push(`"${summary.textContent}": nothing before its words (${rtl ? "rtl" : "ltr"})`);
+      const closed = marker().transform;
+      details.open = true;
+      await new Promise((resolve) => setTimeout(resolve, 250));
+      if (marker().transform === closed && !native)
+        out.push(`"${summary.textContent}": the marker does not change when open`);
+      details.open = false;
+    }
+    return out;
+  });
+  if (found.length)
+    throw new Error(
+      `legal texts (${await page.evaluate(() => document.documentElement.lang)}): ${found.join("; ")}`,
+    );
+}
+
+/**
  * One step of a journey: axe in the page's language, and in `languages` (switched with the page's own
  * language buttons, which keep the step); screenshots at 360 and 1280 px in French and Arabic.
  */
@@ -161,6 +236,7 @@ async function step(page, name, { languages = [], screenshots = true } = {}) {
       await settle(page);
     }
     await check(page, `landing ${name} ${language}`);
+    await numbersReadLeftToRight(page, `${name} ${language}`);
     if (!screenshots || language === "en") continue;
     for (const w of [360, 1280]) {
       await page.setViewportSize({ width: w, height: 800 });
@@ -199,11 +275,22 @@ async function subscribe(page, { cin, category, offerCode, names, numbering, cap
   await at("1-offer");
   await next(page);
   await page.locator("input[name=cin]").waitFor();
+  // The empty form's messages under the fields: axe checks they can be read (contrast) in this language.
+  await next(page);
+  await page.locator("main [aria-invalid=true]").first().waitFor();
+  await check(page, `landing identity errors ${await page.evaluate(() => document.documentElement.lang)}`);
   await page.locator("input[name=cin]").fill(cin);
   await page.locator("input[name=first_name]").fill(names[0]);
   await page.locator("input[name=last_name]").fill(names[1]);
   await page.locator("input[name=email]").fill(`${names[0].toLowerCase()}.${cin.toLowerCase()}@example.ma`);
   await page.locator("input[name=phone]").fill("06 61 22 33 44");
+  // A focused field shows the landing's 2 px ring (Mantine's own cue was a 1 px border colour change).
+  const ring = await page.locator("input[name=phone]").evaluate((input) => {
+    input.focus();
+    const style = getComputedStyle(input);
+    return [style.outlineStyle, parseFloat(style.outlineWidth)];
+  });
+  if (ring[0] === "none" || ring[1] < 2) throw new Error(`focused field ring: ${ring}`);
   await at("2-identity");
   await next(page);
   if (category === "mobile") {
@@ -218,6 +305,7 @@ async function subscribe(page, { cin, category, offerCode, names, numbering, cap
   await at("4-start-date");
   await next(page);
   await page.locator("main input[type=checkbox]").check();
+  await legalTextsShowTheyOpen(page);
   await at("5-review");
   const submit = page.locator("main form button[type=submit]");
   if (doubleClick) await submit.dblclick();
@@ -404,9 +492,14 @@ await maybe(
     await page.getByTestId("journey-plan-change").click();
     await verify(page, planClient.cin, "plan-1", everyLanguage);
     const card = page.getByTestId(`subscription-${planClient.contract.contract_number}`);
+    await card.waitFor();
+    // The CIN step's Continue has gone: the focus is on the new step's heading, not the page's body.
+    const focused = await page.evaluate(() => document.activeElement?.tagName);
+    if (focused !== "H2") throw new Error(`after the CIN, the focus is on ${focused}`);
     await card.click();
     await step(page, "plan-2-subscription", everyLanguage);
-    await next(page);
+    // Enter on the chosen line submits the step, as Enter in a text field does (it only chose it before).
+    await card.press("Enter");
     await page.getByTestId(`offer-${mobilePremium.code}`).click();
     // 199 - 99: shown as an upgrade with the monthly difference.
     await page.getByTestId(`offer-${mobilePremium.code}`).getByText("Offre supérieure").waitFor();

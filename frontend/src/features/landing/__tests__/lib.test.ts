@@ -1,8 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { forgetIdempotencyKey, idempotencyKeyFor } from "@/features/landing/lib/idempotency";
-import { directionOf, resolveLanguage } from "@/features/landing/lib/language";
+import { createLandingI18n, directionOf, loadTexts, resolveLanguage } from "@/features/landing/lib/language";
 import { parseDraftId, parseJourney } from "@/features/landing/lib/location";
-import { feeDifference, toCents } from "@/features/landing/lib/money";
+import { feeDifference, money, toCents } from "@/features/landing/lib/money";
+import { formatMoney } from "@/lib/format";
 
 describe("language choice", () => {
   it("?lang= wins over the stored choice and the browser", () => {
@@ -52,4 +53,24 @@ describe("fee difference", () => {
     expect(feeDifference("199.90", "99.00")).toEqual({ amount: "100.90", direction: "downgrade" });
     expect(feeDifference("0.10", "0.10")).toEqual({ amount: "0.00", direction: "same" });
   });
+});
+
+describe("amounts inside sentences", () => {
+  const LRI = "\u2066";
+  const PDI = "\u2069";
+  it.each([
+    ["ar", "\u20661.357,60\u00a0MAD\u2069 / شهريًا", "المبلغ المتبقي: \u20661.357,60\u00a0MAD\u2069"],
+    ["fr", "\u20661\u202f357,60\u00a0MAD\u2069 / mois", "Reste à payer : \u20661\u202f357,60\u00a0MAD\u2069"],
+    ["en", "\u20661,357.60\u00a0MAD\u2069 / month", "Left to pay: \u20661,357.60\u00a0MAD\u2069"],
+  ] as const)(
+    "%s: a sentence shows the amount as it stands alone, number first, in a left-to-right isolate",
+    async (language, perMonth, outstanding) => {
+      const i18n = createLandingI18n(language, await loadTexts(language));
+      // Arabic read "MAD 357,60" in sentences and "357,60 MAD" alone: the same string now, isolated.
+      expect(money("1357.60", language)).toBe(`${LRI}${formatMoney("1357.60", language)}${PDI}`);
+      expect(i18n.t("offer.per_month", { amount: "1357.60" })).toBe(perMonth);
+      expect(i18n.t("invoices.outstanding", { amount: "1357.60", currency: "MAD" })).toBe(outstanding);
+      expect(i18n.t("offer.per_month", { amount: "1357.60" })).toContain(money("1357.60", language));
+    },
+  );
 });

@@ -69,3 +69,55 @@ describe("a plan change for a CIN with no live subscription", () => {
     expect(await screen.findByRole("textbox", { name: /CIN number/ })).toHaveValue("ZZ999999");
   });
 });
+
+describe("plan change with the keyboard", () => {
+  it("takes the focus to each new step's heading, says out loud why Continue does not go on, and Enter on a line submits", async () => {
+    server.use(
+      http.post(`${LANDING}clients/verify-cin`, () =>
+        HttpResponse.json({
+          lookup_token: "token",
+          token_type: "landing_lookup",
+          expires_at: "2026-12-01T10:15:00Z",
+          expires_in: 900,
+          masked_cin: "ZZ****99",
+          masked_email: null,
+          masked_phone: null,
+          verification: "cin_only",
+          otp_channel: null,
+        }),
+      ),
+      http.get(`${LANDING}clients/:cin/subscriptions`, () =>
+        HttpResponse.json({
+          items: [
+            {
+              contract_id: "9a8b7c6d-0000-4000-8000-000000000001",
+              contract_number: "CT-2026-000042",
+              masked_line_number: "+212 6** ** ** 01",
+              status: "active",
+              start_date: "2026-11-01",
+              monthly_fee: "99.00",
+              offer: { id: "o1", code: "MOB-S", name: "Mobile Essentiel", category: "mobile" },
+            },
+          ],
+          total: 1,
+          limit: 50,
+          offset: 0,
+        }),
+      ),
+    );
+    const user = await renderPlanChange();
+    await user.type(screen.getByRole("textbox", { name: /CIN number/ }), "ZZ999999{Enter}");
+
+    const heading = await screen.findByRole("heading", { name: "Choose the line" });
+    // Before, the focus was left on the page's body: the Continue that was pressed had gone.
+    expect(heading).toHaveFocus();
+    await screen.findByText("Mobile Essentiel");
+    await user.click(screen.getByRole("button", { name: /Continue/ }));
+    expect(await screen.findByRole("alert")).toHaveTextContent("Choose a line.");
+
+    // Enter on a line's card chooses it and submits the step (it only chose it before).
+    screen.getByRole("radio", { name: /Mobile Essentiel/ }).focus();
+    await user.keyboard("{Enter}");
+    expect(await screen.findByRole("heading", { name: "Choose the new offer" })).toHaveFocus();
+  });
+});

@@ -393,3 +393,45 @@ describe("review step: an existing client under the otp policy", () => {
     expect(field.closest("[dir=ltr]")).not.toBeNull();
   });
 });
+
+describe("review step: keyboard and screen-reader use", () => {
+  it("opens with the focus on the step's heading", async () => {
+    backend({ verification: "cin_only", existingClient: false });
+    openReview("en");
+    const heading = await screen.findByRole("heading", { name: "Check and confirm" });
+    await waitFor(() => expect(heading).toHaveFocus());
+  });
+
+  it("says why it does not submit without the box ticked, out loud (an alert)", async () => {
+    const calls = backend({ verification: "cin_only", existingClient: false });
+    const user = openReview("en");
+    await screen.findByText(LEGAL.en[0]);
+    await user.click(screen.getByRole("button", { name: "Confirm my subscription" }));
+    expect(await screen.findByRole("alert")).toHaveTextContent("You must accept the terms to continue.");
+    expect(calls.submits).toEqual([]);
+  });
+
+  it("moves the focus to the confirmation's heading once submitted (the pressed button has gone)", async () => {
+    backend({ verification: "cin_only", existingClient: false });
+    const user = openReview("en");
+    await confirm(user);
+    const heading = await screen.findByRole("heading", { name: "All done!" });
+    await waitFor(() => expect(heading).toHaveFocus());
+  });
+
+  it("a field the API refuses takes the focus on its step, so its message is read out", async () => {
+    backend({ verification: "cin_only", existingClient: false });
+    server.use(
+      http.post(`${LANDING}submit/new`, () =>
+        envelope(422, "validation_error", "Invalid e-mail", [
+          { loc: ["body", "email"], msg: "not an e-mail", type: "value_error" },
+        ]),
+      ),
+    );
+    const user = openReview("en");
+    await confirm(user);
+    const field = await screen.findByRole("textbox", { name: /E-mail/ });
+    await waitFor(() => expect(field).toHaveFocus());
+    expect(field).toHaveAccessibleDescription(/Enter a valid e-mail address/);
+  });
+});

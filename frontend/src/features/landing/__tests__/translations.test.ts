@@ -54,4 +54,22 @@ describe("landing texts", () => {
     );
     expect(unused).toEqual([]);
   });
+  it.each([
+    ["fr", fr],
+    ["en", en],
+    ["ar", ar],
+  ])(
+    "%s: every amount in a sentence goes through the money format (as standalone amounts, isolated)",
+    (_l, texts) => {
+      const amounts = JSON.stringify(texts).match(/\{\{\s*amount[^}]*\}\}/g) ?? [];
+      expect(amounts.length).toBeGreaterThan(0);
+      expect(amounts.filter((placeholder) => placeholder !== "{{amount, money}}")).toEqual([]);
+    },
+  );
+  it("Arabic keeps every phone number of its texts in a left-to-right isolate", () => {
+    // "06 55 33 44 22" in an Arabic sentence showed its groups right to left: "22 44 33 55 06".
+    const numbers = JSON.stringify(ar).match(/.(?:\+212 \d|0\d)(?: \d{2}){4}/g) ?? [];
+    expect(numbers.length).toBeGreaterThan(0);
+    expect(numbers.filter((number) => !number.startsWith("\u2066"))).toEqual([]);
+  });
 });

@@ -7,6 +7,7 @@ import { useTranslation } from "react-i18next";
 import { LandingError } from "@/features/landing/api/client";
 import { verifyCin, verifyOtp, type Verification } from "@/features/landing/api/lookup";
 import { placeFieldErrors, RefusalAlert } from "@/features/landing/components/refusal";
+import { ltr } from "@/features/landing/lib/bidi";
 import { cinSchema } from "@/features/landing/lib/validation";
 import { normalizeCin } from "@/lib/moroccan-identity";
 
@@ -92,10 +93,6 @@ export function CinStep({
     </form>
   );
 }
-
-// A left-to-right isolate (LRI … PDI) inside a sentence: "+212 6** ** ** 22" has no strong character, so
-// an Arabic sentence would otherwise lay its groups out right to left.
-const ltr = (value: string) => `\u2066${value}\u2069`;
 
 /**
  * The 6-digit one-time code sent by verify-cin (`sent`): numeric keypad, the phone's own code autofill,

@@ -7,7 +7,9 @@ import { listInvoices, type Invoice } from "@/features/landing/api/lookup";
 import { CinStep, isLookupRefusal, type Lookup } from "@/features/landing/components/cin-step";
 import { DocumentButton } from "@/features/landing/components/document-button";
 import { RefusalAlert } from "@/features/landing/components/refusal";
-import { formatDate, formatMoney } from "@/lib/format";
+import { useStepFocus } from "@/features/landing/lib/focus";
+import { money } from "@/features/landing/lib/money";
+import { formatDate } from "@/lib/format";
 
 const PAGE = 20;
 const STATUS_COLORS: Record<string, string> = {
@@ -31,6 +33,7 @@ export function Invoices() {
     retry: false,
   });
   const tokenRefused = isLookupRefusal(invoices.error);
+  useStepFocus(!lookup || tokenRefused);
 
   // An expired token asks for the CIN again; the fresh token opens a new query.
   if (!lookup || tokenRefused) {
@@ -121,14 +124,15 @@ function InvoiceCard({
         </Text>
         <Group justify="space-between" wrap="wrap" gap="xs">
           <Text fw={700} size="lg">
-            <bdi>{formatMoney(invoice.total, language, invoice.currency)}</bdi>
+            {money(invoice.total, language, invoice.currency)}
           </Text>
           <Text size="sm">{t("invoices.due", { date: formatDate(invoice.due_date, language) })}</Text>
         </Group>
         {invoice.outstanding_amount !== "0.00" && invoice.status !== "paid" ? (
           <Text size="sm" c="gray.7">
             {t("invoices.outstanding", {
-              amount: formatMoney(invoice.outstanding_amount, language, invoice.currency),
+              amount: invoice.outstanding_amount,
+              currency: invoice.currency,
             })}
           </Text>
         ) : null}

@@ -1,7 +1,6 @@
 import { List, Text } from "@mantine/core";
 import { useTranslation } from "react-i18next";
 import type { LandingOffer } from "@/features/landing/api/bootstrap";
-import { formatMoney } from "@/lib/format";
 
 /** What an offer contains, in the customer's words. */
 export function OfferFacts({ offer }: { offer: LandingOffer }) {
@@ -28,10 +27,10 @@ export function OfferFacts({ offer }: { offer: LandingOffer }) {
   return (
     <>
       <Text fw={700} size="lg">
-        {t("offer.per_month", { amount: formatMoney(offer.monthly_fee, i18n.language) })}
+        {t("offer.per_month", { amount: offer.monthly_fee })}
       </Text>
       <Text size="sm" c="gray.7">
-        {t("offer.activation", { amount: formatMoney(offer.activation_fee, i18n.language) })}
+        {t("offer.activation", { amount: offer.activation_fee })}
       </Text>
       {facts.length > 0 ? (
         <List size="sm" spacing={2} mt={4}>

@@ -10,12 +10,13 @@ import { CinStep, isLookupRefusal, type Lookup } from "@/features/landing/compon
 import { DocumentButton } from "@/features/landing/components/document-button";
 import { OfferFacts } from "@/features/landing/components/offer-facts";
 import { placeFieldErrors, RefusalAlert } from "@/features/landing/components/refusal";
-import { StepActions } from "@/features/landing/components/subscribe-steps";
+import { StepActions, submitOnEnter } from "@/features/landing/components/subscribe-steps";
+import { useStepFocus } from "@/features/landing/lib/focus";
 import { forgetIdempotencyKey, idempotencyKeyFor } from "@/features/landing/lib/idempotency";
 import type { Journey } from "@/features/landing/lib/location";
-import { feeDifference } from "@/features/landing/lib/money";
+import { feeDifference, money } from "@/features/landing/lib/money";
 import { startDateSchema } from "@/features/landing/lib/validation";
-import { formatDate, formatMoney } from "@/lib/format";
+import { formatDate } from "@/lib/format";
 
 type Step = "cin" | "subscription" | "offer" | "start_date" | "review" | "done";
 
@@ -52,6 +53,7 @@ export function PlanChange({ bootstrap, go }: { bootstrap: Bootstrap; go: (journ
   }
   // The token ran out while the list was being read: ask for the CIN again, then come back here.
   const listRefused = isTokenRefusal(subscriptions.error) && step !== "cin" && step !== "done";
+  useStepFocus(listRefused ? "cin" : step);
 
   const current: Subscription | undefined = subscriptions.data?.items.find(
     (item) => item.contract_id === contractId,
@@ -139,12 +141,13 @@ export function PlanChange({ bootstrap, go }: { bootstrap: Bootstrap; go: (journ
           ) : null}
           <Radio.Group
             label={t("plan.subscription_choose")}
+            onKeyUp={submitOnEnter}
             value={contractId}
             onChange={(value) => {
               setContractId(value);
               setOfferId(null);
             }}
-            error={missing ? t("validation.subscription") : undefined}
+            error={missing ? <span role="alert">{t("validation.subscription")}</span> : undefined}
           >
             <Stack gap="sm" mt="xs">
               {(subscriptions.data?.items ?? []).map((item) => (
@@ -162,7 +165,7 @@ export function PlanChange({ bootstrap, go }: { bootstrap: Bootstrap; go: (journ
                         <bdi dir="ltr">{item.masked_line_number}</bdi> · <bdi>{item.contract_number}</bdi>
                       </Text>
                       <Text size="sm" c="gray.7">
-                        {t("offer.per_month", { amount: formatMoney(item.monthly_fee, i18n.language) })} ·{" "}
+                        {t("offer.per_month", { amount: item.monthly_fee })} ·{" "}
                         {t("plan.since", { date: formatDate(item.start_date, i18n.language) })}
                       </Text>
                     </Stack>
@@ -191,14 +194,15 @@ export function PlanChange({ bootstrap, go }: { bootstrap: Bootstrap; go: (journ
           <Text>
             {t("plan.current", {
               offer: current.offer.name,
-              amount: formatMoney(current.monthly_fee, i18n.language),
+              amount: current.monthly_fee,
             })}
           </Text>
           <Radio.Group
             label={t("offer.choose")}
+            onKeyUp={submitOnEnter}
             value={offerId}
             onChange={setOfferId}
-            error={missing ? t("validation.offer") : undefined}
+            error={missing ? <span role="alert">{t("validation.offer")}</span> : undefined}
           >
             <Stack gap="sm" mt="xs">
               {choices.map((offer) => {
@@ -219,7 +223,7 @@ export function PlanChange({ bootstrap, go }: { bootstrap: Bootstrap; go: (journ
                         </Group>
                         <Text size="sm">
                           {t(`plan.difference_${difference.direction}`, {
-                            amount: formatMoney(difference.amount, i18n.language),
+                            amount: difference.amount,
                           })}
                         </Text>
                         <OfferFacts offer={offer} />
@@ -290,7 +294,7 @@ export function PlanChange({ bootstrap, go }: { bootstrap: Bootstrap; go: (journ
             <dt>{t("plan.to")}</dt>
             <dd>{chosen.name}</dd>
             <dt>{t("review.monthly_fee")}</dt>
-            <dd>{formatMoney(chosen.monthly_fee, i18n.language)}</dd>
+            <dd>{money(chosen.monthly_fee, i18n.language)}</dd>
             <dt>{t("fields.contract_start_date")}</dt>
             <dd>{formatDate(startDate, i18n.language)}</dd>
           </dl>

@@ -1,11 +1,12 @@
 import { zodResolver } from "@hookform/resolvers/zod";
 import { Badge, Button, Group, Radio, SimpleGrid, Stack, Text, TextInput, Title } from "@mantine/core";
-import { useEffect, useState } from "react";
+import { useEffect, useState, type KeyboardEvent } from "react";
 import { Controller, useForm, useWatch } from "react-hook-form";
 import { useTranslation } from "react-i18next";
 import type { Bootstrap, OfferCategory } from "@/features/landing/api/bootstrap";
 import type { DraftAnswers } from "@/features/landing/api/drafts";
 import { OfferFacts } from "@/features/landing/components/offer-facts";
+import { ltr } from "@/features/landing/lib/bidi";
 import {
   identitySchema,
   numberingSchema,
@@ -31,7 +32,8 @@ function useServerErrors(
   setError: (field: string, message: string) => void,
 ) {
   useEffect(() => {
-    for (const [field, message] of Object.entries(serverErrors ?? {})) setError(field, message);
+    // Each field takes the focus in turn, last to first: the first one keeps it and its error is read out.
+    for (const [field, message] of Object.entries(serverErrors ?? {}).reverse()) setError(field, message);
     // setError is stable for a form; re-run only when new problems arrive.
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [serverErrors]);
@@ -65,6 +67,14 @@ export function StepActions({
       </Button>
     </Group>
   );
+}
+
+/**
+ * Enter on an option card (a button with the radio role) chooses it and then submits the step, as Enter does
+ * in a text field; before, it only chose it. Only on the step's last choice: the offer, the line.
+ */
+export function submitOnEnter(event: KeyboardEvent<HTMLElement>) {
+  if (event.key === "Enter") (event.target as HTMLElement).closest("form")?.requestSubmit();
 }
 
 function categoryOf(bootstrap: Bootstrap, offerId: string | null | undefined): OfferCategory | undefined {
@@ -121,12 +131,13 @@ export function OfferStep({ bootstrap, answers, saving, onNext }: StepProps & { 
         </Radio.Group>
         <Radio.Group
           label={t("offer.choose")}
+          onKeyUp={submitOnEnter}
           value={offerId}
           onChange={(next) => {
             setOfferId(next);
             setMissing(false);
           }}
-          error={missing ? t("validation.offer") : undefined}
+          error={missing ? <span role="alert">{t("validation.offer")}</span> : undefined}
         >
           <SimpleGrid cols={{ base: 1, sm: 2, lg: 3 }} spacing="sm" mt="xs">
             {offers.map((offer) => (
@@ -173,7 +184,7 @@ export function IdentityStep({ answers, saving, onNext, onBack, serverErrors }: 
     },
   });
   useServerErrors(serverErrors, (field, message) =>
-    form.setError(field as keyof IdentityValues, { message }),
+    form.setError(field as keyof IdentityValues, { message }, { shouldFocus: true }),
   );
   const errors = form.formState.errors;
   const message = (key: string | undefined) => (key ? t(key) : undefined);
@@ -238,7 +249,9 @@ export function IdentityStep({ answers, saving, onNext, onBack, serverErrors }: 
           dir="ltr"
           required
           description={
-            canonical ? t("numbering.canonical", { number: formatPhone(canonical) }) : t("numbering.formats")
+            canonical
+              ? t("numbering.canonical", { number: ltr(formatPhone(canonical)) })
+              : t("numbering.formats")
           }
           error={message(errors.phone?.message)}
           {...form.register("phone")}
@@ -273,7 +286,9 @@ function NumberInput({
       inputMode="tel"
       autoComplete="off"
       dir="ltr"
-      description={canonical ? t("numbering.canonical", { number: formatPhone(canonical) }) : description}
+      description={
+        canonical ? t("numbering.canonical", { number: ltr(formatPhone(canonical)) }) : description
+      }
       error={error}
       {...registration}
     />
@@ -312,7 +327,7 @@ export function NumberingStep({
     },
   });
   useServerErrors(serverErrors, (field, message) =>
-    form.setError(field as keyof NumberingValues, { message }),
+    form.setError(field as keyof NumberingValues, { message }, { shouldFocus: true }),
   );
   const errors = form.formState.errors;
   const message = (key: string | undefined) => (key ? t(key) : undefined);
@@ -438,7 +453,7 @@ export function StartDateStep({
     defaultValues: { contract_start_date: answers.contract_start_date ?? earliest },
   });
   useServerErrors(serverErrors, (field, message) =>
-    form.setError(field as "contract_start_date", { message }),
+    form.setError(field as "contract_start_date", { message }, { shouldFocus: true }),
   );
   const error = form.formState.errors.contract_start_date?.message;
   return (

@@ -17,10 +17,12 @@ import {
   StartDateStep,
   StepActions,
 } from "@/features/landing/components/subscribe-steps";
+import { useStepFocus } from "@/features/landing/lib/focus";
 import { forgetIdempotencyKey, idempotencyKeyFor } from "@/features/landing/lib/idempotency";
 import type { Journey } from "@/features/landing/lib/location";
 import { ApiError } from "@/lib/api-error";
-import { formatDate, formatMoney, formatPhone } from "@/lib/format";
+import { money } from "@/features/landing/lib/money";
+import { formatDate, formatPhone } from "@/lib/format";
 
 export const WIZARD_STEPS = ["offer", "identity", "numbering", "start_date", "review"] as const;
 export type WizardStep = (typeof WIZARD_STEPS)[number];
@@ -91,7 +93,6 @@ export function SubscribeWizard({
   );
   const [serverErrors, setServerErrors] = useState<Record<string, string> | null>(null);
   const [result, setResult] = useState<NewSubscriptionResult | null>(null);
-  const heading = useRef<HTMLDivElement>(null);
   const loadedDraft = useRef<string | null>(null);
   const submitting = useRef(false);
   // `otp` policy: the code-verified lookup token of this CIN, once the customer has entered the code.
@@ -194,11 +195,8 @@ export function SubscribeWizard({
     if (first) setServerErrors(problems);
   }
 
-  // Each new step takes the focus to its progress line, so a screen reader announces where the customer is.
-  const focusKey = `${loaded.state}:${loaded.state === "ready" ? loaded.step : ""}:${result ? "done" : ""}`;
-  useEffect(() => {
-    heading.current?.focus();
-  }, [focusKey]);
+  // The progress line says where the customer is (polite live region); the focus goes to the step's heading.
+  useStepFocus(`${loaded.state}:${loaded.state === "ready" ? loaded.step : ""}:${result ? "done" : ""}`);
 
   if (result)
     return (
@@ -255,7 +253,7 @@ export function SubscribeWizard({
 
   return (
     <Stack gap="md">
-      <div ref={heading} tabIndex={-1} style={{ outline: "none" }}>
+      <div>
         <Text size="sm" c="gray.7" aria-live="polite">
           {t("wizard.progress", { current: index + 1, total: WIZARD_STEPS.length })}
         </Text>
@@ -341,8 +339,8 @@ function Review({
   // an isolate that guesses its direction would lay its digit groups out right to left in Arabic.
   const rows: [string, string, "ltr"?][] = [
     [t("review.offer"), found?.offer.name ?? "—"],
-    [t("review.monthly_fee"), formatMoney(found?.offer.monthly_fee, i18n.language)],
-    [t("review.activation_fee"), formatMoney(found?.offer.activation_fee, i18n.language)],
+    [t("review.monthly_fee"), money(found?.offer.monthly_fee, i18n.language)],
+    [t("review.activation_fee"), money(found?.offer.activation_fee, i18n.language)],
     [t("fields.cin"), answers.cin ?? "—"],
     [t("review.name"), `${answers.first_name ?? ""} ${answers.last_name ?? ""}`.trim()],
     [t("fields.email"), answers.email ?? "—"],
@@ -377,10 +375,8 @@ function Review({
           </dl>
           {bootstrap.legal_texts.map((text) => (
             // In the page's language (the bootstrap is asked in it); `lang` tells readers and screen readers.
-            <details key={text.id} lang={text.language}>
-              <summary style={{ minHeight: 44, display: "flex", alignItems: "center", cursor: "pointer" }}>
-                {text.title}
-              </summary>
+            <details key={text.id} lang={text.language} className="landing-legal">
+              <summary>{text.title}</summary>
               <Text size="sm" style={{ whiteSpace: "pre-line" }}>
                 {text.body}
               </Text>
@@ -393,7 +389,7 @@ function Review({
               setMissing(false);
             }}
             label={t("review.terms")}
-            error={missing ? t("validation.terms") : undefined}
+            error={missing ? <span role="alert">{t("validation.terms")}</span> : undefined}
           />
           <RefusalAlert error={error} />
           <StepActions saving={submitting} onBack={onBack} nextLabel={t("review.submit")} />
@@ -465,7 +461,7 @@ function Confirmation({
           <dt>{t("fields.contract_start_date")}</dt>
           <dd>{formatDate(contract.start_date, i18n.language)}</dd>
           <dt>{t("review.monthly_fee")}</dt>
-          <dd>{formatMoney(contract.monthly_fee, i18n.language)}</dd>
+          <dd>{money(contract.monthly_fee, i18n.language)}</dd>
         </dl>
         <DocumentButton
           key={verified?.token}

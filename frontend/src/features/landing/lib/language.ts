@@ -1,5 +1,6 @@
 import i18next, { type i18n as I18n } from "i18next";
 import { initReactI18next } from "react-i18next";
+import { money } from "@/features/landing/lib/money";
 
 export const LANDING_LANGUAGES = ["fr", "en", "ar"] as const;
 export type LandingLanguage = (typeof LANDING_LANGUAGES)[number];
@@ -92,6 +93,10 @@ export function createLandingI18n(language: LandingLanguage, texts: Texts): I18n
     returnNull: false,
     initAsync: false,
   });
+  // `{{amount, money}}`: a sentence shows an amount exactly as it stands alone (isolated, see money()).
+  instance.services.formatter?.add("money", (value: string, language, options) =>
+    money(value, language ?? "fr", (options as { currency?: string }).currency),
+  );
   applyLanguageToDocument(language);
   instance.on("languageChanged", (next) => {
     const chosen = asLanguage(next) ?? "fr";

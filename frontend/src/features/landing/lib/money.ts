@@ -1,3 +1,6 @@
+import { ltr } from "@/features/landing/lib/bidi";
+import { formatMoney } from "@/lib/format";
+
 /** Cents of an API amount ("199.00"), read from the string: money never goes through a float. */
 export function toCents(amount: string): number {
   const negative = amount.trim().startsWith("-");
@@ -20,3 +23,7 @@ export function feeDifference(currentFee: string, newFee: string) {
     difference > 0 ? "upgrade" : difference < 0 ? "downgrade" : "same";
   return { amount: fromCents(Math.abs(difference)), direction };
 }
+
+/** An amount as the landing shows it, standalone or inside a sentence (`{{amount, money}}`): isolated. */
+export const money = (amount: string | null | undefined, language: string, currency?: string) =>
+  ltr(formatMoney(amount, language, currency));
