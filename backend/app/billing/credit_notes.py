@@ -526,14 +526,18 @@ def _bit_count(mask: int) -> int:
     return bin(mask).count("1")
 
 
-async def correct_billed_days(session: AsyncSession, contract_id: uuid.UUID, first_day: date, reason: str) -> list[str]:
+async def correct_billed_days(
+    session: AsyncSession, contract_id: uuid.UUID, first_day: date, reason: str, never_started: bool = False
+) -> list[str]:
     """Credit the contract's invoiced days from `first_day` on (no longer owed after a change dated back),
     prorated exactly as they were billed, and make them unbilled so the next run bills what is owed.
 
     Per contract-month with fee f over n days, m days billed of which r are no longer owed, the credit is
     round(f × m/n) − round(f × (m − r)/n): the month then carries exactly what cumulative proration bills for
     m − r days. The credit is split over the month's lines latest first (the days removed are the latest) and
-    grouped into one credit note per invoice. The caller holds the client lock."""
+    grouped into one credit note per invoice. `never_started` (the contract ends before its first day) credits
+    its invoiced activation fee as well, on the same note as the days of that invoice. The caller holds the
+    client lock."""
     from app.billing.models import BilledContractMonth
 
     months = list(
@@ -550,14 +554,28 @@ async def correct_billed_days(session: AsyncSession, contract_id: uuid.UUID, fir
             .join(Invoice, Invoice.id == InvoiceLine.invoice_id)
             .where(
                 InvoiceLine.contract_id == contract_id,
-                InvoiceLine.kind == "recurring",
+                InvoiceLine.kind.in_(("recurring", "activation") if never_started else ("recurring",)),
                 InvoiceLine.period_end >= first_day,
                 Invoice.invoice_number.is_not(None),
             )
             .order_by(InvoiceLine.period_start.desc())
         )
     )
+    activations = [line for line in lines if line.kind == "activation"]
+    lines = [line for line in lines if line.kind == "recurring"]
     credits: dict[uuid.UUID, list[CreditLine]] = {}
+    for line in activations:
+        # Billed once, on the invoice of the start date; what earlier notes left of it is cut below.
+        credits.setdefault(line.invoice_id, []).append(
+            CreditLine(
+                description=f"{line.description} : contrat annulé avant son début",
+                amount=line.amount,
+                invoice_line_id=line.id,
+                contract_id=contract_id,
+                period_start=line.period_start,
+                period_end=line.period_end,
+            )
+        )
     for month in months:
         days_in_month = (
             date(month.billed_month.year + month.billed_month.month // 12, month.billed_month.month % 12 + 1, 1)
@@ -612,7 +630,7 @@ async def correct_billed_days(session: AsyncSession, contract_id: uuid.UUID, fir
     # on these invoices cannot change meanwhile, so it is read once for all of them; and a note on one invoice
     # changes nothing credited on another.
     credited = await _credited_on(session, list(credits))
-    line_amounts = {line.id: line.amount for line in lines}
+    line_amounts = {line.id: line.amount for line in (*lines, *activations)}
     numbers = []
     for invoice_id, credit_lines in credits.items():
         invoice = await settlement.get_invoice(session, invoice_id, for_update=True)

@@ -25,8 +25,9 @@ from app.kit.registry import Registry
 
 BilledThrough = Callable[[AsyncSession, uuid.UUID], Awaitable[date | None]]
 ActivationBilled = Callable[[AsyncSession, uuid.UUID], Awaitable[bool]]
-# (session, contract_id, first day no longer owed, reason) -> numbers of the credit notes issued
-CorrectBilledDays = Callable[[AsyncSession, uuid.UUID, date, str], Awaitable[list[str]]]
+# (session, contract_id, first day no longer owed, reason, never started) -> numbers of the credit notes issued;
+# "never started": the contract ends before its first day, so an activation fee it was invoiced is not owed.
+CorrectBilledDays = Callable[[AsyncSession, uuid.UUID, date, str, bool], Awaitable[list[str]]]
 # Who may date a change back into invoiced days (it issues a credit note): finance, not front-office alone.
 CORRECTION_ROLES = frozenset({"admin", "billing"})
 
@@ -81,12 +82,20 @@ async def ensure_unbilled_from(
 
 
 async def correct_or_refuse(
-    session: AsyncSession, contract_id: uuid.UUID, first_day: date, *, field: str, requested: date, reason: str
+    session: AsyncSession,
+    contract_id: uuid.UUID,
+    first_day: date,
+    *,
+    field: str,
+    requested: date,
+    reason: str,
+    never_started: bool = False,
 ) -> list[str]:
     """Make the contract's days from `first_day` on unbilled for a change dated back into them: within the
     back-dating limit and for an actor with a correction role, billing credits the invoiced days no longer
     owed (a credit note, in the caller's transaction) and the next run bills what is owed; otherwise 409
-    period_already_billed. Returns the numbers of the credit notes issued (none when nothing was billed)."""
+    period_already_billed. `never_started` (a termination before the contract's first day) credits an invoiced
+    activation fee too. Returns the numbers of the credit notes issued (none when nothing was billed)."""
     last_billed = await billed_through(session, contract_id)
     if last_billed is None or last_billed < first_day:
         return []
@@ -96,5 +105,5 @@ async def correct_or_refuse(
         raise PeriodAlreadyBilled(field, requested, last_billed)
     issued: list[str] = []
     for _, correct in billed_days_correctors.items():
-        issued.extend(await correct(session, contract_id, first_day, reason))
+        issued.extend(await correct(session, contract_id, first_day, reason, never_started))
     return issued

@@ -159,6 +159,8 @@ async def terminate_contract(session: AsyncSession, contract_id: uuid.UUID, effe
         field="effective_date",
         requested=effective_date,
         reason="Résiliation rétroactive",
+        # Ending the day before it starts cancels the contract: its activation fee was never owed.
+        never_started=effective_date < contract.start_date,
     )
     if suspension is not None and suspension.resumed_on is None:
         # The suspension period closes with the contract (resumed_on is exclusive).

@@ -380,3 +380,64 @@ class TestCorrectionOfAMonthBilledTwice:
         assert (may_line.period_start, may_line.period_end, may_line.days) == (date(2026, 5, 21), date(2026, 5, 25), 5)
         # What is left billed for May on the old plan: 1-20 May, 200.00 = 310.00 − 60.00 − 50.00 + 40.00 − 40.00.
         assert await service.billed_through(session, contract_id) == date(2026, 5, 20)
+
+
+@pytest.mark.usefixtures("back_dating_allowed")
+class TestCancelledBeforeItsFirstDay:
+    """A contract terminated with its last day the day before it starts was never in service: the invoiced
+    activation fee is credited with its days, on one note (it used to stay billed, to be credited by hand)."""
+
+    async def _billed_from_may_1(self, session: AsyncSession) -> tuple[object, Invoice]:
+        customer = await create_client(session)
+        offer = await create_offer(session, "mobile", monthly_fee=money("310.00"), activation_fee=money("100.00"))
+        contract = await create_contract(session, customer, offer, start_date=MAY_1)
+        invoice = await invoice_of(session, await bill(session, MAY_1, MAY_31), customer)
+        assert invoice is not None
+        # 310.00 for May + 100.00 activation = 410.00; TVA 82.00
+        assert invoice.total == money("492.00")
+        return contract, invoice
+
+    async def test_the_activation_fee_is_credited_with_the_days(
+        self, client: httpx.AsyncClient, session: AsyncSession
+    ) -> None:
+        contract, invoice = await self._billed_from_may_1(session)
+        contract_id, invoice_id = contract.id, invoice.id  # type: ignore[attr-defined]
+
+        response = await client.post(
+            f"/api/v1/contracts/{contract_id}/terminate",
+            json={"effective_date": "2026-04-30"},
+            headers=auth_headers("admin"),
+        )
+
+        assert response.status_code == 200, response.text
+        [note] = await session.scalars(select(CreditNote).where(CreditNote.invoice_id == invoice_id))
+        # 31 May days: 310.00 − round(310.00 × 0/31) = 310.00; with the 100.00 fee: 410.00 + 82.00 TVA
+        assert (note.kind, note.subtotal, note.tax_amount, note.total) == (
+            "correction",
+            money("410.00"),
+            money("82.00"),
+            money("492.00"),
+        )
+        credited = await session.execute(
+            select(CreditNoteLine.amount, CreditNoteLine.days).where(CreditNoteLine.credit_note_id == note.id)
+        )
+        assert sorted(credited.all()) == [(money("100.00"), None), (money("310.00"), 31)]
+        fresh = await session.get_one(Invoice, invoice_id, populate_existing=True)
+        assert fresh.outstanding_amount == money("0.00")
+
+    async def test_an_end_on_its_first_day_keeps_the_fee_it_owes(
+        self, client: httpx.AsyncClient, session: AsyncSession
+    ) -> None:
+        contract, invoice = await self._billed_from_may_1(session)
+        contract_id, invoice_id = contract.id, invoice.id  # type: ignore[attr-defined]
+
+        response = await client.post(
+            f"/api/v1/contracts/{contract_id}/terminate",
+            json={"effective_date": "2026-05-01"},
+            headers=auth_headers("admin"),
+        )
+
+        assert response.status_code == 200, response.text
+        [note] = await session.scalars(select(CreditNote).where(CreditNote.invoice_id == invoice_id))
+        # In service on 1 May: 2-31 May credited, 310.00 − round(310.00 × 1/31) = 300.00; the fee stays billed
+        assert (note.subtotal, note.total) == (money("300.00"), money("360.00"))
