@@ -47,6 +47,26 @@ async def _may_billed(session: AsyncSession, *, contracts: int = 1) -> tuple[obj
     return client, made[0], invoice
 
 
+async def _terminate(
+    client: httpx.AsyncClient, contract_id: object, last_day: str, *, role: str = "admin"
+) -> httpx.Response:
+    return await client.post(
+        f"/api/v1/contracts/{contract_id}/terminate",
+        json={"effective_date": last_day},
+        headers=auth_headers(role),
+    )
+
+
+async def _gesture_of_250(client: httpx.AsyncClient, invoice_id: object, key: str) -> None:
+    """An `amount` credit note of 250.00 + 50.00 TVA (a commercial gesture, on no line)."""
+    gesture = await client.post(
+        f"/api/v1/invoices/{invoice_id}/credit-notes",
+        json={"kind": "amount", "amount": "250.00", "reason": "Geste commercial"},
+        headers=auth_headers("billing", **{"Idempotency-Key": key}),
+    )
+    assert gesture.json()["total"] == "300.00", gesture.text
+
+
 @pytest.mark.usefixtures("back_dating_allowed")
 class TestBackDatedTermination:
     async def test_credits_the_days_after_the_end_and_bills_nothing_more(
@@ -55,11 +75,7 @@ class TestBackDatedTermination:
         customer, contract, invoice = await _may_billed(session)
         customer_id, contract_id, invoice_id = customer.id, contract.id, invoice.id  # type: ignore[attr-defined]
 
-        response = await client.post(
-            f"/api/v1/contracts/{contract_id}/terminate",
-            json={"effective_date": "2026-05-20"},
-            headers=auth_headers("admin"),
-        )
+        response = await _terminate(client, contract_id, "2026-05-20")
 
         assert response.status_code == 200, response.text
         [note] = await session.scalars(select(CreditNote).where(CreditNote.invoice_id == invoice_id))
@@ -90,11 +106,7 @@ class TestBackDatedTermination:
         _, contract, _ = await _may_billed(session)
         contract_id = contract.id  # type: ignore[attr-defined]
 
-        response = await client.post(
-            f"/api/v1/contracts/{contract_id}/terminate",
-            json={"effective_date": "2026-05-20"},
-            headers=auth_headers("operator"),
-        )
+        response = await _terminate(client, contract_id, "2026-05-20", role="operator")
 
         assert response.status_code == 409
         assert response.json()["error"]["code"] == "period_already_billed"
@@ -108,11 +120,7 @@ class TestBeyondTheLimit:
         _, contract, _ = await _may_billed(session)
         contract_id = contract.id  # type: ignore[attr-defined]
 
-        response = await client.post(
-            f"/api/v1/contracts/{contract_id}/terminate",
-            json={"effective_date": "2026-05-20"},
-            headers=auth_headers("admin"),
-        )
+        response = await _terminate(client, contract_id, "2026-05-20")
 
         assert response.status_code == 409
         assert response.json()["error"]["code"] == "period_already_billed"
@@ -192,11 +200,7 @@ class TestCorrectionAfterEarlierCreditNotes:
         # 310.00 + 62.00
         assert credited.json()["total"] == "372.00", credited.text
 
-        response = await client.post(
-            f"/api/v1/contracts/{contract_id}/terminate",
-            json={"effective_date": "2026-05-20"},
-            headers=auth_headers("admin"),
-        )
+        response = await _terminate(client, contract_id, "2026-05-20")
 
         assert response.status_code == 200, response.text
         notes = list(await session.scalars(select(CreditNote).where(CreditNote.invoice_id == invoice_id)))
@@ -216,19 +220,9 @@ class TestCorrectionAfterEarlierCreditNotes:
     ) -> None:
         _, contract, invoice = await _may_billed(session)
         contract_id, invoice_id = contract.id, invoice.id  # type: ignore[attr-defined]
-        gesture = await client.post(
-            f"/api/v1/invoices/{invoice_id}/credit-notes",
-            json={"kind": "amount", "amount": "250.00", "reason": "Geste commercial"},
-            headers=auth_headers("billing", **{"Idempotency-Key": "amount-then-termination"}),
-        )
-        # 250.00 + 50.00 TVA
-        assert gesture.json()["total"] == "300.00", gesture.text
+        await _gesture_of_250(client, invoice_id, "amount-then-termination")
 
-        response = await client.post(
-            f"/api/v1/contracts/{contract_id}/terminate",
-            json={"effective_date": "2026-05-20"},
-            headers=auth_headers("admin"),
-        )
+        response = await _terminate(client, contract_id, "2026-05-20")
 
         assert response.status_code == 200, response.text
         correction = await session.scalar(
@@ -258,11 +252,7 @@ class TestCorrectionAfterEarlierCreditNotes:
         )
         assert credited.status_code == 201, credited.text
 
-        response = await client.post(
-            f"/api/v1/contracts/{contract_id}/terminate",
-            json={"effective_date": "2026-05-20"},
-            headers=auth_headers("admin"),
-        )
+        response = await _terminate(client, contract_id, "2026-05-20")
 
         assert response.status_code == 200, response.text
         notes = list(await session.scalars(select(CreditNote).where(CreditNote.invoice_id == invoice_id)))
@@ -285,18 +275,9 @@ class TestCorrectionSpanningTwoInvoices:
         assert june_invoice is not None
         june_invoice_id = june_invoice.id
         # June: 310.00 + 62.00 TVA; a gesture of 250.00 leaves 60.00 creditable on it, none of May's.
-        gesture = await client.post(
-            f"/api/v1/invoices/{june_invoice_id}/credit-notes",
-            json={"kind": "amount", "amount": "250.00", "reason": "Geste commercial"},
-            headers=auth_headers("billing", **{"Idempotency-Key": "gesture-then-two-invoice-correction"}),
-        )
-        assert gesture.json()["total"] == "300.00", gesture.text
+        await _gesture_of_250(client, june_invoice_id, "gesture-then-two-invoice-correction")
 
-        response = await client.post(
-            f"/api/v1/contracts/{contract_id}/terminate",
-            json={"effective_date": "2026-05-20"},
-            headers=auth_headers("admin"),
-        )
+        response = await _terminate(client, contract_id, "2026-05-20")
 
         assert response.status_code == 200, response.text
         corrections = {
@@ -403,11 +384,7 @@ class TestCancelledBeforeItsFirstDay:
         contract, invoice = await self._billed_from_may_1(session)
         contract_id, invoice_id = contract.id, invoice.id  # type: ignore[attr-defined]
 
-        response = await client.post(
-            f"/api/v1/contracts/{contract_id}/terminate",
-            json={"effective_date": "2026-04-30"},
-            headers=auth_headers("admin"),
-        )
+        response = await _terminate(client, contract_id, "2026-04-30")
 
         assert response.status_code == 200, response.text
         [note] = await session.scalars(select(CreditNote).where(CreditNote.invoice_id == invoice_id))
@@ -431,11 +408,7 @@ class TestCancelledBeforeItsFirstDay:
         contract, invoice = await self._billed_from_may_1(session)
         contract_id, invoice_id = contract.id, invoice.id  # type: ignore[attr-defined]
 
-        response = await client.post(
-            f"/api/v1/contracts/{contract_id}/terminate",
-            json={"effective_date": "2026-05-01"},
-            headers=auth_headers("admin"),
-        )
+        response = await _terminate(client, contract_id, "2026-05-01")
 
         assert response.status_code == 200, response.text
         [note] = await session.scalars(select(CreditNote).where(CreditNote.invoice_id == invoice_id))
