@@ -60,7 +60,11 @@ describe("amounts inside sentences", () => {
   const PDI = "\u2069";
   it.each([
     ["ar", "\u20661.357,60\u00a0MAD\u2069 / شهريًا", "المبلغ المتبقي: \u20661.357,60\u00a0MAD\u2069"],
-    ["fr", "\u20661\u202f357,60\u00a0MAD\u2069 / mois", "Reste à payer\u00a0: \u20661\u202f357,60\u00a0MAD\u2069"],
+    [
+      "fr",
+      "\u20661\u202f357,60\u00a0MAD\u2069 / mois",
+      "Reste à payer\u00a0: \u20661\u202f357,60\u00a0MAD\u2069",
+    ],
     ["en", "\u20661,357.60\u00a0MAD\u2069 / month", "Left to pay: \u20661,357.60\u00a0MAD\u2069"],
   ] as const)(
     "%s: a sentence shows the amount as it stands alone, number first, in a left-to-right isolate",
