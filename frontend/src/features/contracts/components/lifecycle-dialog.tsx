@@ -10,7 +10,7 @@ import {
   type LifecycleAction,
 } from "@/features/contracts/api/change-contract-status";
 import type { Contract, Suspension } from "@/features/contracts/api/types";
-import { contractFieldError, contractLabels } from "@/features/contracts/labels";
+import { contractFieldError, contractLabels, refusalSetError } from "@/features/contracts/labels";
 import { ApiError } from "@/lib/api-error";
 import { setValidationErrors } from "@/lib/form-errors";
 import { formatDate } from "@/lib/format";
@@ -125,7 +125,8 @@ export function LifecycleDialog({
         },
         onError: (error) => {
           const placed =
-            error instanceof ApiError && setValidationErrors(error, form.setError, ["effective_date"]);
+            error instanceof ApiError &&
+            setValidationErrors(error, refusalSetError(error, form.setError), ["effective_date"]);
           if (!placed) notifyError(error, t);
         },
       },
