@@ -101,6 +101,8 @@ describe("payment form: what the server refuses is told where it applies", { tim
     await screen.findByText(/Dû au total : 138,80/);
     expect(screen.getByRole("button", { name: "Enregistrer le paiement" })).toBeDisabled();
     expect(screen.queryByText("Une erreur s’est produite")).not.toBeInTheDocument();
+    // The disabled button dropped keyboard focus: it is on the amount to correct.
+    expect(screen.getByLabelText(/Montant/)).toHaveFocus();
   });
 
   it("a received date in the future is refused on its field before anything is sent", async () => {
@@ -145,6 +147,7 @@ describe("payment form: what the server refuses is told where it applies", { tim
     expect(await screen.findByText(/daté d’avant la création du client/)).toBeInTheDocument();
     expect(screen.getByLabelText("Reçu le")).toHaveAttribute("aria-invalid", "true");
     expect(screen.queryByText(/received_at/)).not.toBeInTheDocument();
+    expect(screen.getByLabelText("Reçu le")).toHaveFocus();
     // Correcting the date clears the refusal.
     await userEvent.clear(screen.getByLabelText("Reçu le"));
     await waitFor(() =>

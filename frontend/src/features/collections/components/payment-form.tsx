@@ -68,6 +68,10 @@ export function PaymentForm({
   // Set before the request leaves: a double click (or Enter right after a click) comes in before React has
   // re-rendered with isPending, and its second request only earned a 409 idempotency_key_in_progress toast.
   const inFlight = useRef(false);
+  // The submit button is disabled while pending, which drops keyboard focus: a refusal hands it to the
+  // field to correct.
+  const amountRef = useRef<HTMLInputElement>(null);
+  const receivedRef = useRef<HTMLInputElement>(null);
   const queryClient = useQueryClient();
   // The server's refusal of what the preview showed, told where it applies rather than in a toast.
   const [staleRefusal, setStaleRefusal] = useState<string | null>(null);
@@ -120,13 +124,15 @@ export function PaymentForm({
             // The preview showed amounts the server no longer has: reload them so the operator sees why.
             void queryClient.invalidateQueries({ queryKey: collectionsKeys.openInvoices(clientId) });
             setStaleRefusal(errorMessage(error, t));
-          } else if (error.fieldErrors().has("received_at"))
+            amountRef.current?.focus();
+          } else if (error.fieldErrors().has("received_at")) {
             setReceivedRefusal(
               error.code === "received_before_client"
                 ? errorMessage(error, t)
                 : t("payment.received_in_future"),
             );
-          else notifyError(error, t);
+            receivedRef.current?.focus();
+          } else notifyError(error, t);
         },
       },
     );
@@ -149,6 +155,7 @@ export function PaymentForm({
         )}
         <Group grow align="flex-start">
           <TextInput
+            ref={amountRef}
             label={t("payment.amount")}
             value={amount}
             onChange={(e) => setAmount(e.currentTarget.value)}
@@ -169,6 +176,7 @@ export function PaymentForm({
             onChange={(e) => setReference(e.currentTarget.value)}
           />
           <TextInput
+            ref={receivedRef}
             type="date"
             label={t("payment.received_on")}
             value={receivedOn}
