@@ -400,10 +400,13 @@ await test("retire an offer after a confirmation (cancel sends nothing): it leav
   await dialog.getByRole("button", { name: "Cancel" }).click();
   await dialog.waitFor({ state: "hidden" });
   if ((await api("GET", `/api/v1/offers/${offer.id}`)).status !== "active") fail("cancel retired the offer");
+  await waitForFocus("Retire");
   await page.getByRole("button", { name: "Retire" }).click();
   await dialog.getByRole("button", { name: "Retire" }).click();
   await dialog.waitFor({ state: "hidden" });
   await page.getByText("Offer retired.").waitFor();
+  // The Retire button is gone with the offer on sale: focus goes to the offer's heading, not to the page.
+  await waitForFocus(`Ancienne ${stamp}`);
   await page.getByText("Retired", { exact: true }).first().waitFor();
   if (await page.getByRole("button", { name: "Retire" }).count())
     fail("a retired offer can be retired again");
