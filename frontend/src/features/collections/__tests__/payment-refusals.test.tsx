@@ -154,4 +154,17 @@ describe("payment form: what the server refuses is told where it applies", { tim
       expect(screen.queryByText(/daté d’avant la création du client/)).not.toBeInTheDocument(),
     );
   });
+
+  it("says on the amount why a typed amount cannot be recorded", async () => {
+    await openForm("fr");
+    const amount = screen.getByLabelText(/Montant/);
+    await userEvent.type(amount, "12.345");
+    expect(await screen.findByText("Un montant comme 199 ou 199,50")).toBeInTheDocument();
+    expect(amount).toHaveAttribute("aria-invalid", "true");
+    expect(screen.getByRole("button", { name: "Enregistrer le paiement" })).toBeDisabled();
+    await userEvent.clear(amount);
+    await userEvent.type(amount, "12,34");
+    await waitFor(() => expect(screen.queryByText("Un montant comme 199 ou 199,50")).not.toBeInTheDocument());
+    expect(screen.getByRole("button", { name: "Enregistrer le paiement" })).toBeEnabled();
+  });
 });

@@ -157,6 +157,9 @@ export function PaymentForm({
           <TextInput
             ref={amountRef}
             label={t("payment.amount")}
+            inputMode="decimal"
+            // Typed but not an amount: said on the field, or the disabled button would be the only sign.
+            error={amount.trim() && toCentimes(amount) === null ? t("payment.amount_format") : undefined}
             value={amount}
             onChange={(e) => setAmount(e.currentTarget.value)}
             required
