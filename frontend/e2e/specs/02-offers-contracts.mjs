@@ -280,6 +280,8 @@ await test("suspend and resume the contract on chosen dates", async () => {
   const dialog = page.getByRole("dialog");
   await dialog.getByLabel(/^Effective date/).waitFor();
   if ((await focusedName()) !== "effective_date") fail(`focus in the dialog: ${await focusedName()}`);
+  // Its close icon has a name (axe button-name, critical, when it had none).
+  await dialog.getByRole("button", { name: "Close" }).waitFor();
   await page.keyboard.press("Escape");
   await dialog.waitFor({ state: "hidden" });
   await waitForFocus("Suspend");

@@ -1,4 +1,4 @@
-import { createTheme } from "@mantine/core";
+import { createTheme, mergeThemeOverrides, type MantineThemeOverride } from "@mantine/core";
 import { brand, contrastResolver, LUMINANCE_THRESHOLD } from "@/lib/brand-theme";
 
 /** The design-token layer: colours, spacing, radius and fonts come from here and nowhere else. */
@@ -24,3 +24,19 @@ export const theme = createTheme({
 export const cssVariablesResolver = contrastResolver({
   "--mantine-color-anchor": "var(--mantine-color-brand-3)",
 });
+
+/**
+ * The theme with the texts Mantine would otherwise leave out: its close buttons (dialogs, toasts) are bare
+ * icons with no accessible name (axe button-name, critical, in every dialog), so they get one in the page's
+ * language.
+ */
+export function localizedTheme(closeLabel: string): MantineThemeOverride {
+  const closeButtonProps = { "aria-label": closeLabel, title: closeLabel };
+  return mergeThemeOverrides(theme, {
+    components: {
+      Modal: { defaultProps: { closeButtonProps } },
+      Drawer: { defaultProps: { closeButtonProps } },
+      Notification: { defaultProps: { closeButtonProps } },
+    },
+  });
+}

@@ -6,7 +6,7 @@ import { render, type RenderOptions } from "@testing-library/react";
 import type { ReactElement, ReactNode } from "react";
 import { I18nextProvider } from "react-i18next";
 import { createMemoryRouter, RouterProvider, type RouteObject } from "react-router";
-import { theme } from "@/app/theme";
+import { localizedTheme } from "@/app/theme";
 import { setApiBaseUrl } from "@/lib/api-client";
 import { allLocaleResources, createI18n, type Language } from "@/lib/i18n";
 import { createQueryClient } from "@/lib/react-query";
@@ -26,9 +26,10 @@ export function signInAs(...roles: Role[]) {
 }
 
 function Providers({ children, language }: { children: ReactNode; language: Language }) {
+  const i18n = createI18n(language, resources).instance;
   return (
-    <I18nextProvider i18n={createI18n(language, resources).instance}>
-      <MantineProvider theme={theme}>
+    <I18nextProvider i18n={i18n}>
+      <MantineProvider theme={localizedTheme(i18n.t("common:close"))}>
         <QueryClientProvider client={createQueryClient()}>
           <ModalsProvider>
             <Notifications />

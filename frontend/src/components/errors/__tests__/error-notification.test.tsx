@@ -32,5 +32,6 @@ describe("error toast", () => {
     // On Debian's Chromium "⧉" showed as an empty box beside the id in every error toast.
     expect(copy.textContent).toBe("");
     expect(copy.querySelector("svg")).not.toBeNull();
+    expect(screen.getByRole("button", { name: "Fermer" })).toBeInTheDocument();
   });
 });

@@ -78,6 +78,8 @@ describe("lifecycle dialog", { timeout: 30_000 }, () => {
     ).toBeInTheDocument();
     expect(date).toHaveAttribute("min", "2026-11-12");
     expect(calls).toBe(0);
+    // Mantine's close icon has no name of its own (axe button-name, critical): it is named in the page's language.
+    expect(screen.getByRole("button", { name: "Fermer" })).toBeInTheDocument();
   });
 
   it("tells the open suspension's first day when resuming too early", async () => {
