@@ -90,6 +90,8 @@ await test("client detail, and a delete of a client without history", async () =
   await page.getByRole("button", { name: "Delete" }).click();
   // An open dialog is checked like a page: its close button once had no name (axe: button-name, critical).
   await page.getByRole("dialog").getByRole("button", { name: "Close" }).waitFor();
+  // Checked once its opening transition has ended: half-faded text measures as low contrast.
+  await page.waitForFunction(() => document.getAnimations().every((a) => a.playState !== "running"));
   await check(page, "client delete dialog");
   await page.getByRole("dialog").getByRole("button", { name: "Delete" }).click();
   await page.waitForURL(`${base}/clients`);

@@ -23,6 +23,23 @@ function fail(message) {
   throw new Error(message);
 }
 
+/** The name (or text) of the focused element. */
+async function focusedName() {
+  return page.evaluate(() => {
+    const element = document.activeElement;
+    if (!element || element === document.body) return "(page)";
+    return element.getAttribute("name") ?? element.textContent?.trim() ?? element.tagName;
+  });
+}
+
+async function waitForFocus(name) {
+  for (let i = 0; i < 20; i++) {
+    if ((await focusedName()) === name) return;
+    await page.waitForTimeout(100);
+  }
+  fail(`focus is on ${await focusedName()}, expected ${name}`);
+}
+
 async function expectText(locator, expected) {
   await locator.filter({ hasText: expected }).first().waitFor({ timeout: 5000 });
 }
@@ -257,18 +274,31 @@ await test("an ambiguous provisioning: the candidates are offered and the choice
 await test("suspend and resume the contract on chosen dates", async () => {
   await page.goto(`${base}/contracts/${contracts.changed}`);
   await expectText(page.getByTestId("contract-status"), "Active");
-  await page.getByRole("button", { name: "Suspend" }).click();
+  // By keyboard: Enter opens the dialog on its date, Escape closes it and gives focus back to its button.
+  await page.getByRole("button", { name: "Suspend" }).focus();
+  await page.keyboard.press("Enter");
   const dialog = page.getByRole("dialog");
+  await dialog.getByLabel(/^Effective date/).waitFor();
+  if ((await focusedName()) !== "effective_date") fail(`focus in the dialog: ${await focusedName()}`);
+  // Its close icon has a name (axe button-name, critical, when it had none).
+  await dialog.getByRole("button", { name: "Close" }).waitFor();
+  await page.keyboard.press("Escape");
+  await dialog.waitFor({ state: "hidden" });
+  await waitForFocus("Suspend");
+  await page.keyboard.press("Enter");
   await dialog.getByLabel(/^Effective date/).fill(day(-10));
-  await dialog.getByRole("button", { name: "Suspend" }).click();
+  await page.keyboard.press("Enter");
   await dialog.waitFor({ state: "hidden" });
   await expectText(page.getByTestId("contract-status"), "Suspended");
+  // The Suspend button that opened the dialog is gone: focus moves to the next action, not to the page.
+  await waitForFocus("Resume");
   await page.getByRole("region", { name: "Suspensions" }).getByText("Still suspended").waitFor();
   await page.getByRole("button", { name: "Resume" }).click();
   await dialog.getByLabel(/^Effective date/).fill(day(-5));
   await dialog.getByRole("button", { name: "Resume" }).click();
   await dialog.waitFor({ state: "hidden" });
   await expectText(page.getByTestId("contract-status"), "Active");
+  await waitForFocus("Suspend");
   const suspensions = await api("GET", `/api/v1/contracts/${contracts.changed}/suspensions`);
   if (
     suspensions.length !== 1 ||
@@ -342,6 +372,8 @@ await test("terminate a contract on a date: the line ends with it, no lifecycle 
   await dialog.getByRole("button", { name: "Terminate" }).click();
   await dialog.waitFor({ state: "hidden" });
   await expectText(page.getByTestId("contract-status"), "Terminated");
+  // No action is left to focus: the contract's heading takes it, so Tab goes on from the page.
+  await waitForFocus(contract.contract_number);
   // Nothing more can happen to a terminated contract: its lifecycle buttons are gone.
   if (await page.getByRole("button", { name: /^(Suspend|Resume|Terminate)$/ }).count())
     fail("a terminated contract still offers a lifecycle action");
@@ -370,10 +402,13 @@ await test("retire an offer after a confirmation (cancel sends nothing): it leav
   await dialog.getByRole("button", { name: "Cancel" }).click();
   await dialog.waitFor({ state: "hidden" });
   if ((await api("GET", `/api/v1/offers/${offer.id}`)).status !== "active") fail("cancel retired the offer");
+  await waitForFocus("Retire");
   await page.getByRole("button", { name: "Retire" }).click();
   await dialog.getByRole("button", { name: "Retire" }).click();
   await dialog.waitFor({ state: "hidden" });
   await page.getByText("Offer retired.").waitFor();
+  // The Retire button is gone with the offer on sale: focus goes to the offer's heading, not to the page.
+  await waitForFocus(`Ancienne ${stamp}`);
   await page.getByText("Retired", { exact: true }).first().waitFor();
   if (await page.getByRole("button", { name: "Retire" }).count())
     fail("a retired offer can be retired again");

@@ -51,6 +51,7 @@ await test("seed: offers, three clients with contracts from last month, and an o
       cin: `F${stamp}${n}`,
       first_name: first,
       last_name: last,
+      phone: `066100000${n}`,
       city: "Rabat",
     });
     await api("POST", "/api/v1/contracts", {
@@ -160,6 +161,13 @@ await test("a partial payment then the rest, from the screen: the invoice become
   await page.waitForURL(/\/collections\/payments\/new\?client_id=/);
   const form = page.getByRole("form", { name: "Record a payment" });
   await form.getByTestId("allocation-row").first().waitFor();
+  // The chosen client is read whole (name, CIN and number): the picker's text is not cut by its width.
+  const picked = page
+    .getByRole("textbox", { name: "Client" })
+    .or(page.getByRole("combobox", { name: "Client" }));
+  await page.waitForFunction((input) => input.value.length > 0, await picked.first().elementHandle());
+  const [shown, room] = await picked.first().evaluate((input) => [input.scrollWidth, input.clientWidth]);
+  if (shown > room) throw new Error(`the client picker cuts its text: ${shown} px in ${room} px`);
   await form.getByLabel("Amount").fill("50");
   await form.getByLabel("Reference").fill(`VIR-${stamp}-1`);
   await form.getByRole("button", { name: "Record the payment" }).click();

@@ -11,27 +11,17 @@ import { QueryClientProvider } from "@tanstack/react-query";
 import { useMemo, useState, type ReactNode } from "react";
 import { I18nextProvider, useTranslation } from "react-i18next";
 import { BackendGate } from "@/app/backend-gate";
-import { cssVariablesResolver, localisedTheme } from "@/app/theme";
+import { cssVariablesResolver, localizedTheme } from "@/app/theme";
 import { i18n } from "@/lib/i18n";
 import { createQueryClient } from "@/lib/react-query";
 
 const colorSchemeManager = localStorageColorSchemeManager({ key: "mtf.color-scheme" });
 
-export function AppProvider({ children }: { children: ReactNode }) {
-  return (
-    <I18nextProvider i18n={i18n}>
-      <DirectionProvider>
-        <ThemedApp>{children}</ThemedApp>
-      </DirectionProvider>
-    </I18nextProvider>
-  );
-}
-
-function ThemedApp({ children }: { children: ReactNode }) {
-  const [queryClient] = useState(createQueryClient);
-  const { t } = useTranslation();
-  // react-i18next hands out a new t when the language changes: the theme's words follow the page.
-  const theme = useMemo(() => localisedTheme(t), [t]);
+/** Mantine with the theme in the page's language (re-made when the language changes). */
+function WorkspaceMantine({ children }: { children: ReactNode }) {
+  const { t } = useTranslation("common");
+  const close = t("close");
+  const theme = useMemo(() => localizedTheme(close), [close]);
   return (
     <MantineProvider
       theme={theme}
@@ -39,12 +29,25 @@ function ThemedApp({ children }: { children: ReactNode }) {
       colorSchemeManager={colorSchemeManager}
       defaultColorScheme="light"
     >
-      <QueryClientProvider client={queryClient}>
-        <ModalsProvider>
-          <Notifications position="top-right" />
-          <BackendGate>{children}</BackendGate>
-        </ModalsProvider>
-      </QueryClientProvider>
+      {children}
     </MantineProvider>
+  );
+}
+
+export function AppProvider({ children }: { children: ReactNode }) {
+  const [queryClient] = useState(createQueryClient);
+  return (
+    <I18nextProvider i18n={i18n}>
+      <DirectionProvider>
+        <WorkspaceMantine>
+          <QueryClientProvider client={queryClient}>
+            <ModalsProvider>
+              <Notifications position="top-right" />
+              <BackendGate>{children}</BackendGate>
+            </ModalsProvider>
+          </QueryClientProvider>
+        </WorkspaceMantine>
+      </DirectionProvider>
+    </I18nextProvider>
   );
 }

@@ -1,5 +1,4 @@
-import { createTheme, mergeThemeOverrides, Modal, Notification } from "@mantine/core";
-import type { TFunction } from "i18next";
+import { createTheme, mergeThemeOverrides, type MantineThemeOverride } from "@mantine/core";
 import { brand, contrastResolver, LUMINANCE_THRESHOLD } from "@/lib/brand-theme";
 
 /** The design-token layer: colours, spacing, radius and fonts come from here and nowhere else. */
@@ -27,19 +26,17 @@ export const cssVariablesResolver = contrastResolver({
 });
 
 /**
- * The theme with the words Mantine leaves to the app: the close button of a modal (every confirmation and
- * form dialog) and of a notification has no name of its own, so a screen reader announced "button" and
- * axe calls that critical (button-name).
+ * The theme with the texts Mantine would otherwise leave out: its close buttons (dialogs, toasts) are bare
+ * icons with no accessible name (axe button-name, critical, in every dialog), so they get one in the page's
+ * language.
  */
-export function localisedTheme(t: TFunction) {
-  const close = { "aria-label": t("common:actions.close") };
-  return mergeThemeOverrides(
-    theme,
-    createTheme({
-      components: {
-        Modal: Modal.extend({ defaultProps: { closeButtonProps: close } }),
-        Notification: Notification.extend({ defaultProps: { closeButtonProps: close } }),
-      },
-    }),
-  );
+export function localizedTheme(closeLabel: string): MantineThemeOverride {
+  const closeButtonProps = { "aria-label": closeLabel, title: closeLabel };
+  return mergeThemeOverrides(theme, {
+    components: {
+      Modal: { defaultProps: { closeButtonProps } },
+      Drawer: { defaultProps: { closeButtonProps } },
+      Notification: { defaultProps: { closeButtonProps } },
+    },
+  });
 }

@@ -6,7 +6,7 @@ import { render, type RenderOptions } from "@testing-library/react";
 import { useState, type ReactElement, type ReactNode } from "react";
 import { I18nextProvider } from "react-i18next";
 import { createMemoryRouter, RouterProvider, type RouteObject } from "react-router";
-import { localisedTheme } from "@/app/theme";
+import { localizedTheme } from "@/app/theme";
 import { setApiBaseUrl } from "@/lib/api-client";
 import { allLocaleResources, createI18n, type Language } from "@/lib/i18n";
 import { createQueryClient } from "@/lib/react-query";
@@ -29,7 +29,7 @@ function Providers({ children, language }: { children: ReactNode; language: Lang
   const [i18n] = useState(() => createI18n(language, resources).instance);
   return (
     <I18nextProvider i18n={i18n}>
-      <MantineProvider theme={localisedTheme(i18n.t)}>
+      <MantineProvider theme={localizedTheme(i18n.t("common:close"))}>
         <QueryClientProvider client={createQueryClient()}>
           <ModalsProvider>
             <Notifications />

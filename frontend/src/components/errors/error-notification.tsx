@@ -11,6 +11,30 @@ export function errorMessage(error: unknown, t: TFunction): string {
   return t("errors:generic");
 }
 
+// Drawn rather than typed: "⧉" and "✓" are missing from common system fonts and showed as an empty box.
+function CopyIcon({ copied }: { copied: boolean }) {
+  return (
+    <svg
+      width="12"
+      height="12"
+      viewBox="0 0 16 16"
+      fill="none"
+      stroke="currentColor"
+      strokeWidth="1.6"
+      aria-hidden
+    >
+      {copied ? (
+        <path d="M3 8.5l3.2 3L13 4.5" strokeLinecap="round" strokeLinejoin="round" />
+      ) : (
+        <>
+          <rect x="5.5" y="5.5" width="8" height="8" rx="1.5" />
+          <path d="M10.5 3.5v-.5A1.5 1.5 0 0 0 9 1.5H4A1.5 1.5 0 0 0 2.5 3v5A1.5 1.5 0 0 0 4 9.5h.5" />
+        </>
+      )}
+    </svg>
+  );
+}
+
 function CorrelationLine({ correlationId, t }: { correlationId: string; t: TFunction }) {
   return (
     <Group gap={4} wrap="nowrap">
@@ -29,7 +53,7 @@ function CorrelationLine({ correlationId, t }: { correlationId: string; t: TFunc
               onClick={copy}
               aria-label={t("errors:copy_correlation_id")}
             >
-              {copied ? "✓" : "⧉"}
+              <CopyIcon copied={copied} />
             </ActionIcon>
           </Tooltip>
         )}

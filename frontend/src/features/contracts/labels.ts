@@ -1,4 +1,6 @@
 import type { TFunction } from "i18next";
+import type { FieldValues, UseFormSetError } from "react-hook-form";
+import type { ApiError } from "@/lib/api-error";
 
 // Literal keys (rather than keys built from a value) so the translation check sees each one used.
 const statuses = { active: "status.active", suspended: "status.suspended", terminated: "status.terminated" };
@@ -49,4 +51,27 @@ export function contractFieldError(
   return typeof error.type === "string"
     ? t(`errors:codes.${error.type}`, { defaultValue: message })
     : message;
+}
+
+/**
+ * setError for the field problems of a business refusal: a detail of the generic type `value_error`
+ * (offer_not_available, service_type_incompatible, no_contract_to_change…) takes the envelope's code as its
+ * type, so contractFieldError tells it through that code in the page's language instead of the API's English.
+ */
+export function refusalSetError<T extends FieldValues>(
+  error: ApiError,
+  setError: UseFormSetError<T>,
+): UseFormSetError<T> {
+  return (name, fieldError, options) =>
+    setError(
+      name,
+      {
+        ...fieldError,
+        type:
+          fieldError.type === "value_error" && error.code !== "validation_error"
+            ? error.code
+            : fieldError.type,
+      },
+      options,
+    );
 }

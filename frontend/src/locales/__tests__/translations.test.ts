@@ -103,4 +103,23 @@ describe("translation files", () => {
       expect(unused).toEqual([]);
     });
   }
+
+  // "Ce client a 1 contrats…" was seen on the provisioning chooser: a sentence about a count needs its plural
+  // forms. A count after a colon is a figure in a label ("factures : 3"), which needs none.
+  for (const language of ["fr", "en"] as const) {
+    it(`every ${language} sentence about a {{count}} has its plural forms`, () => {
+      const missing = Object.entries(resources[language]!).flatMap(([namespace, tree]) =>
+        flatten(tree)
+          .filter((key) => !PLURAL.test(key))
+          .filter((key) => {
+            const text = key
+              .split(".")
+              .reduce<unknown>((node, part) => (node as Record<string, unknown>)[part], tree);
+            return typeof text === "string" && /(?<!: ){{count}}/.test(text);
+          })
+          .map((key) => `${namespace}:${key}`),
+      );
+      expect(missing).toEqual([]);
+    });
+  }
 });

@@ -1,9 +1,11 @@
 import { Alert, Button, Group, Paper, Select, Stack, Switch, Text, TextInput, Title } from "@mantine/core";
+import { useQueryClient } from "@tanstack/react-query";
 import { useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Link } from "react-router";
-import { notifyError } from "@/components/errors/error-notification";
+import { errorMessage, notifyError } from "@/components/errors/error-notification";
 import { ApiError } from "@/lib/api-error";
+import { collectionsKeys } from "@/features/collections/api/keys";
 import { useOpenInvoices } from "@/features/collections/api/list-open-invoices";
 import {
   useRecordPayment,
@@ -23,6 +25,18 @@ const METHOD_LABEL = {
   card: "collections:method.card",
   mobile_money: "collections:method.mobile_money",
 } as const;
+
+// Refusals that mean the invoices owing changed since the preview was loaded (paid or allocated elsewhere).
+const STALE_INVOICES = new Set([
+  "overpayment",
+  "invoice_not_payable",
+  "invoice_already_paid",
+  "invoice_not_found",
+]);
+
+function todayIso(): string {
+  return new Date().toISOString().slice(0, 10);
+}
 
 /**
  * Record a payment from a client. The preview blocks an overpayment before submit; the Idempotency-Key is
@@ -52,6 +66,19 @@ export function PaymentForm({
   const [duplicate, setDuplicate] = useState(false);
   const [confirmDuplicate, setConfirmDuplicate] = useState(false);
   const key = useRef<{ payload: string; key: string } | null>(null);
+  // Set before the request leaves: a double click (or Enter right after a click) comes in before React has
+  // re-rendered with isPending, and its second request only earned a 409 idempotency_key_in_progress toast.
+  const inFlight = useRef(false);
+  // The submit button is disabled while pending, which drops keyboard focus: a refusal hands it to the
+  // field to correct.
+  const amountRef = useRef<HTMLInputElement>(null);
+  const receivedRef = useRef<HTMLInputElement>(null);
+  const queryClient = useQueryClient();
+  // The server's refusal of what the preview showed, told where it applies rather than in a toast.
+  const [staleRefusal, setStaleRefusal] = useState<string | null>(null);
+  const [receivedRefusal, setReceivedRefusal] = useState<string | null>(null);
+  const today = todayIso();
+  const receivedError = receivedOn && receivedOn > today ? t("payment.received_in_future") : receivedRefusal;
   const preview = previewAllocation(amount, invoices.data ?? [], manual);
 
   const body: PaymentCreate = {
@@ -69,13 +96,19 @@ export function PaymentForm({
   };
 
   function submit(confirm = confirmDuplicate) {
-    if (record.isPending || preview.problem) return;
+    if (inFlight.current || record.isPending || preview.problem || receivedError) return;
+    inFlight.current = true;
+    setStaleRefusal(null);
+    setReceivedRefusal(null);
     const sent = { ...body, confirm_duplicate: confirm };
     const payload = JSON.stringify(sent);
     if (key.current?.payload !== payload) key.current = { payload, key: crypto.randomUUID() };
     record.mutate(
       { body: sent, idempotencyKey: key.current.key },
       {
+        onSettled: () => {
+          inFlight.current = false;
+        },
         onSuccess: (answer) => {
           key.current = null;
           setDuplicate(false);
@@ -86,8 +119,21 @@ export function PaymentForm({
           onRecorded?.(answer);
         },
         onError: (error) => {
-          if (error instanceof ApiError && error.code === "possible_duplicate_payment") setDuplicate(true);
-          else notifyError(error, t);
+          if (!(error instanceof ApiError)) notifyError(error, t);
+          else if (error.code === "possible_duplicate_payment") setDuplicate(true);
+          else if (STALE_INVOICES.has(error.code)) {
+            // The preview showed amounts the server no longer has: reload them so the operator sees why.
+            void queryClient.invalidateQueries({ queryKey: collectionsKeys.openInvoices(clientId) });
+            setStaleRefusal(errorMessage(error, t));
+            amountRef.current?.focus();
+          } else if (error.fieldErrors().has("received_at")) {
+            setReceivedRefusal(
+              error.code === "received_before_client"
+                ? errorMessage(error, t)
+                : t("payment.received_in_future"),
+            );
+            receivedRef.current?.focus();
+          } else notifyError(error, t);
         },
       },
     );
@@ -110,7 +156,11 @@ export function PaymentForm({
         )}
         <Group grow align="flex-start">
           <TextInput
+            ref={amountRef}
             label={t("payment.amount")}
+            inputMode="decimal"
+            // Typed but not an amount: said on the field, or the disabled button would be the only sign.
+            error={amount.trim() && toCentimes(amount) === null ? t("payment.amount_format") : undefined}
             value={amount}
             onChange={(e) => setAmount(e.currentTarget.value)}
             required
@@ -130,10 +180,16 @@ export function PaymentForm({
             onChange={(e) => setReference(e.currentTarget.value)}
           />
           <TextInput
+            ref={receivedRef}
             type="date"
             label={t("payment.received_on")}
             value={receivedOn}
-            onChange={(e) => setReceivedOn(e.currentTarget.value)}
+            max={today}
+            error={receivedError}
+            onChange={(e) => {
+              setReceivedOn(e.currentTarget.value);
+              setReceivedRefusal(null);
+            }}
           />
         </Group>
         <Switch
@@ -175,8 +231,13 @@ export function PaymentForm({
             </Stack>
           </Alert>
         )}
+        {staleRefusal && (
+          <Alert color="red" role="alert" title={staleRefusal} data-testid="payment-stale">
+            {t("payment.stale_reloaded")}
+          </Alert>
+        )}
         <Group justify="flex-end">
-          <Button type="submit" loading={record.isPending} disabled={!!preview.problem}>
+          <Button type="submit" loading={record.isPending} disabled={!!preview.problem || !!receivedError}>
             {t("payment.submit")}
           </Button>
         </Group>

@@ -57,4 +57,23 @@ describe("the ambiguity chooser", { timeout: 180_000 }, () => {
     await user.click(screen.getByRole("button", { name: "Back to the form" }));
     expect(onCancel).toHaveBeenCalledOnce();
   });
+
+  it('says one contract, not "1 contracts", when a single contract could take the change', () => {
+    signInAs("operator");
+    const handlers = { onChooseContract: vi.fn(), onChooseNewLine: vi.fn(), onCancel: vi.fn() };
+    renderPage(
+      <AmbiguityChooser
+        candidates={candidates.slice(0, 1)}
+        offersById={undefined}
+        pending={false}
+        {...handlers}
+      />,
+      { language: "fr" },
+    );
+    expect(
+      screen.getByText(
+        "Ce client a 1 contrat que cette offre pourrait remplacer. Choisissez-le, ou ouvrez une nouvelle ligne.",
+      ),
+    ).toBeInTheDocument();
+  });
 });

@@ -175,4 +175,27 @@ describe("provisioning a contract", { timeout: 180_000 }, () => {
     await user.click(screen.getByRole("button", { name: "Provision the contract" }));
     expect(await screen.findByText("number is not free")).toBeInTheDocument();
   });
+
+  it("tells a business refusal on its field in the page's language, not in the API's English", async () => {
+    serve([
+      () =>
+        envelope(422, "service_type_incompatible", "Offer MOB-50 is for mobile lines; this line is fiber.", [
+          {
+            loc: ["body", "offer_id"],
+            msg: "Offer MOB-50 is for mobile lines; this line is fiber.",
+            type: "value_error",
+          },
+        ]),
+    ]);
+    signInAs("operator");
+    renderPage(<ProvisionForm initialClientId="c-1" />, { language: "fr" });
+    const user = userEvent.setup({ delay: null });
+    await user.click(await screen.findByRole("combobox", { name: /^Offre/ }));
+    await user.click(await screen.findByRole("option", { name: /MOB-50/, hidden: true }));
+    await user.click(screen.getByRole("button", { name: "Provisionner le contrat" }));
+    expect(
+      await screen.findByText("La catégorie de cette offre ne convient pas à cette ligne."),
+    ).toBeInTheDocument();
+    expect(screen.queryByText(/this line is fiber/)).not.toBeInTheDocument();
+  });
 });

@@ -1,5 +1,5 @@
 import { Alert, Anchor, Badge, Button, Grid, Group, Paper, Stack, Table, Text, Title } from "@mantine/core";
-import { useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Link } from "react-router";
 import { errorMessage } from "@/components/errors/error-notification";
@@ -39,6 +39,18 @@ export function ContractDetail({ contractId }: { contractId: string }) {
   const suspensions = useSuspensions(contractId);
   const catalogue = useCatalogue();
   const [action, setAction] = useState<LifecycleAction | null>(null);
+  // A recorded change replaces the button that opened its dialog (Suspend becomes Resume), so the dialog
+  // cannot hand focus back to it: it goes to the next action, or the heading once none is left.
+  const focusAfterChange = useRef(false);
+  const actionsRef = useRef<HTMLDivElement>(null);
+  const headingRef = useRef<HTMLHeadingElement>(null);
+  const status = contract.data?.status;
+  useEffect(() => {
+    if (!focusAfterChange.current || action) return;
+    focusAfterChange.current = false;
+    const next = actionsRef.current?.querySelector<HTMLButtonElement>("button[data-lifecycle-action]");
+    (next ?? headingRef.current)?.focus();
+  }, [action, status]);
 
   if (contract.isPending) return <PageLoader />;
   if (contract.isError)
@@ -69,7 +81,7 @@ export function ContractDetail({ contractId }: { contractId: string }) {
       <Group justify="space-between" align="flex-start">
         <div>
           <Group gap="sm">
-            <Title order={1} ff="monospace">
+            <Title order={1} ff="monospace" ref={headingRef} tabIndex={-1}>
               {data.contract_number}
             </Title>
             <Badge size="lg" variant="light" color={statusColor[data.status]} data-testid="contract-status">
@@ -88,11 +100,12 @@ export function ContractDetail({ contractId }: { contractId: string }) {
             · {formatPhone(data.phone_number)}
           </Text>
         </div>
-        <Group>
+        <Group ref={actionsRef}>
           <ContractPdfButton contractId={data.id} contractNumber={data.contract_number} />
           {actions.map((next) => (
             <Button
               key={next}
+              data-lifecycle-action={next}
               variant={next === "terminate" ? "light" : "default"}
               color={next === "terminate" ? "red" : undefined}
               disabled={!canWrite}
@@ -245,7 +258,16 @@ export function ContractDetail({ contractId }: { contractId: string }) {
           </Table>
         )}
       </Paper>
-      <LifecycleDialog contract={data} action={action} today={todayIso()} onClose={() => setAction(null)} />
+      <LifecycleDialog
+        contract={data}
+        suspensions={suspensions.data ?? []}
+        action={action}
+        today={todayIso()}
+        onClose={() => setAction(null)}
+        onDone={() => {
+          focusAfterChange.current = true;
+        }}
+      />
     </Stack>
   );
 }

@@ -34,7 +34,7 @@ import type {
 import { AmbiguityChooser } from "@/features/contracts/components/ambiguity-chooser";
 import { OfferPicker } from "@/features/contracts/components/offer-picker";
 import { ProvisioningOutcome } from "@/features/contracts/components/provisioning-outcome";
-import { contractFieldError, contractLabels } from "@/features/contracts/labels";
+import { contractFieldError, contractLabels, refusalSetError } from "@/features/contracts/labels";
 import { ApiError } from "@/lib/api-error";
 import { setValidationErrors } from "@/lib/form-errors";
 import { formatPhone } from "@/lib/format";
@@ -84,7 +84,9 @@ export function ProvisionForm({ initialClientId }: { initialClientId?: string | 
           setCandidates(ambiguityCandidates(error));
           return;
         }
-        const placed = error instanceof ApiError && setValidationErrors(error, setError, PROVISION_FIELDS);
+        const placed =
+          error instanceof ApiError &&
+          setValidationErrors(error, refusalSetError(error, setError), PROVISION_FIELDS);
         if (!placed) notifyError(error, t);
       },
     });

@@ -1,5 +1,6 @@
 import { Alert, Anchor, Badge, Button, Grid, Group, Paper, Stack, Table, Text, Title } from "@mantine/core";
 import { modals } from "@mantine/modals";
+import { useRef } from "react";
 import { notifications } from "@mantine/notifications";
 import { useTranslation } from "react-i18next";
 import { offerLabels } from "@/features/offers/labels";
@@ -20,6 +21,8 @@ export function OfferDetail({ offerId }: { offerId: string }) {
   const session = useSession();
   const offer = useOffer(offerId);
   const retire = useRetireOffer();
+  // A retired offer has no Retire button, so the confirmation cannot give focus back to it: the heading takes it.
+  const headingRef = useRef<HTMLHeadingElement>(null);
 
   if (offer.isPending) return <PageLoader />;
   if (offer.isError)
@@ -39,7 +42,10 @@ export function OfferDetail({ offerId }: { offerId: string }) {
       confirmProps: { color: "red.9" },
       onConfirm: () =>
         retire.mutate(data.id, {
-          onSuccess: () => notifications.show({ color: "teal", message: t("detail.retired_done") }),
+          onSuccess: () => {
+            notifications.show({ color: "teal", message: t("detail.retired_done") });
+            headingRef.current?.focus();
+          },
           onError: (error) => notifyError(error, t),
         }),
     });
@@ -52,7 +58,9 @@ export function OfferDetail({ offerId }: { offerId: string }) {
       <Group justify="space-between" align="flex-start">
         <div>
           <Group gap="sm">
-            <Title order={1}>{data.name}</Title>
+            <Title order={1} ref={headingRef} tabIndex={-1}>
+              {data.name}
+            </Title>
             <Badge color={data.status === "active" ? "teal.9" : "gray.7"} variant="filled" size="lg">
               {offerLabels.status(t, data.status)}
             </Badge>
