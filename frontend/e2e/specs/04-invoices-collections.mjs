@@ -220,6 +220,8 @@ await test("a credit note of 10.00 excl. tax from the invoice page: numbered, li
     throw new Error(`issued: ${await issued.textContent()}`);
   const notes = page.getByRole("table", { name: "Credit notes" });
   await notes.getByText(number).waitFor();
+  // The form closes with a fade: a click while its overlay is still fading lands on the overlay, not the page.
+  await dialog.waitFor({ state: "hidden" });
   const [download] = await Promise.all([
     page.waitForEvent("download"),
     notes.getByRole("button", { name: `Download the PDF of credit note ${number}` }).click(),
@@ -265,7 +267,8 @@ await test("an overdue case: evaluation opens it, the aging chart shows it, a pa
   if (evaluation.cases_opened < 1) throw new Error(JSON.stringify(evaluation));
   await page.goto(`${base}/collections`);
   const bucket = page.getByTestId("bucket-31-60");
-  await bucket.getByText(/31-60 d: .* · invoices: 1$/).waitFor();
+  // One invoice: the singular, each figure kept whole by its no-break space.
+  await bucket.getByText(/^31-60\sd: .* · invoice:\s1$/).waitFor();
   await bucket.click();
   await page.waitForURL(/aging_bucket=31-60/);
   const cases = await api("GET", `/api/v1/collections/cases?client_id=${ctx.late.client_id}`);
