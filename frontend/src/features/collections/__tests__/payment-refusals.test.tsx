@@ -4,41 +4,7 @@ import { beforeEach, describe, expect, it } from "vitest";
 import { PaymentForm } from "@/features/collections/components/payment-form";
 import { renderPage, signInAs } from "@/testing/render";
 import { API, envelope, http, HttpResponse, server } from "@/testing/server";
-
-const CLIENT = "c0000000-0000-4000-8000-000000000001";
-const INVOICE = {
-  id: "i0000000-0000-4000-8000-000000000001",
-  invoice_number: "FAC-2026-000001",
-  due_date: "2026-10-16",
-  outstanding_amount: "238.80",
-};
-
-function recorded(amount: string) {
-  return HttpResponse.json(
-    {
-      id: "p1",
-      client_id: CLIENT,
-      amount,
-      currency: "MAD",
-      method: "bank_transfer",
-      reference: null,
-      received_at: "2026-12-01T12:00:00Z",
-      source: "agent",
-      allocations: [{ invoice_id: INVOICE.id, amount }],
-      created_at: "2026-12-01T12:00:00Z",
-      created_by: "agent.karim",
-      invoices: [
-        {
-          invoice_id: INVOICE.id,
-          invoice_number: INVOICE.invoice_number,
-          status: "overdue",
-          outstanding_amount: "138.80",
-        },
-      ],
-    },
-    { status: 201 },
-  );
-}
+import { CLIENT, INVOICE, recorded } from "@/features/collections/__tests__/payment-fixtures";
 
 let outstanding = INVOICE.outstanding_amount;
 
