@@ -378,16 +378,21 @@ class TestCancelledBeforeItsFirstDay:
         assert invoice.total == money("492.00")
         return contract, invoice
 
+    async def _terminated_on(
+        self, client: httpx.AsyncClient, session: AsyncSession, last_day: str
+    ) -> tuple[CreditNote, object]:
+        """Billed from 1 May, then terminated with `last_day`: its one correction note, and the invoice's id."""
+        contract, invoice = await self._billed_from_may_1(session)
+        contract_id, invoice_id = contract.id, invoice.id  # type: ignore[attr-defined]
+        response = await _terminate(client, contract_id, last_day)
+        assert response.status_code == 200, response.text
+        [note] = await session.scalars(select(CreditNote).where(CreditNote.invoice_id == invoice_id))
+        return note, invoice_id
+
     async def test_the_activation_fee_is_credited_with_the_days(
         self, client: httpx.AsyncClient, session: AsyncSession
     ) -> None:
-        contract, invoice = await self._billed_from_may_1(session)
-        contract_id, invoice_id = contract.id, invoice.id  # type: ignore[attr-defined]
-
-        response = await _terminate(client, contract_id, "2026-04-30")
-
-        assert response.status_code == 200, response.text
-        [note] = await session.scalars(select(CreditNote).where(CreditNote.invoice_id == invoice_id))
+        note, invoice_id = await self._terminated_on(client, session, "2026-04-30")
         # 31 May days: 310.00 − round(310.00 × 0/31) = 310.00; with the 100.00 fee: 410.00 + 82.00 TVA
         assert (note.kind, note.subtotal, note.tax_amount, note.total) == (
             "correction",
@@ -405,12 +410,6 @@ class TestCancelledBeforeItsFirstDay:
     async def test_an_end_on_its_first_day_keeps_the_fee_it_owes(
         self, client: httpx.AsyncClient, session: AsyncSession
     ) -> None:
-        contract, invoice = await self._billed_from_may_1(session)
-        contract_id, invoice_id = contract.id, invoice.id  # type: ignore[attr-defined]
-
-        response = await _terminate(client, contract_id, "2026-05-01")
-
-        assert response.status_code == 200, response.text
-        [note] = await session.scalars(select(CreditNote).where(CreditNote.invoice_id == invoice_id))
+        note, _ = await self._terminated_on(client, session, "2026-05-01")
         # In service on 1 May: 2-31 May credited, 310.00 − round(310.00 × 1/31) = 300.00; the fee stays billed
         assert (note.subtotal, note.total) == (money("300.00"), money("360.00"))
